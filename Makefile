@@ -1,0 +1,37 @@
+# Two commands on a fresh machine:  make build  (set up and build the sample handouts)
+#                                   make test   (install test tools, run every check)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: build test lint typecheck unit clean
+
+$(BIN)/handouts: pyproject.toml
+	tools/system-packages.sh build
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: $(BIN)/handouts
+	tools/system-packages.sh test
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+build: $(BIN)/handouts
+	$(BIN)/handouts build
+
+test: $(VENV)/.test-installed lint typecheck unit
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(VENV)/.test-installed
+	$(BIN)/mypy
+
+unit: $(VENV)/.test-installed
+	$(BIN)/pytest
+
+clean:
+	rm -rf build $(VENV) .pytest_cache .mypy_cache .ruff_cache

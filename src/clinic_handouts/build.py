@@ -1,0 +1,239 @@
+"""The build: load and check everything, plan one job per handout and variant, then render
+each job to a verified PDF and write it atomically.
+
+Order matters: config, crisis data, theme and every source are loaded and checked before
+anything is written, so a mistake never leaves half a build. A handout with errors is
+not built and its previous PDF is left as it was; the other handouts still build.
+
+``plan`` does the cheap work (parsing, checks, templating) in this process and returns
+``Job`` objects that hold everything a render needs as plain, picklable data, so
+``render_job`` can run in this process or in a worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup as SafeHtml
+
+from clinic_handouts import markup as markup_mod
+from clinic_handouts.atomic import remove_stale_temporaries, write_atomic
+from clinic_handouts.checks import CheckContext, check_handout
+from clinic_handouts.config import ProjectConfig, load_config, suggest
+from clinic_handouts.crisis import CrisisDirectory, load_crisis
+from clinic_handouts.errors import Problem, UsageError, error
+from clinic_handouts.i18n import Strings, load_strings
+from clinic_handouts.pdf import BlockedResource, Renderer, Stamp, StampMissing
+from clinic_handouts.render import Page, make_environment, render_html
+from clinic_handouts.sources import Handout, load_handouts
+from clinic_handouts.theme import Theme, builtin_theme_dir, load_theme
+from clinic_handouts.variants import VARIANTS, Variant
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    today: dt.date
+    only: tuple[str, ...] = ()
+    write_html: bool = False
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything loaded once per command: the inputs every handout shares."""
+
+    config: ProjectConfig
+    crisis: CrisisDirectory
+    theme: Theme
+    handouts: tuple[Handout, ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF to make: a handout in one variant, with its HTML already rendered."""
+
+    handout: Handout
+    variant: Variant
+    html: str
+    base_url: str
+    stamp: Stamp
+    pdf_path: Path
+    write_html: bool
+
+
+@dataclass(frozen=True)
+class Output:
+    handout: Handout
+    variant: Variant
+    pdf: Path
+    pages: int
+    size: int
+
+
+@dataclass(frozen=True)
+class JobResult:
+    job: Job
+    output: Output | None
+    problem: Problem | None
+
+
+@dataclass
+class BuildReport:
+    problems: list[Problem] = field(default_factory=list)
+    outputs: list[Output] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.is_error for p in self.problems)
+
+    @property
+    def failed_files(self) -> list[str]:
+        """Handout files with errors: not built, previous outputs kept."""
+        return sorted(
+            {p.path for p in self.problems if p.is_error and p.path.startswith("handouts/")}
+        )
+
+
+def load_project(root: Path, today: dt.date) -> Project:
+    """Config errors raise ConfigError; content problems are returned for reporting."""
+    config = load_config(root.resolve())
+    crisis = load_crisis(config)
+    theme = load_theme(config)
+    handouts, problems = load_handouts(config)
+    stale = crisis.staleness(today, config.crisis.max_age_days)
+    if stale:
+        problems.append(stale)
+    return Project(config, crisis, theme, tuple(handouts), tuple(problems))
+
+
+def select(handouts: Sequence[Handout], only: Sequence[str]) -> list[Handout]:
+    if not only:
+        return list(handouts)
+    known = {h.id for h in handouts}
+    unknown = [item for item in only if item not in known]
+    if unknown:
+        raise UsageError(
+            [
+                error(
+                    "",
+                    0,
+                    "usage",
+                    f"no handout with id '{item}'"
+                    f"{suggest(item, known)}. 'handouts check' lists them all",
+                )
+                for item in unknown
+            ]
+        )
+    return [h for h in handouts if h.id in only]
+
+
+def stamp_for(page: Page) -> Stamp:
+    contacts = tuple(c for r in page.crisis.resources for c in r.contacts)
+    return Stamp(every_page=(page.disclaimer, page.crisis.footer), in_body=contacts)
+
+
+def plan(project: Project, options: BuildOptions) -> tuple[list[Job], BuildReport]:
+    """Check every chosen handout and render the HTML of each job; write nothing."""
+    config = project.config
+    report = BuildReport(problems=list(project.problems))
+    if any(p.code == "crisis-data-stale" for p in report.problems):
+        return [], report  # nothing may be stamped with unconfirmed crisis data
+    chosen = select(project.handouts, options.only)
+    context = CheckContext(config=config, crisis=project.crisis, today=options.today)
+    env = make_environment(project.theme)
+    strings: dict[str, Strings] = {}
+    jobs: list[Job] = []
+    for handout in chosen:
+        converted = markup_mod.to_html(handout.body, handout.rel, handout.body_line)
+        problems = check_handout(handout, converted, context)
+        report.problems.extend(problems)
+        if any(p.is_error for p in problems):
+            continue
+        if handout.lang not in strings:
+            strings[handout.lang] = load_strings(handout.lang, config.root)
+        for variant in VARIANTS:
+            page = Page(
+                handout=handout,
+                body=SafeHtml(converted.html),
+                crisis=project.crisis.for_lang(handout.lang),
+                strings=strings[handout.lang],
+                disclaimer=config.disclaimer[handout.lang],
+                build_date=options.today,
+                variant=variant,
+            )
+            jobs.append(
+                Job(
+                    handout=handout,
+                    variant=variant,
+                    html=render_html(env, project.theme, config, page),
+                    base_url=handout.source.parent.as_uri() + "/",
+                    stamp=stamp_for(page),
+                    pdf_path=config.build_dir / f"{handout.output_stem}{variant.suffix}.pdf",
+                    write_html=options.write_html,
+                )
+            )
+    return jobs, report
+
+
+def _line_of(handout: Handout, url: str) -> int:
+    """The source line that mentions a URL (or the last part of its path)."""
+    for needle in (url, url.rsplit("/", 1)[-1]):
+        for offset, text in enumerate(handout.body.split("\n")):
+            if needle and needle in text:
+                return handout.body_line + offset
+    return 0
+
+
+def render_job(renderer: Renderer, job: Job) -> JobResult:
+    """Render, verify and atomically write one job's PDF (and HTML when asked)."""
+    handout = job.handout
+    try:
+        data, pages = renderer.render_pdf(job.html, base_url=job.base_url, stamp=job.stamp)
+    except BlockedResource as exc:
+        return JobResult(
+            job,
+            None,
+            error(handout.rel, _line_of(handout, exc.url), exc.code, f"{exc.url}: {exc.reason}"),
+        )
+    except StampMissing as exc:
+        return JobResult(
+            job,
+            None,
+            error(
+                handout.rel,
+                0,
+                "stamp-missing",
+                f"not written: {exc}. The theme's templates must "
+                "keep the stamp; check templates/ in the project",
+            ),
+        )
+    if job.write_html:
+        write_atomic(job.pdf_path.with_suffix(".html"), job.html.encode("utf-8"))
+    write_atomic(job.pdf_path, data)
+    return JobResult(job, Output(handout, job.variant, job.pdf_path, pages, len(data)), None)
+
+
+def allowed_roots(config: ProjectConfig) -> tuple[Path, ...]:
+    return (config.root, builtin_theme_dir())
+
+
+def build(root: Path, options: BuildOptions) -> BuildReport:
+    started = time.perf_counter()
+    project = load_project(root, options.today)
+    jobs, report = plan(project, options)
+    if jobs:
+        remove_stale_temporaries(project.config.build_dir)
+        renderer = Renderer(allowed_roots(project.config))
+        for job in jobs:
+            result = render_job(renderer, job)
+            if result.output:
+                report.outputs.append(result.output)
+            if result.problem:
+                report.problems.append(result.problem)
+    report.seconds = time.perf_counter() - started
+    return report

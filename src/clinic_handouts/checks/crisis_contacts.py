@@ -1,0 +1,38 @@
+"""``outdated-crisis-contact``: crisis numbers and names that must never be printed again.
+
+The patterns live with the crisis data (``data/crisis/outdated.toml``); this module only
+finds them in a handout's title, summary and body and says what to print instead.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from clinic_handouts.errors import Problem, error
+from clinic_handouts.markup import Markup
+from clinic_handouts.sources import Handout
+
+if TYPE_CHECKING:
+    from clinic_handouts.checks import CheckContext
+
+
+def check(handout: Handout, markup: Markup, context: CheckContext) -> list[Problem]:
+    texts = [
+        (handout.title, handout.line_of("title")),
+        (handout.summary, handout.line_of("summary")),
+        (handout.body, handout.body_line),
+    ]
+    problems = []
+    for text, first_line in texts:
+        for offset, contact, found in context.crisis.outdated_in(text):
+            line = first_line + text.count("\n", 0, offset)
+            shown = " ".join(found.split())
+            problems.append(
+                error(
+                    handout.rel,
+                    line,
+                    "outdated-crisis-contact",
+                    f"'{shown}' is {contact.what}; print {contact.instead}",
+                )
+            )
+    return problems

@@ -1,0 +1,134 @@
+"""HTML document -> verified PDF bytes. The only module that imports WeasyPrint.
+
+- ``SafeFetcher`` lets WeasyPrint read ``data:`` URLs and files inside the allowed
+  folders (the project and the bundled theme), resolved so ``..`` and symlinks cannot
+  escape. Anything else stops the render with ``BlockedResource``; nothing is fetched
+  from the network, ever.
+- ``render_pdf`` lays the document out, checks that every page carries the stamp
+  (disclaimer and crisis line) and that the body lists the crisis contacts, and only
+  then produces PDF bytes. A PDF without its stamp is never returned.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+
+class BlockedResource(FatalURLFetchingError):  # type: ignore[misc]
+    """The document asked for a URL the build refuses to fetch."""
+
+    def __init__(self, url: str, reason: str, code: str = "blocked-resource") -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.code = code
+
+
+class StampMissing(Exception):
+    """A rendered page lacks the disclaimer or the crisis line."""
+
+
+class SafeFetcher(URLFetcher):  # type: ignore[misc]
+    def __init__(self, allowed_roots: Iterable[Path]) -> None:
+        super().__init__(allowed_protocols=("file", "data"), fail_on_errors=True)
+        self.allowed_roots = tuple(root.resolve() for root in allowed_roots)
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme != "file":
+            raise BlockedResource(
+                url,
+                "network addresses are never fetched; save the file "
+                "in the project folder and link to it there",
+            )
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise BlockedResource(url, "files on other computers are never fetched")
+        path = Path(unquote(parts.path))
+        try:
+            resolved = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise BlockedResource(url, "no such file", code="missing-resource") from None
+        if not any(resolved.is_relative_to(root) for root in self.allowed_roots):
+            raise BlockedResource(
+                url,
+                "this file is outside the project folder; copy it "
+                "into the project and link to the copy",
+            )
+        if not resolved.is_file():
+            raise BlockedResource(url, "not a file", code="missing-resource")
+        content_type = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            url, resolved.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Texts that must appear on every page, and contacts that must appear in the body."""
+
+    every_page: tuple[str, ...]
+    in_body: tuple[str, ...]
+
+
+def normalize(text: str) -> str:
+    return " ".join(text.replace("\u00ad", "").split())
+
+
+def _texts(box: boxes.Box, skip_margins: bool) -> Iterator[str]:
+    if skip_margins and isinstance(box, boxes.MarginBox):
+        return
+    if isinstance(box, boxes.TextBox):
+        yield box.text
+    if isinstance(box, boxes.ParentBox):
+        for child in box.children:
+            yield from _texts(child, skip_margins)
+
+
+def page_texts(document: object, skip_margins: bool = False) -> list[str]:
+    """The text laid out on each page (margin boxes included unless asked otherwise)."""
+    pages: list[Any] = document.pages  # type: ignore[attr-defined]
+    return [normalize(" ".join(_texts(page._page_box, skip_margins))) for page in pages]
+
+
+def verify_stamp(document: object, stamp: Stamp) -> None:
+    pages = page_texts(document)
+    for number, text in enumerate(pages, start=1):
+        for required in stamp.every_page:
+            if normalize(required) not in text:
+                raise StampMissing(f"page {number} of {len(pages)} does not show {required!r}")
+    body = " ".join(page_texts(document, skip_margins=True))
+    for contact in stamp.in_body:
+        if contact not in body:
+            raise StampMissing(f"the crisis box in the body does not list {contact!r}")
+
+
+class Renderer:
+    """One WeasyPrint setup, reused for many documents (fonts are configured once)."""
+
+    def __init__(self, allowed_roots: Iterable[Path]) -> None:
+        self.fetcher = SafeFetcher(allowed_roots)
+        self.font_config = FontConfiguration()
+
+    def render_pdf(self, html: str, base_url: str, stamp: Stamp) -> tuple[bytes, int]:
+        """PDF bytes and page count; raises BlockedResource or StampMissing."""
+        document = HTML(string=html, base_url=base_url, url_fetcher=self.fetcher).render(
+            font_config=self.font_config,
+            pdf_identifier=b"clinic-handouts",  # fixed, so equal input gives equal bytes
+        )
+        verify_stamp(document, stamp)
+        data = document.write_pdf(pdf_identifier=b"clinic-handouts")
+        assert isinstance(data, bytes)
+        return data, len(document.pages)

@@ -1,0 +1,93 @@
+"""Handout -> complete print HTML document, through the theme's Jinja2 templates.
+
+The Jinja environment autoescapes and uses StrictUndefined, so a typo in a template fails
+loudly. Handout text reaches templates only as data: the body as already-sanitised HTML
+(``Markup``) and front-matter values as plain strings, which are escaped; neither is ever
+parsed as template code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import jinja2
+from markupsafe import Markup
+
+from clinic_handouts.config import ProjectConfig
+from clinic_handouts.crisis import CrisisInfo
+from clinic_handouts.errors import ConfigError, error
+from clinic_handouts.i18n import Strings
+from clinic_handouts.sources import Handout
+from clinic_handouts.theme import Theme
+from clinic_handouts.variants import Variant
+
+TEMPLATE = "handout.html"
+
+
+@dataclass(frozen=True)
+class Page:
+    """Everything a handout template may use."""
+
+    handout: Handout
+    body: Markup
+    crisis: CrisisInfo
+    strings: Strings
+    disclaimer: str
+    build_date: dt.date
+    variant: Variant
+
+
+def make_environment(theme: Theme) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def css_string(text: str) -> str:
+    """Quote text for a CSS string literal (used for localized page labels)."""
+    escaped = "".join(
+        ch if ch.isalnum() or ch in " .,:;!?¿¡-" else f"\\{ord(ch):x} " for ch in text
+    )
+    return f'"{escaped}"'
+
+
+def render_html(env: jinja2.Environment, theme: Theme, config: ProjectConfig, page: Page) -> str:
+    try:
+        template = env.get_template(TEMPLATE)
+        return template.render(
+            page=page,
+            handout=page.handout,
+            body=page.body,
+            crisis=page.crisis,
+            t=page.strings,
+            disclaimer=page.disclaimer,
+            clinic=config.clinic,
+            brand=config.brand,
+            paper=config.paper,
+            stylesheet=theme.style("print.css").resolve().as_uri(),
+            variant_stylesheet=theme.style(page.variant.stylesheet).resolve().as_uri()
+            if page.variant.stylesheet
+            else "",
+            logo=(config.root / config.clinic.logo).resolve().as_uri()
+            if config.clinic.logo
+            else "",
+            css_string=css_string,
+        )
+    except jinja2.TemplateSyntaxError as exc:
+        raise ConfigError(
+            [
+                error(
+                    exc.filename or exc.name or "templates",
+                    exc.lineno,
+                    "theme",
+                    f"template error: {exc.message}",
+                )
+            ]
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise ConfigError([error("templates", 0, "theme", f"template error: {exc}")]) from None

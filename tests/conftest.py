@@ -1,0 +1,105 @@
+"""Shared test helpers: a project factory, a fixed build date, PDF readers, a CLI runner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from pypdf import PdfReader
+
+from clinic_handouts.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+# A fixed build date inside the bundled crisis data's freshness window.
+TODAY = dt.date(2026, 11, 21)
+EPOCH = str(int(dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC).timestamp()))
+
+DISCLAIMER_EN = "Test disclaimer: this sheet does not replace your care team."
+DISCLAIMER_ES = "Aviso de prueba: esta hoja no reemplaza a su equipo de atención."
+CRISIS_LINE_EN = "In crisis? Call or text 988. Emergency: 911."
+
+CONFIG = f"""\
+[clinic]
+name = "Test Clinic"
+phone = "555-0100"
+
+[crisis]
+region = "US"
+
+[disclaimer]
+en = "{DISCLAIMER_EN}"
+es = "{DISCLAIMER_ES}"
+"""
+
+
+def handout(
+    title: str = "A test handout",
+    body: str = "You can rest.\n",
+    reviewed_on: str = "2026-10-01",
+    **meta: str,
+) -> str:
+    """Handout text: front matter (title, reviewed_on, then ``meta``) and a body."""
+    lines = ["---", f"title: {title}", f"reviewed_on: {reviewed_on}"]
+    lines += [f"{key}: {value}" for key, value in meta.items()]
+    lines += ["---", "", ""]
+    return "\n".join(lines) + textwrap.dedent(body)  # the body starts on line 6 (no meta)
+
+
+ProjectFactory = Callable[..., Path]
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> ProjectFactory:
+    """Build a project from {relative path: text}; handouts.toml defaults to CONFIG."""
+
+    def factory(files: dict[str, str | bytes] | None = None, config: str = CONFIG) -> Path:
+        root = tmp_path / "project"
+        root.mkdir(exist_ok=True)
+        (root / "handouts.toml").write_text(config, encoding="utf-8")
+        for rel, content in (files or {}).items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return root
+
+    return factory
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path) -> Path:
+    """A copy of this repository's own clinic project (config, handouts, theme)."""
+    root = tmp_path / "clinic"
+    root.mkdir()
+    shutil.copy(REPO / "handouts.toml", root)
+    shutil.copytree(REPO / "handouts", root / "handouts")
+    shutil.copytree(REPO / "styles", root / "styles")
+    shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Result]]:
+    """Run ``handouts ARGS`` in-process with the fixed build date."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+    def invoke(*args: str | Path) -> Result:
+        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    yield invoke
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """Text of each page as a reader's PDF tool extracts it, whitespace folded."""
+    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages]
+
+
+def folded(text: str) -> str:
+    return " ".join(text.split())

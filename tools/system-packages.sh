@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Install the Debian packages the tool needs, when they are missing and we may install.
+#
+#   tools/system-packages.sh build   what `handouts build` needs (and the fast subsetter)
+#   tools/system-packages.sh test    plus what the test suite uses to read PDFs
+#
+# Run as root (or with password-less sudo) it installs what is missing with apt-get;
+# otherwise it prints the one command an administrator should run, and carries on when
+# nothing required is missing.
+set -euo pipefail
+
+# Required by WeasyPrint: Pango for text layout, and a font with Latin and Spanish glyphs.
+required=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+# HarfBuzz's subsetter makes font subsetting (every PDF) several times faster.
+recommended=(libharfbuzz-subset0)
+if [ "${1:-build}" = "test" ]; then
+  # pdftoppm (look at pages) and qpdf (structure checks) are used by the tests.
+  required+=(poppler-utils qpdf)
+fi
+
+missing() {
+  local out=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || out+=("$pkg")
+  done
+  echo "${out[@]:-}"
+}
+
+want_required=$(missing "${required[@]}")
+want_recommended=$(missing "${recommended[@]}")
+want="$want_required $want_recommended"
+if [ -z "${want// /}" ]; then
+  exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "Not a Debian-like system: install these packages yourself: $want" >&2
+  [ -z "${want_required// /}" ] || exit 1
+  exit 0
+fi
+if [ "$(id -u)" = 0 ]; then
+  sudo=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  sudo=(sudo -n)
+else
+  echo "These Debian packages are missing: $want" >&2
+  echo "Ask your administrator to run: sudo apt-get install -y $want" >&2
+  [ -z "${want_required// /}" ] || exit 1
+  exit 0
+fi
+echo "Installing Debian packages: $want"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+# shellcheck disable=SC2086
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends $want >/dev/null
