@@ -22,6 +22,7 @@ from markupsafe import Markup as SafeHtml
 
 from clinic_handouts import markup as markup_mod
 from clinic_handouts.atomic import remove_stale_temporaries, write_atomic
+from clinic_handouts.catalog_update import update_catalogue
 from clinic_handouts.checks import CheckContext, check_handout
 from clinic_handouts.config import ProjectConfig, load_config, suggest
 from clinic_handouts.crisis import CrisisDirectory, load_crisis
@@ -235,5 +236,7 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
                 report.outputs.append(result.output)
             if result.problem:
                 report.problems.append(result.problem)
+    # --- catalogue: build/index.html from every current output (built or up to date) ----
+    update_catalogue(project.config, project.theme, report.outputs, options.today)
     report.seconds = time.perf_counter() - started
     return report
