@@ -111,5 +111,34 @@ def build_command(project: Path, only: tuple[str, ...], write_html: bool) -> Non
     run(action)
 
 
+@main.command("serve")
+@project_option
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="The port to serve on (0: any free port).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to serve on. Only this computer can open 127.0.0.1; any other "
+    "address lets other computers on the network see drafts.",
+)
+def serve_command(project: Path, port: int, host: str) -> None:
+    """Preview the handouts in your browser while you write.
+
+    Builds everything, then serves the catalogue, an HTML preview of each handout and
+    its PDFs at http://127.0.0.1:8000/. When you save a file in handouts/, templates/
+    or styles/, what changed is rebuilt and the page reloads; a mistake is shown on the
+    page, and the last good PDF stays available. Stop with Ctrl+C.
+    """
+    from clinic_handouts import serve
+
+    run(lambda: serve.run(project, host=host, port=port, log=click.echo))
+
+
 def entry(argv: list[str] | None = None) -> Any:  # pragma: no cover - console helper
     return main.main(args=argv if argv is not None else sys.argv[1:])

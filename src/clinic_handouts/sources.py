@@ -23,6 +23,8 @@ MAX_SOURCE_BYTES = 1_000_000  # a long handout is ~10 KB; anything near this is 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 FENCE = "---"
+# What `handouts new` writes for reviewed_on: only the clinical reviewer may fill it in.
+DATE_PLACEHOLDER = "YYYY-MM-DD"
 
 
 @dataclass(frozen=True)
@@ -306,6 +308,17 @@ def _check_value(key: str, value: Any) -> tuple[Any, str | None]:
             return value.date(), None
         if isinstance(value, dt.date):
             return value, None
+        if value == DATE_PLACEHOLDER:
+            what = (
+                "once the clinical reviewer has checked the handout, write the date of "
+                "that review here"
+                if key == "reviewed_on"
+                else "write the date here"
+            )
+            return (
+                None,
+                f"not filled in yet: {what}, like 2026-11-21. Until then the handout is not built",
+            )
         return None, f"expected YYYY-MM-DD, got {value!r}"
     if kind == "tags":
         if isinstance(value, str):
