@@ -237,6 +237,8 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
             if result.problem:
                 report.problems.append(result.problem)
     # --- catalogue: build/index.html from every current output (built or up to date) ----
-    update_catalogue(project.config, project.theme, report.outputs, options.today)
+    # (a refused build that wrote nothing leaves no build/ folder behind)
+    if report.outputs or project.config.build_dir.is_dir():
+        update_catalogue(project.config, project.theme, report.outputs, options.today)
     report.seconds = time.perf_counter() - started
     return report

@@ -140,5 +140,64 @@ def serve_command(project: Path, port: int, host: str) -> None:
     run(lambda: serve.run(project, host=host, port=port, log=click.echo))
 
 
+@main.command("new")
+@project_option
+@click.argument("slug")
+@click.option("--lang", "lang", metavar="CODE", help="Language folder (default: the project's).")
+@click.option("--title", "title", help="The handout's title (default: made from SLUG).")
+def new_command(project: Path, slug: str, lang: str | None, title: str | None) -> None:
+    """Start a new handout: handouts/<lang>/SLUG.md with its front matter.
+
+    SLUG is the file name: lowercase words joined by hyphens, like panic-attacks.
+    reviewed_on is left for the clinical reviewer; the handout is not built until it is
+    filled in. An existing file is never replaced.
+    """
+    from clinic_handouts.scaffold import new_handout
+
+    def action() -> int:
+        made = new_handout(project, slug, lang, title)
+        click.echo(f"Wrote {made.rel}.")
+        for note in made.notes:
+            click.echo(note)
+        click.echo(
+            "Next: write the text, preview it with 'handouts serve', then ask the "
+            "clinical reviewer to check it and fill in reviewed_on."
+        )
+        return 0
+
+    run(action)
+
+
+@main.command("init")
+@click.argument("directory", type=click.Path(path_type=Path))
+def init_command(directory: Path) -> None:
+    """Create a new clinic project in DIRECTORY, ready to build.
+
+    Writes handouts.toml (with notes on every setting), one example handout, empty
+    templates/ and styles/ folders for your own look, and a .gitignore. Existing files
+    are never replaced.
+    """
+    from clinic_handouts.scaffold import init_project
+
+    def action() -> int:
+        written = init_project(directory, build_date(os.environ))
+        click.echo(f"Created a clinic project in {directory}:")
+        for rel in written:
+            click.echo(f"  {rel}")
+        click.echo(
+            "\nNext steps:\n"
+            f"  1. Open {directory / 'handouts.toml'} and put in your clinic's name, phone\n"
+            "     and disclaimer (the values marked placeholder).\n"
+            f"  2. cd {directory}\n"
+            "  3. handouts build           builds build/en/*.pdf and the catalogue,\n"
+            "                              build/index.html (open it in a browser)\n"
+            "  4. handouts serve           preview while you write: http://127.0.0.1:8000/\n"
+            "  5. handouts new my-handout  start your first handout"
+        )
+        return 0
+
+    run(action)
+
+
 def entry(argv: list[str] | None = None) -> Any:  # pragma: no cover - console helper
     return main.main(args=argv if argv is not None else sys.argv[1:])
