@@ -13,9 +13,11 @@ $(BIN)/handouts: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.test-installed: $(BIN)/handouts
+# npm ci: axe-core for the browser tests, exactly as pinned in tests/package-lock.json.
+$(VENV)/.test-installed: $(BIN)/handouts tests/package-lock.json
 	tools/system-packages.sh test
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	npm ci --prefix tests --no-audit --no-fund --loglevel=error
 	touch $@
 
 build: $(BIN)/handouts
@@ -34,4 +36,4 @@ unit: $(VENV)/.test-installed
 	$(BIN)/pytest
 
 clean:
-	rm -rf build $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build $(VENV) .pytest_cache .mypy_cache .ruff_cache tests/node_modules

@@ -2,7 +2,7 @@
 # Install the Debian packages the tool needs, when they are missing and we may install.
 #
 #   tools/system-packages.sh build   what `handouts build` needs (and the fast subsetter)
-#   tools/system-packages.sh test    plus what the test suite uses to read PDFs
+#   tools/system-packages.sh test    plus what the test suite uses (PDF readers, a browser)
 #
 # Run as root (or with password-less sudo) it installs what is missing with apt-get;
 # otherwise it prints the one command an administrator should run, and carries on when
@@ -14,8 +14,12 @@ required=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 # HarfBuzz's subsetter makes font subsetting (every PDF) several times faster.
 recommended=(libharfbuzz-subset0)
 if [ "${1:-build}" = "test" ]; then
-  # pdftoppm (look at pages) and qpdf (structure checks) are used by the tests.
-  required+=(poppler-utils qpdf)
+  # pdftoppm (look at pages) and qpdf (structure checks) are used by the tests;
+  # Chromium runs the catalogue and preview browser tests.
+  required+=(poppler-utils qpdf chromium)
+  # npm installs axe-core for the browser tests; a Node.js installed from elsewhere
+  # brings its own npm (and Debian's npm package would conflict with it).
+  command -v npm >/dev/null 2>&1 || required+=(npm)
 fi
 
 missing() {
