@@ -226,7 +226,8 @@ def preview_document(
     if document is None:
         document = (
             f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(rel)}</title></head><body><main></main></body></html>"
+            f"<title>{html.escape(rel)}</title></head><body><main>"
+            f"<h1>{html.escape(rel)}</h1></main></body></html>"
         )
     document = served_urls(document, roots)
     # Relative image addresses in the handout resolve as they do for the PDF.

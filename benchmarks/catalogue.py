@@ -1,0 +1,103 @@
+"""How long the catalogue adds to a build: rendering the page, and page-1 thumbnails made
+fresh or reused, for a library of N handouts (default 100).
+
+    .venv/bin/python -m benchmarks.catalogue [N]
+
+One real handout is built, its PDF copied N times; each step runs 3 times and the best
+time is printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from clinic_handouts.build import BuildOptions, build
+from clinic_handouts.catalog import CatalogueSettings, Entry, FileEntry, write_catalogue
+from clinic_handouts.catalog_update import sha256_of, with_thumbnails
+from clinic_handouts.theme import Theme, builtin_theme_dir
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 21)
+
+
+def best_of(runs: int, action: Callable[[], object]) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main(count: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        shutil.copy(REPO / "handouts.toml", root)
+        shutil.copytree(REPO / "handouts", root / "handouts")
+        shutil.copytree(REPO / "styles", root / "styles")
+        build(root, BuildOptions(today=TODAY))
+        source_pdf = next((root / "build/en").glob("*.pdf"))
+        build_dir = root / "build"
+        entries = []
+        for n in range(count):
+            pdf = build_dir / "en" / f"handout-{n}.pdf"
+            shutil.copy(source_pdf, pdf)
+            entries.append(
+                Entry(
+                    id=f"handout-{n}",
+                    lang="en",
+                    slug=f"handout-{n}",
+                    source=f"handouts/en/handout-{n}.md",
+                    title=f"Handout number {n}",
+                    summary="A summary of one or two sentences for the card.",
+                    tags=("benchmark",),
+                    reviewed_on=TODAY,
+                    next_review=TODAY + dt.timedelta(days=700),
+                    large_print=True,
+                    reading_grade=None,
+                    files=(
+                        FileEntry(
+                            "standard", f"en/{pdf.name}", 2, pdf.stat().st_size, sha256_of(pdf)
+                        ),
+                    ),
+                )
+            )
+        theme = Theme(
+            template_dirs=(builtin_theme_dir() / "templates",),
+            style_dirs=(builtin_theme_dir() / "styles",),
+        )
+        settings = CatalogueSettings(
+            clinic_name="Benchmark Clinic",
+            ui_lang="en",
+            today=TODAY,
+            due_soon_days=60,
+            brand_color="#1f4e79",
+            lang_names={"en": "English"},
+        )
+
+        def fresh() -> object:
+            shutil.rmtree(build_dir / "thumbnails", ignore_errors=True)
+            return with_thumbnails(entries, [], build_dir)
+
+        made = with_thumbnails(entries, [], build_dir)
+        page_s = best_of(3, lambda: write_catalogue(build_dir, theme, settings, made))
+        fresh_s = best_of(3, fresh)
+        made = with_thumbnails(entries, [], build_dir)
+        reused_s = best_of(3, lambda: with_thumbnails(entries, made, build_dir))
+        size = (build_dir / "index.html").stat().st_size
+        pngs = sorted((build_dir / "thumbnails/en").glob("*.png"))
+        png_kb = sum(p.stat().st_size for p in pngs) / len(pngs) / 1000
+        print(f"{count} handouts:")
+        print(f"  render index.html ({size / 1000:.0f} KB): {page_s * 1000:.0f} ms")
+        print(f"  thumbnails made fresh:  {fresh_s * 1000:.0f} ms ({png_kb:.1f} KB each)")
+        print(f"  thumbnails reused (PDF unchanged): {reused_s * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100)
