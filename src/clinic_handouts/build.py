@@ -22,11 +22,11 @@ from markupsafe import Markup as SafeHtml
 
 from clinic_handouts import markup as markup_mod
 from clinic_handouts.atomic import remove_stale_temporaries, write_atomic
-from clinic_handouts.checks import CheckContext, check_handout
+from clinic_handouts.checks import CheckContext, check_handout, check_project
 from clinic_handouts.config import ProjectConfig, load_config, suggest
 from clinic_handouts.crisis import CrisisDirectory, load_crisis
 from clinic_handouts.errors import Problem, UsageError, error
-from clinic_handouts.i18n import Strings, load_strings
+from clinic_handouts.i18n import load_languages
 from clinic_handouts.pdf import BlockedResource, Renderer, Stamp, StampMissing
 from clinic_handouts.render import Page, make_environment, render_html
 from clinic_handouts.sources import Handout, load_handouts
@@ -39,6 +39,7 @@ class BuildOptions:
     today: dt.date
     only: tuple[str, ...] = ()
     write_html: bool = False
+    langs: tuple[str, ...] = ()  # build only handouts in these languages
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,53 @@ def select(handouts: Sequence[Handout], only: Sequence[str]) -> list[Handout]:
     return [h for h in handouts if h.id in only]
 
 
+def select_languages(
+    chosen: Sequence[Handout], langs: Sequence[str], every: Sequence[Handout], only: Sequence[str]
+) -> list[Handout]:
+    """The chosen handouts in ``langs``; a usage error for a language with no handouts,
+    or an ``--only`` handout with no version in them."""
+    if not langs:
+        return list(chosen)
+    existing = sorted({h.lang for h in every})
+    wrong = [
+        error(
+            "",
+            0,
+            "usage",
+            f"no handouts in language '{lang}'{suggest(lang, existing)}; the project has "
+            f"handouts in {', '.join(existing) or 'no language yet'}",
+        )
+        for lang in langs
+        if lang not in existing
+    ]
+    picked = [h for h in chosen if h.lang in langs]
+    wrong += [
+        error(
+            "",
+            0,
+            "usage",
+            f"handout '{item}' has no version in {', '.join(langs)}; "
+            "leave out --lang to build it in every language it has",
+        )
+        for item in dict.fromkeys(only)
+        if not any(h.id == item for h in picked)
+    ]
+    if wrong:
+        raise UsageError(wrong)
+    return picked
+
+
+def languages_used(handouts: Sequence[Handout], crisis: CrisisDirectory) -> dict[str, list[str]]:
+    """Language -> the handout files printed in it (their own words, or their crisis box)."""
+    used: dict[str, list[str]] = {}
+    for handout in handouts:
+        used.setdefault(handout.lang, []).append(handout.rel)
+        crisis_lang = crisis.for_lang(handout.lang).lang
+        if crisis_lang != handout.lang:
+            used.setdefault(crisis_lang, []).append(handout.rel)
+    return used
+
+
 def stamp_for(page: Page) -> Stamp:
     contacts = tuple(c for r in page.crisis.resources for c in r.contacts)
     return Stamp(every_page=(page.disclaimer, page.crisis.footer), in_body=contacts)
@@ -144,24 +192,30 @@ def plan(project: Project, options: BuildOptions) -> tuple[list[Job], BuildRepor
     if any(p.code == "crisis-data-stale" for p in report.problems):
         return [], report  # nothing may be stamped with unconfirmed crisis data
     chosen = select(project.handouts, options.only)
+    chosen = select_languages(chosen, options.langs, project.handouts, options.only)
+    strings = load_languages(languages_used(chosen, project.crisis), config.root)
     context = CheckContext(config=config, crisis=project.crisis, today=options.today)
     env = make_environment(project.theme)
-    strings: dict[str, Strings] = {}
+    # Checks across handouts (translations): reported for the handouts being built.
+    files = {h.rel for h in chosen}
+    across = [p for p in check_project(project.handouts, context) if p.path in files]
+    report.problems.extend(across)
     jobs: list[Job] = []
     for handout in chosen:
         converted = markup_mod.to_html(handout.body, handout.rel, handout.body_line)
         problems = check_handout(handout, converted, context)
         report.problems.extend(problems)
+        problems += [p for p in across if p.path == handout.rel]
         if any(p.is_error for p in problems):
             continue
-        if handout.lang not in strings:
-            strings[handout.lang] = load_strings(handout.lang, config.root)
+        crisis = project.crisis.for_lang(handout.lang)
         for variant in VARIANTS:
             page = Page(
                 handout=handout,
                 body=SafeHtml(converted.html),
-                crisis=project.crisis.for_lang(handout.lang),
+                crisis=crisis,
                 strings=strings[handout.lang],
+                crisis_strings=strings[crisis.lang],
                 disclaimer=config.disclaimer[handout.lang],
                 build_date=options.today,
                 variant=variant,

@@ -86,12 +86,21 @@ def main() -> None:
     help="Build only this handout (by its id; all its languages). Repeatable.",
 )
 @click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    metavar="LANG",
+    help="Build only the handouts in this language (like es). Repeatable.",
+)
+@click.option(
     "--html",
     "write_html",
     is_flag=True,
     help="Also write the print HTML beside each PDF, for checking styles.",
 )
-def build_command(project: Path, only: tuple[str, ...], write_html: bool) -> None:
+def build_command(
+    project: Path, only: tuple[str, ...], langs: tuple[str, ...], write_html: bool
+) -> None:
     """Build every handout into build/<lang>/<slug>.pdf.
 
     Checks run first: a handout with errors is not built and its previous PDF is kept;
@@ -102,7 +111,9 @@ def build_command(project: Path, only: tuple[str, ...], write_html: bool) -> Non
     """
 
     def action() -> int:
-        options = BuildOptions(today=build_date(os.environ), only=only, write_html=write_html)
+        options = BuildOptions(
+            today=build_date(os.environ), only=only, write_html=write_html, langs=langs
+        )
         report = build(project, options)
         print_problems(report.problems)
         click.echo(summarize(report, project))
