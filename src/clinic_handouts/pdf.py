@@ -23,6 +23,8 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from clinic_handouts.tagging import finish_structure
+
 
 class BlockedResource(FatalURLFetchingError):  # type: ignore[misc]
     """The document asked for a URL the build refuses to fetch."""
@@ -129,6 +131,10 @@ class Renderer:
             pdf_identifier=b"clinic-handouts",  # fixed, so equal input gives equal bytes
         )
         verify_stamp(document, stamp)
-        data = document.write_pdf(pdf_identifier=b"clinic-handouts")
+        data = document.write_pdf(
+            pdf_identifier=b"clinic-handouts",
+            pdf_variant="pdf/ua-1",  # tagged, with /Lang, DisplayDocTitle and MarkInfo
+            finisher=finish_structure,
+        )
         assert isinstance(data, bytes)
         return data, len(document.pages)
