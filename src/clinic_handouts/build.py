@@ -31,7 +31,7 @@ from clinic_handouts.pdf import BlockedResource, Renderer, Stamp, StampMissing
 from clinic_handouts.render import Page, make_environment, render_html
 from clinic_handouts.sources import Handout, load_handouts
 from clinic_handouts.theme import Theme, builtin_theme_dir, load_theme
-from clinic_handouts.variants import VARIANTS, Variant
+from clinic_handouts.variants import Variant, skipped_variants, variants_for
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ def plan(project: Project, options: BuildOptions) -> tuple[list[Job], BuildRepor
             continue
         if handout.lang not in strings:
             strings[handout.lang] = load_strings(handout.lang, config.root)
-        for variant in VARIANTS:
+        for variant in variants_for(handout):
             page = Page(
                 handout=handout,
                 body=SafeHtml(converted.html),
@@ -235,5 +235,9 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
                 report.outputs.append(result.output)
             if result.problem:
                 report.problems.append(result.problem)
+            for skipped in skipped_variants(job.handout):  # opted out: no stale edition left
+                job.pdf_path.with_name(f"{job.handout.slug}{skipped.suffix}.pdf").unlink(
+                    missing_ok=True
+                )
     report.seconds = time.perf_counter() - started
     return report

@@ -19,6 +19,7 @@ from clinic_handouts.crisis import CrisisInfo
 from clinic_handouts.errors import ConfigError, error
 from clinic_handouts.i18n import Strings
 from clinic_handouts.sources import Handout
+from clinic_handouts.stacking import stack_wide_tables
 from clinic_handouts.theme import Theme
 from clinic_handouts.variants import Variant
 
@@ -62,7 +63,7 @@ def render_html(env: jinja2.Environment, theme: Theme, config: ProjectConfig, pa
         return template.render(
             page=page,
             handout=page.handout,
-            body=page.body,
+            body=Markup(stack_wide_tables(page.body)) if page.variant.stack_tables else page.body,
             crisis=page.crisis,
             t=page.strings,
             disclaimer=page.disclaimer,
