@@ -12,6 +12,7 @@ not built and its previous PDF is left as it was; the other handouts still build
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Sequence
@@ -39,6 +40,7 @@ class BuildOptions:
     today: dt.date
     only: tuple[str, ...] = ()
     write_html: bool = False
+    paper: str | None = None  # "letter" or "a4": overrides [print] paper for this build
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,8 @@ def stamp_for(page: Page) -> Stamp:
 def plan(project: Project, options: BuildOptions) -> tuple[list[Job], BuildReport]:
     """Check every chosen handout and render the HTML of each job; write nothing."""
     config = project.config
+    if options.paper:
+        config = dataclasses.replace(config, paper=options.paper)
     report = BuildReport(problems=list(project.problems))
     if any(p.code == "crisis-data-stale" for p in report.problems):
         return [], report  # nothing may be stamped with unconfirmed crisis data

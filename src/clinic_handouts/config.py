@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from clinic_handouts import contrast
 from clinic_handouts.errors import ConfigError, Problem, error
 
 CONFIG_NAME = "handouts.toml"
@@ -357,6 +358,17 @@ def load_config(root: Path) -> ProjectConfig:
                     f"clinic.logo: no file at {logo!r}",
                 )
             )
+
+    brand = values["brand"]
+    for pairing, actual in contrast.failures(brand["color"], brand["accent"], brand["text"]):
+        problems.append(
+            error(
+                rel,
+                locate(text, "brand", pairing.key) or locate(text, "brand"),
+                "config",
+                contrast.describe(pairing, actual),
+            )
+        )
 
     readability = values["readability"]
     if readability["target_grade"] > readability["max_grade"]:
