@@ -26,6 +26,7 @@ REQUIRED = (
     "date_format",
     "months",
 )
+OPTIONAL = ("online", "online_qr_alt")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Strings:
     contact: str
     date_format: str
     months: tuple[str, ...]
+    # Optional words (a language file without them prints these English defaults).
+    online: str = "The latest version of this handout is online:"
+    online_qr_alt: str = "QR code that opens the latest version of this handout: {url}"
 
     def date(self, day: dt.date) -> str:
         return self.date_format.format(day=day.day, month=self.months[day.month - 1], year=day.year)
@@ -90,5 +94,8 @@ def load_strings(lang: str, project_root: Path) -> Strings:
     if len(months) != 12:
         raise ConfigError([error(where, 0, "language", "months: expected 12 month names")])
     return Strings(
-        lang=lang, months=months, **{key: str(data[key]) for key in REQUIRED if key != "months"}
+        lang=lang,
+        months=months,
+        **{key: str(data[key]) for key in REQUIRED if key != "months"},
+        **{key: str(data[key]) for key in OPTIONAL if key in data},
     )

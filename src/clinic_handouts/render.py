@@ -18,6 +18,7 @@ from clinic_handouts.config import ProjectConfig
 from clinic_handouts.crisis import CrisisInfo
 from clinic_handouts.errors import ConfigError, error
 from clinic_handouts.i18n import Strings
+from clinic_handouts.online import online_copy
 from clinic_handouts.sources import Handout
 from clinic_handouts.stacking import stack_wide_tables
 from clinic_handouts.theme import Theme
@@ -78,6 +79,13 @@ def render_html(env: jinja2.Environment, theme: Theme, config: ProjectConfig, pa
             if config.clinic.logo
             else "",
             css_string=css_string,
+            online=online_copy(
+                config.online_url,
+                page.handout.lang,
+                page.handout.slug,
+                page.handout.id,
+                page.strings.online_qr_alt,
+            ),
         )
     except jinja2.TemplateSyntaxError as exc:
         raise ConfigError(
