@@ -7,6 +7,9 @@
 - ``render_pdf`` lays the document out, checks that every page carries the stamp
   (disclaimer and crisis line) and that the body lists the crisis contacts, and only
   then produces PDF bytes. A PDF without its stamp is never returned.
+- Every PDF is tagged (PDF/UA-1: structure tree, /Lang, DisplayDocTitle, MarkInfo), with
+  fonts embedded and subset; ``tagging.finish_structure`` marks the margin stamp as
+  artifacts and gives header cells their scope before the bytes are written.
 """
 
 from __future__ import annotations
