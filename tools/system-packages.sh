@@ -14,8 +14,9 @@ required=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 # HarfBuzz's subsetter makes font subsetting (every PDF) several times faster.
 recommended=(libharfbuzz-subset0)
 if [ "${1:-build}" = "test" ]; then
-  # pdftoppm (look at pages) and qpdf (structure checks) are used by the tests.
-  required+=(poppler-utils qpdf)
+  # pdftoppm (look at pages), qpdf (structure checks) and zbarimg (reads the printed QR
+  # code back, as a phone would) are used by the tests.
+  required+=(poppler-utils qpdf zbar-tools)
 fi
 
 missing() {

@@ -12,6 +12,7 @@ not built and its previous PDF is left as it was; the other handouts still build
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Sequence
@@ -31,7 +32,7 @@ from clinic_handouts.pdf import BlockedResource, Renderer, Stamp, StampMissing
 from clinic_handouts.render import Page, make_environment, render_html
 from clinic_handouts.sources import Handout, load_handouts
 from clinic_handouts.theme import Theme, builtin_theme_dir, load_theme
-from clinic_handouts.variants import VARIANTS, Variant
+from clinic_handouts.variants import Variant, skipped_variants, variants_for
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class BuildOptions:
     only: tuple[str, ...] = ()
     write_html: bool = False
     langs: tuple[str, ...] = ()  # build only handouts in these languages
+    paper: str | None = None  # "letter" or "a4": overrides [print] paper for this build
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,8 @@ def stamp_for(page: Page) -> Stamp:
 def plan(project: Project, options: BuildOptions) -> tuple[list[Job], BuildReport]:
     """Check every chosen handout and render the HTML of each job; write nothing."""
     config = project.config
+    if options.paper:
+        config = dataclasses.replace(config, paper=options.paper)
     report = BuildReport(problems=list(project.problems))
     if any(p.code == "crisis-data-stale" for p in report.problems):
         return [], report  # nothing may be stamped with unconfirmed crisis data
@@ -209,7 +213,7 @@ def plan(project: Project, options: BuildOptions) -> tuple[list[Job], BuildRepor
         if any(p.is_error for p in problems):
             continue
         crisis = project.crisis.for_lang(handout.lang)
-        for variant in VARIANTS:
+        for variant in variants_for(handout):
             page = Page(
                 handout=handout,
                 body=SafeHtml(converted.html),
@@ -289,5 +293,9 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
                 report.outputs.append(result.output)
             if result.problem:
                 report.problems.append(result.problem)
+            for skipped in skipped_variants(job.handout):  # opted out: no stale edition left
+                job.pdf_path.with_name(f"{job.handout.slug}{skipped.suffix}.pdf").unlink(
+                    missing_ok=True
+                )
     report.seconds = time.perf_counter() - started
     return report

@@ -17,6 +17,7 @@ import click
 
 from clinic_handouts.build import BuildOptions, BuildReport, build
 from clinic_handouts.clock import build_date
+from clinic_handouts.config import PAPER_SIZES
 from clinic_handouts.errors import HandoutError, Problem
 
 project_option = click.option(
@@ -44,6 +45,13 @@ def run(action: Callable[[], int]) -> None:
     raise SystemExit(code)
 
 
+def _shown_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def summarize(report: BuildReport, root: Path) -> str:
     built = len(report.outputs)
     pages = sum(o.pages for o in report.outputs)
@@ -52,6 +60,9 @@ def summarize(report: BuildReport, root: Path) -> str:
         f"Built {built} PDF{'s' if built != 1 else ''} ({pages} pages, "
         f"{size / 1024:.0f} KB) in {report.seconds:.1f} s"
     ]
+    if report.outputs:
+        largest = max(report.outputs, key=lambda o: (o.size, str(o.pdf)))
+        parts.append(f"Largest: {_shown_path(largest.pdf, root)} ({largest.size / 1024:.0f} KB)")
     if report.failed_files:
         parts.append(
             f"{len(report.failed_files)} not built: fix the errors above and run "
@@ -98,10 +109,20 @@ def main() -> None:
     is_flag=True,
     help="Also write the print HTML beside each PDF, for checking styles.",
 )
+@click.option(
+    "--paper",
+    type=click.Choice(PAPER_SIZES, case_sensitive=False),
+    default=None,
+    help="Paper size for this build only; overrides [print] paper in handouts.toml.",
+)
 def build_command(
-    project: Path, only: tuple[str, ...], langs: tuple[str, ...], write_html: bool
+    project: Path,
+    only: tuple[str, ...],
+    langs: tuple[str, ...],
+    write_html: bool,
+    paper: str | None,
 ) -> None:
-    """Build every handout into build/<lang>/<slug>.pdf.
+    """Build every handout into build/<lang>/<slug>.pdf (and .large-print.pdf).
 
     Checks run first: a handout with errors is not built and its previous PDF is kept;
     warnings are printed and the handout is built. Set SOURCE_DATE_EPOCH to build as
@@ -112,7 +133,11 @@ def build_command(
 
     def action() -> int:
         options = BuildOptions(
-            today=build_date(os.environ), only=only, write_html=write_html, langs=langs
+            today=build_date(os.environ),
+            only=only,
+            write_html=write_html,
+            langs=langs,
+            paper=paper.lower() if paper else None,
         )
         report = build(project, options)
         print_problems(report.problems)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from clinic_handouts import contrast, online
 from clinic_handouts.errors import ConfigError, Problem, error
 
 CONFIG_NAME = "handouts.toml"
@@ -64,6 +65,7 @@ class ProjectConfig:
     crisis: CrisisSettings
     disclaimer: Mapping[str, str]
     source_text: str = field(repr=False, default="")
+    online_url: str = ""  # [online] url pattern, "" when handouts have no online copy
 
     @property
     def config_path(self) -> Path:
@@ -163,6 +165,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "max_age_days": Key(int, default=180, check=_positive),
         "verified_on": Key(dt.date, default=None, hint="a date like 2026-11-21, no quotes"),
         "verified_by": Key(str, default=""),
+    },
+    "online": {
+        # Public address of each handout's current PDF; a QR code for it is printed.
+        "url": Key(str, default="", check=online.check_pattern),
     },
 }
 # [disclaimer] is open-ended: one text per language code.
@@ -358,6 +364,17 @@ def load_config(root: Path) -> ProjectConfig:
                 )
             )
 
+    brand = values["brand"]
+    for pairing, actual in contrast.failures(brand["color"], brand["accent"], brand["text"]):
+        problems.append(
+            error(
+                rel,
+                locate(text, "brand", pairing.key) or locate(text, "brand"),
+                "config",
+                contrast.describe(pairing, actual),
+            )
+        )
+
     readability = values["readability"]
     if readability["target_grade"] > readability["max_grade"]:
         problems.append(
@@ -393,4 +410,5 @@ def load_config(root: Path) -> ProjectConfig:
         ),
         disclaimer=disclaimer,
         source_text=text,
+        online_url=values["online"]["url"],
     )

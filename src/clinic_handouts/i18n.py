@@ -37,6 +37,11 @@ TEXTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "contact": (frozenset({"phone"}), frozenset()),
     "date_format": (frozenset({"day", "month", "year"}), frozenset()),
 }
+# Texts a language file may leave out; the tool then prints the English default.
+OPTIONAL_TEXTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "online": (frozenset(), frozenset()),
+    "online_qr_alt": (frozenset({"url"}), frozenset()),
+}
 OPTIONAL = {"dir", "language_names"}
 DIRECTIONS = ("ltr", "rtl")
 
@@ -55,6 +60,8 @@ class Strings:
     months: tuple[str, ...]
     dir: str = "ltr"  # writing direction, for <html dir>: "ltr" or "rtl"
     language_names: Mapping[str, str] = field(default_factory=dict)  # other languages
+    online: str = "The latest version of this handout is online:"
+    online_qr_alt: str = "QR code that opens the latest version of this handout: {url}"
 
     def date(self, day: dt.date) -> str:
         return self.date_format.format(day=day.day, month=self.months[day.month - 1], year=day.year)
@@ -104,7 +111,7 @@ def _placeholders(pattern: str) -> set[str]:
 def _check_text(key: str, value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return "expected a text in quotes"
-    required, optional = TEXTS[key]
+    required, optional = {**TEXTS, **OPTIONAL_TEXTS}[key]
     try:
         found = _placeholders(value)
     except ValueError:
@@ -137,7 +144,7 @@ def _validate(
         line = locate(text, "", key) or locate(text, key)
         problems.append(error(rel, line, "language", f"{key}: {message}"))
 
-    known = set(TEXTS) | OPTIONAL | {"months"}
+    known = set(TEXTS) | set(OPTIONAL_TEXTS) | OPTIONAL | {"months"}
     for key in data:
         if key not in known:
             complain(key, f"unknown key{suggest(key, known)}")
@@ -153,6 +160,9 @@ def _validate(
                 )
             )
         elif complaint := _check_text(key, data[key]):
+            complain(key, complaint)
+    for key in OPTIONAL_TEXTS:
+        if key in data and (complaint := _check_text(key, data[key])):
             complain(key, complaint)
     months = data.get("months")
     if (
@@ -177,6 +187,7 @@ def _validate(
         dir=str(direction),
         language_names={str(k): str(v) for k, v in names.items()},
         **{key: " ".join(str(data[key]).split()) for key in TEXTS},
+        **{key: " ".join(str(data[key]).split()) for key in OPTIONAL_TEXTS if key in data},
     )
 
 

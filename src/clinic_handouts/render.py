@@ -19,7 +19,9 @@ from clinic_handouts.config import ProjectConfig
 from clinic_handouts.crisis import CrisisInfo
 from clinic_handouts.errors import ConfigError, error
 from clinic_handouts.i18n import Strings
+from clinic_handouts.online import online_copy
 from clinic_handouts.sources import Handout
+from clinic_handouts.stacking import stack_wide_tables
 from clinic_handouts.theme import Theme
 from clinic_handouts.variants import Variant
 
@@ -77,7 +79,7 @@ def render_html(env: jinja2.Environment, theme: Theme, config: ProjectConfig, pa
         return template.render(
             page=page,
             handout=page.handout,
-            body=page.body,
+            body=Markup(stack_wide_tables(page.body)) if page.variant.stack_tables else page.body,
             crisis=page.crisis,
             t=page.strings,
             crisis_t=page.crisis_strings or page.strings,
@@ -94,6 +96,13 @@ def render_html(env: jinja2.Environment, theme: Theme, config: ProjectConfig, pa
             else "",
             css_string=css_string,
             page_counter=page_counter,
+            online=online_copy(
+                config.online_url,
+                page.handout.lang,
+                page.handout.slug,
+                page.handout.id,
+                page.strings.online_qr_alt,
+            ),
         )
     except jinja2.TemplateSyntaxError as exc:
         raise ConfigError(
