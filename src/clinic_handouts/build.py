@@ -124,7 +124,7 @@ def select(handouts: Sequence[Handout], only: Sequence[str]) -> list[Handout]:
                     0,
                     "usage",
                     f"no handout with id '{item}'"
-                    f"{suggest(item, known)}. 'handouts check' lists them all",
+                    f"{suggest(item, known)}. 'handouts check --report' lists them all",
                 )
                 for item in unknown
             ]

@@ -11,7 +11,14 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from clinic_handouts.checks import crisis_contacts, governance
+from clinic_handouts.checks import (
+    crisis_contacts,
+    governance,
+    readability,
+    resources,
+    structure,
+    wording,
+)
 from clinic_handouts.config import ProjectConfig
 from clinic_handouts.crisis import CrisisDirectory
 from clinic_handouts.errors import Problem
@@ -31,6 +38,10 @@ Family = Callable[[Handout, Markup, CheckContext], list[Problem]]
 FAMILIES: tuple[Family, ...] = (
     crisis_contacts.check,
     governance.check,
+    resources.check,
+    readability.check,
+    structure.check,
+    wording.check,
 )
 
 
