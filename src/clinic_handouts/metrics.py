@@ -20,7 +20,8 @@ Spanish
     Scores fall as text gets harder, so they are turned into a grade for comparison with
     the same settings as English, through ``INFLESZ_GRADES``: INFLESZ 65 (the start of
     "fairly easy", the level of the end of primary school) is grade 6, and 55 (the start
-    of "normal", the published minimum for health information) is grade 8.
+    of "normal", the published minimum for health information) is grade 8; the grade is
+    kept between 1 and 18.
 
 Other languages are counted (words) but not scored.
 """
@@ -145,7 +146,8 @@ def _interpolate(x: float, points: Sequence[tuple[float, float]]) -> float:
 
 
 def inflesz_grade(score: float) -> float:
-    return max(0.0, _interpolate(score, INFLESZ_GRADES))
+    # Clamped: "grade 23" would claim a precision the scale does not have.
+    return min(18.0, max(1.0, _interpolate(score, INFLESZ_GRADES)))
 
 
 def inflesz_for_grade(grade: float) -> float:
