@@ -18,7 +18,7 @@ import click
 
 from clinic_handouts import report
 from clinic_handouts.build import BuildOptions, BuildReport, build
-from clinic_handouts.checking import CheckOptions, check_project, summary
+from clinic_handouts.checking import CheckOptions, CheckResult, check_project, summary
 from clinic_handouts.clock import build_date
 from clinic_handouts.errors import HandoutError, Problem
 
@@ -114,6 +114,20 @@ def build_command(project: Path, only: tuple[str, ...], write_html: bool) -> Non
     run(action)
 
 
+def echo_json(problems: Sequence[Problem]) -> None:
+    """Only JSON goes to stdout, so other programs can read it."""
+    click.echo(json.dumps([p.as_json() for p in sorted(problems)], indent=2))
+
+
+def show_report(result: CheckResult, table_on_screen: bool) -> None:
+    table = report.rows(result)
+    written = report.write_report(table, result.project.config.build_dir)
+    if table_on_screen:
+        click.echo("\n" + report.format_table(table) + "\n")
+    where = written.relative_to(result.project.config.root)
+    click.echo(f"Report written to {where}.", err=not table_on_screen)
+
+
 @main.command("check")
 @project_option
 @click.option(
@@ -157,20 +171,15 @@ def check_command(
         except HandoutError as exc:
             if not as_json:
                 raise
-            click.echo(json.dumps([p.as_json() for p in exc.problems], indent=2))
+            echo_json(exc.problems)
             return exc.exit_code
         if as_json:
-            click.echo(json.dumps([p.as_json() for p in result.problems], indent=2))
-        for problem in result.problems if not as_json else ():
-            click.echo(problem.format())
+            echo_json(result.problems)
+        else:
+            for problem in result.problems:
+                click.echo(problem.format())
         if with_report:
-            table = report.rows(result)
-            written = report.write_report(table, result.project.config.build_dir)
-            if not as_json:
-                click.echo("\n" + report.format_table(table) + "\n")
-            click.echo(
-                f"Report written to {written.relative_to(result.project.config.root)}.", err=as_json
-            )
+            show_report(result, table_on_screen=not as_json)
         click.echo(summary(result, strict), err=as_json)
         return result.exit_code(strict)
 
