@@ -127,7 +127,7 @@ def select(handouts: Sequence[Handout], only: Sequence[str]) -> list[Handout]:
                     0,
                     "usage",
                     f"no handout with id '{item}'"
-                    f"{suggest(item, known)}. 'handouts check' lists them all",
+                    f"{suggest(item, known)}. 'handouts check --report' lists them all",
                 )
                 for item in unknown
             ]
@@ -187,6 +187,32 @@ def stamp_for(page: Page) -> Stamp:
     return Stamp(every_page=(page.disclaimer, page.crisis.footer), in_body=contacts)
 
 
+@dataclass(frozen=True)
+class Checked:
+    """The outcome of checking chosen handouts: what ``handouts check`` prints and what the
+    build uses to decide which handouts it may render."""
+
+    problems: list[Problem]
+    markup: dict[str, markup_mod.Markup]  # by handout file, for rendering
+    failed: frozenset[str]  # handout files with at least one error
+
+
+def check_chosen(project: Project, chosen: Sequence[Handout], context: CheckContext) -> Checked:
+    """Run every check (per handout, and across handouts) on the chosen handouts.
+
+    The build and ``handouts check`` both call this, so they cannot disagree.
+    """
+    files = {h.rel for h in chosen}
+    # Checks across handouts (translations): reported for the chosen handouts only.
+    problems = [p for p in check_project(project.handouts, context) if p.path in files]
+    converted: dict[str, markup_mod.Markup] = {}
+    for handout in chosen:
+        converted[handout.rel] = markup_mod.to_html(handout.body, handout.rel, handout.body_line)
+        problems.extend(check_handout(handout, converted[handout.rel], context))
+    failed = frozenset(p.path for p in problems if p.is_error)
+    return Checked(problems=problems, markup=converted, failed=failed)
+
+
 def plan(project: Project, options: BuildOptions) -> tuple[list[Job], BuildReport]:
     """Check every chosen handout and render the HTML of each job; write nothing."""
     config = project.config
@@ -200,18 +226,13 @@ def plan(project: Project, options: BuildOptions) -> tuple[list[Job], BuildRepor
     strings = load_languages(languages_used(chosen, project.crisis), config.root)
     context = CheckContext(config=config, crisis=project.crisis, today=options.today)
     env = make_environment(project.theme)
-    # Checks across handouts (translations): reported for the handouts being built.
-    files = {h.rel for h in chosen}
-    across = [p for p in check_project(project.handouts, context) if p.path in files]
-    report.problems.extend(across)
+    checked = check_chosen(project, chosen, context)
+    report.problems.extend(checked.problems)
     jobs: list[Job] = []
     for handout in chosen:
-        converted = markup_mod.to_html(handout.body, handout.rel, handout.body_line)
-        problems = check_handout(handout, converted, context)
-        report.problems.extend(problems)
-        problems += [p for p in across if p.path == handout.rel]
-        if any(p.is_error for p in problems):
+        if handout.rel in checked.failed:
             continue
+        converted = checked.markup[handout.rel]
         crisis = project.crisis.for_lang(handout.lang)
         for variant in variants_for(handout):
             page = Page(

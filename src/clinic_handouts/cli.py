@@ -7,6 +7,7 @@ problems) or 2 (usage or config errors). A user mistake never shows a traceback.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -15,7 +16,9 @@ from typing import Any
 
 import click
 
+from clinic_handouts import report
 from clinic_handouts.build import BuildOptions, BuildReport, build
+from clinic_handouts.checking import CheckOptions, CheckResult, check_project, summary
 from clinic_handouts.clock import build_date
 from clinic_handouts.config import PAPER_SIZES
 from clinic_handouts.errors import HandoutError, Problem
@@ -143,6 +146,78 @@ def build_command(
         print_problems(report.problems)
         click.echo(summarize(report, project))
         return 0 if report.ok else 1
+
+    run(action)
+
+
+def echo_json(problems: Sequence[Problem]) -> None:
+    """Only JSON goes to stdout, so other programs can read it."""
+    click.echo(json.dumps([p.as_json() for p in sorted(problems)], indent=2))
+
+
+def show_report(result: CheckResult, table_on_screen: bool) -> None:
+    table = report.rows(result)
+    written = report.write_report(table, result.project.config.build_dir)
+    if table_on_screen:
+        click.echo("\n" + report.format_table(table) + "\n")
+    where = written.relative_to(result.project.config.root)
+    click.echo(f"Report written to {where}.", err=not table_on_screen)
+
+
+@main.command("check")
+@project_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per problem, then a summary. json: a list of problems on stdout.",
+)
+@click.option("--strict", is_flag=True, help="Exit with 1 on warnings too, not only errors.")
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    metavar="ID",
+    help="Check only this handout (by its id; all its languages). Repeatable.",
+)
+@click.option(
+    "--report",
+    "with_report",
+    is_flag=True,
+    help="Also show a table of every handout (reading level, words, pages, review "
+    "dates, problems) and write it to build/handouts-report.csv.",
+)
+def check_command(
+    project: Path, output_format: str, strict: bool, only: tuple[str, ...], with_report: bool
+) -> None:
+    """Check every handout without building: crisis contacts, review dates, reading
+    level, images and links, wording. The build runs the same checks first.
+
+    Exit codes: 0 no errors, 1 errors (or warnings, with --strict), 2 usage or
+    handouts.toml problems.
+    """
+    as_json = output_format == "json"
+
+    def action() -> int:
+        options = CheckOptions(today=build_date(os.environ), only=only)
+        try:
+            result = check_project(project, options)
+        except HandoutError as exc:
+            if not as_json:
+                raise
+            echo_json(exc.problems)
+            return exc.exit_code
+        if as_json:
+            echo_json(result.problems)
+        else:
+            for problem in result.problems:
+                click.echo(problem.format())
+        if with_report:
+            show_report(result, table_on_screen=not as_json)
+        click.echo(summary(result, strict), err=as_json)
+        return result.exit_code(strict)
 
     run(action)
 

@@ -16,7 +16,16 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from clinic_handouts.checks import crisis_contacts, crisis_language, governance, translations
+from clinic_handouts.checks import (
+    crisis_contacts,
+    crisis_language,
+    governance,
+    readability,
+    resources,
+    structure,
+    translations,
+    wording,
+)
 from clinic_handouts.config import ProjectConfig
 from clinic_handouts.crisis import CrisisDirectory
 from clinic_handouts.errors import Problem
@@ -38,6 +47,10 @@ FAMILIES: tuple[Family, ...] = (
     crisis_contacts.check,
     crisis_language.check,
     governance.check,
+    resources.check,
+    readability.check,
+    structure.check,
+    wording.check,
 )
 PROJECT_FAMILIES: tuple[ProjectFamily, ...] = (translations.check_project,)
 
