@@ -46,7 +46,8 @@ class Problem:
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.severity.value}: {self.code}: {self.message}"
+        prefix = f"{where}: " if where else ""  # a problem of no file: no stray ': '
+        return f"{prefix}{self.severity.value}: {self.code}: {self.message}"
 
     def as_json(self) -> dict[str, str | int]:
         return {
