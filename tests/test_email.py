@@ -205,7 +205,7 @@ def test_spanish_handout_gets_a_spanish_message(
         (f"{ADDRESS};jo@example.org", "several addresses"),
         (f"{ADDRESS} jo@example.org", "several addresses"),
         (f"Rosa <{ADDRESS}>", "without a name"),
-        (f"{LOCAL_PART}@example", "should have a period"),
+        (f"{LOCAL_PART}@example", "It should have a period. Nothing was sent"),
         (LOCAL_PART, "must have an @-sign"),
         (f"{LOCAL_PART}@@example.org", "several addresses"),
         ("rosá.m@example.org", "Internationalized characters"),

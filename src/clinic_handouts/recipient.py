@@ -80,7 +80,7 @@ def address_complaint(value: str) -> str | None:
     try:
         validate_email(value.strip(), check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
-        return f"is not a usable email address: {exc}"
+        return f"is not a usable email address: {str(exc).rstrip('.')}"
     return None
 
 
