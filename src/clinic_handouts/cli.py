@@ -21,6 +21,7 @@ from clinic_handouts.build import BuildOptions, BuildReport, build
 from clinic_handouts.checking import CheckOptions, CheckResult, check_project, summary
 from clinic_handouts.clock import build_date
 from clinic_handouts.config import PAPER_SIZES
+from clinic_handouts.delivery import EmailRequest, email_handout
 from clinic_handouts.errors import HandoutError, Problem
 
 project_option = click.option(
@@ -218,6 +219,60 @@ def check_command(
             show_report(result, table_on_screen=not as_json)
         click.echo(summary(result, strict), err=as_json)
         return result.exit_code(strict)
+
+    run(action)
+
+
+@main.command("email")
+@project_option
+@click.argument("handout_id", metavar="ID")
+@click.option(
+    "--to",
+    "to",
+    multiple=True,
+    required=True,
+    metavar="ADDRESS",
+    help="The patient's email address (exactly one).",
+)
+@click.option("--lang", metavar="LANG", help="The handout's language (default: the project's).")
+@click.option("--large-print", is_flag=True, help="Send the large-print edition.")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
+@click.option(
+    "--eml",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write the message as a draft .eml file for your mail program; send nothing.",
+)
+def email_command(
+    project: Path,
+    handout_id: str,
+    to: tuple[str, ...],
+    lang: str | None,
+    large_print: bool,
+    dry_run: bool,
+    eml: Path | None,
+) -> None:
+    """Email the handout ID to one patient as a PDF, with a short note in its language.
+
+    Builds the handout first if needed, and refuses one with errors, an overdue review
+    or stale crisis data. The mail server is set in [email] in handouts.toml; its
+    password comes only from the environment variable HANDOUTS_SMTP_PASSWORD.
+
+    Exit codes: 0 sent (or shown, or drafted), 1 not sent, 2 usage or handouts.toml problems.
+    """
+
+    def action() -> int:
+        request = EmailRequest(handout_id, to, lang, large_print, dry_run, eml)
+        result = email_handout(
+            project,
+            request,
+            today=build_date(os.environ),
+            environ=os.environ,
+            progress=lambda line: click.echo(line, err=True),
+        )
+        print_problems(result.warnings)
+        click.echo(result.text)
+        return 0
 
     run(action)
 

@@ -42,7 +42,7 @@ OPTIONAL_TEXTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "online": (frozenset(), frozenset()),
     "online_qr_alt": (frozenset({"url"}), frozenset()),
 }
-OPTIONAL = {"dir", "language_names"}
+OPTIONAL = {"dir", "language_names", "email"}  # [email]: see load_email_words
 DIRECTIONS = ("ltr", "rtl")
 
 
@@ -243,3 +243,87 @@ def load_languages(used_by: Mapping[str, Iterable[str]], project_root: Path) -> 
     if problems:
         raise ConfigError(problems)
     return loaded
+
+
+# --- the words of an emailed handout ------------------------------------------------------
+# They live in an [email] table of the same words file. A project's own locales/<lang>.toml
+# written before emailing existed has no such table: the bundled one is used then.
+
+EMAIL_KEYS = (
+    "subject",
+    "greeting",
+    "attached",
+    "attached_large_print",
+    "large_print",
+    "not_for_you",
+)
+_EMAIL_FIELDS = {"title": "T", "clinic": "C", "phone": "P"}
+
+
+@dataclass(frozen=True)
+class EmailWords:
+    lang: str
+    subject: str  # "{title} ({clinic})"
+    greeting: str
+    attached: str  # what the attachment is: {title}, {clinic}
+    attached_large_print: str
+    large_print: str  # added to the attachment's file name
+    not_for_you: str  # what to do with a message that reached the wrong person
+
+
+def _email_table(lang: str, project_root: Path) -> tuple[object, str] | None:
+    local = project_root / "locales" / f"{lang}.toml"
+    bundled = resources.files("clinic_handouts") / "data" / "strings" / f"{lang}.toml"
+    for source, where in (
+        (local, f"locales/{lang}.toml"),
+        (bundled, f"(built-in) strings/{lang}.toml"),
+    ):
+        if not source.is_file():
+            continue
+        try:
+            data = tomllib.loads(source.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError([error(where, 0, "language", f"not valid TOML: {exc}")]) from None
+        if "email" in data:
+            return data["email"], where
+    return None
+
+
+def load_email_words(lang: str, project_root: Path) -> EmailWords:
+    found = _email_table(lang, project_root)
+    if found is None:
+        raise ConfigError(
+            [
+                error(
+                    f"locales/{lang}.toml",
+                    0,
+                    "language",
+                    f"no email words for language '{lang}': copy the [email] table of a "
+                    "built-in language (en, es) into this file and translate it",
+                )
+            ]
+        )
+    table, where = found
+    if not isinstance(table, dict):
+        raise ConfigError([error(where, 0, "language", "email: expected a table [email]")])
+    missing = [key for key in EMAIL_KEYS if not isinstance(table.get(key), str)]
+    if missing:
+        raise ConfigError(
+            [error(where, 0, "language", f"[email] is missing: {', '.join(missing)}")]
+        )
+    for key in EMAIL_KEYS:
+        try:  # a placeholder other than {title}, {clinic}, {phone} is a typo
+            table[key].format(**_EMAIL_FIELDS)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ConfigError(
+                [
+                    error(
+                        where,
+                        0,
+                        "language",
+                        f"[email] {key}: unknown placeholder {exc}; use {{title}}, "
+                        "{clinic} or {phone}",
+                    )
+                ]
+            ) from None
+    return EmailWords(lang=lang, **{key: str(table[key]) for key in EMAIL_KEYS})
