@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
+from pypdf import PdfReader
 
 from clinic_handouts.catalog import (
     CatalogueSettings,
@@ -25,6 +27,11 @@ from tests.html_tree import Element, parse
 
 CLI = Callable[..., Result]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+SLEEP_BODY = (
+    "Go to bed at the same time each night. Get up at the same time each day. "
+    "Keep your room dark and cool. Put your phone in another room. "
+    "Do not drink coffee after lunch. Take a short walk in the day.\n"
+)
 
 
 def epoch(day: dt.date) -> str:
@@ -45,10 +52,10 @@ def test_one_card_per_handout_with_languages_links_and_thumbnail(
     root = make_project(
         {
             "handouts/en/sleep.md": handout(
-                "Sleep better", summary="Rest helps.", tags="[sleep, rest]"
+                "Sleep better", SLEEP_BODY, summary="Rest helps.", tags="[sleep, rest]"
             ),
             "handouts/es/sleep.md": handout("Dormir mejor", summary="Descansar ayuda."),
-            "handouts/en/panic.md": handout("Panic attacks", tags="[anxiety]"),
+            "handouts/en/panic.md": handout("Panic attacks", tags="[anxiety]", large_print="false"),
         }
     )
     result = cli("build", "--project", root)
@@ -65,16 +72,26 @@ def test_one_card_per_handout_with_languages_links_and_thumbnail(
     assert [r.attrs["data-lang"] for r in rows] == ["en", "es"]
     assert "English" in rows[0].find_all("h4")[0].text
     assert "Español: Dormir mejor" in rows[1].find_all("h4")[0].text
-    for row, pdf in zip(rows, ("en/sleep.pdf", "es/sleep.pdf"), strict=True):
+    for row, lang in zip(rows, ("en", "es"), strict=True):
         assert "Current" in row.text
         assert "Reviewed October 1, 2026. Next review October 1, 2028." in row.text
-        assert "Reading grade: n/a." in row.text
         links = row.find_all("a")
-        assert [a.attrs["href"] for a in links] == [pdf]
+        pdfs = [f"{lang}/sleep.pdf", f"{lang}/sleep.large-print.pdf"]
+        assert [a.attrs["href"] for a in links] == pdfs
         # The link says what it opens, also out of context (screen reader link lists).
         assert links[0].text.startswith("Standard print: ")
-        size = (root / "build" / pdf).stat().st_size
-        assert f"PDF, 1 page, {round(size / 1000)} KB" in row.text
+        assert links[1].text.startswith("Large print: ")
+        for link, pdf in zip(links, pdfs, strict=True):
+            size = (root / "build" / pdf).stat().st_size
+            pages = len(PdfReader(root / "build" / pdf).pages)
+            plural = "s" if pages != 1 else ""
+            assert f"{link.text} PDF, {pages} page{plural}, {round(size / 1000)} KB" in row.text
+    # The grade the checks compute; a text too short to score says so.
+    assert re.search(r"Reading grade: \d+\.\d\.", rows[0].text), rows[0].text
+    assert "Reading grade: n/a." in rows[1].text
+    panic = card(page, "panic")
+    assert [a.attrs["href"] for a in panic.find_all("a")] == ["en/panic.pdf"]
+    assert "No large print for this handout." in panic.text
 
     thumbnail = sleep.find_all("img")[0]
     assert thumbnail.attrs["alt"] == ""  # decorative: the title is right beside it
@@ -145,8 +162,9 @@ def test_handout_that_failed_keeps_its_card_behind_an_overdue_warning(
     warning = row.find_all("details", cls="overdue")[0]
     assert "Review overdue: show the PDF links" in warning.find_all("summary")[0].text
     assert "the review of this handout was due on November 25, 2026" in warning.text
-    assert [a.attrs["href"] for a in warning.find_all("a")] == ["en/sleep.pdf"]
-    assert len(row.find_all("a")) == 1  # no link outside the warning
+    links = [a.attrs["href"] for a in warning.find_all("a")]
+    assert links == ["en/sleep.pdf", "en/sleep.large-print.pdf"]
+    assert len(row.find_all("a")) == 2  # no link outside the warning
 
     # A deleted handout loses its card and its thumbnail.
     (root / "handouts/en/sleep.md").unlink()

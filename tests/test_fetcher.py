@@ -95,3 +95,23 @@ def test_missing_local_image_is_an_error(make_project: ProjectFactory, cli: CLI)
     result = cli("build", "--project", root)
     assert result.exit_code == 1
     assert "handouts/en/a.md:6: error: missing-resource:" in result.output
+
+
+def test_fetcher_blocks_what_the_checks_cannot_see(
+    make_project: ProjectFactory, cli: CLI, http_server: tuple[str, list[str]]
+) -> None:
+    """Checks find network images in handouts before rendering; a project's own template
+    is not a handout, so the fetcher is the last guard."""
+    url, requests = http_server
+    template = (
+        '{% extends "base.html" %}{% block content %}'
+        f'<img src="{url}/banner.png" alt="Banner">{{{{ body }}}}{{% endblock %}}'
+    )
+    root = make_project({"handouts/en/a.md": handout(), "templates/handout.html": template})
+    result = cli("build", "--project", root)
+    assert result.exit_code == 1
+    assert f"handouts/en/a.md: error: blocked-resource: {url}/banner.png: network" in (
+        result.output
+    )
+    assert requests == []
+    assert not (root / "build/en/a.pdf").exists()

@@ -14,9 +14,10 @@ required=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 # HarfBuzz's subsetter makes font subsetting (every PDF) several times faster.
 recommended=(libharfbuzz-subset0)
 if [ "${1:-build}" = "test" ]; then
-  # pdftoppm (look at pages) and qpdf (structure checks) are used by the tests;
-  # Chromium runs the catalogue and preview browser tests.
-  required+=(poppler-utils qpdf chromium)
+  # pdftoppm (look at pages), qpdf (structure checks) and zbarimg (reads the printed QR
+  # code back, as a phone would) are used by the tests; Chromium runs the catalogue and
+  # preview browser tests.
+  required+=(poppler-utils qpdf zbar-tools chromium)
   # npm installs axe-core for the browser tests; a Node.js installed from elsewhere
   # brings its own npm (and Debian's npm package would conflict with it).
   command -v npm >/dev/null 2>&1 || required+=(npm)

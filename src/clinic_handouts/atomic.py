@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(target: Path, data: bytes) -> None:
+def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
@@ -22,7 +22,7 @@ def write_atomic(target: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        tmp.chmod(0o644)
+        tmp.chmod(mode)  # 0o600 for files that hold personal information
         tmp.replace(target)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -12,6 +12,7 @@ not built and its previous PDF is left as it was; the other handouts still build
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Sequence
@@ -23,16 +24,16 @@ from markupsafe import Markup as SafeHtml
 from clinic_handouts import markup as markup_mod
 from clinic_handouts.atomic import remove_stale_temporaries, write_atomic
 from clinic_handouts.catalog_update import update_catalogue
-from clinic_handouts.checks import CheckContext, check_handout
+from clinic_handouts.checks import CheckContext, check_handout, check_project
 from clinic_handouts.config import ProjectConfig, load_config, suggest
 from clinic_handouts.crisis import CrisisDirectory, load_crisis
 from clinic_handouts.errors import Problem, UsageError, error
-from clinic_handouts.i18n import Strings, load_strings
+from clinic_handouts.i18n import load_languages
 from clinic_handouts.pdf import BlockedResource, Renderer, Stamp, StampMissing
 from clinic_handouts.render import Page, make_environment, render_html
 from clinic_handouts.sources import Handout, load_handouts
 from clinic_handouts.theme import Theme, builtin_theme_dir, load_theme
-from clinic_handouts.variants import VARIANTS, Variant
+from clinic_handouts.variants import Variant, skipped_variants, variants_for
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class BuildOptions:
     today: dt.date
     only: tuple[str, ...] = ()
     write_html: bool = False
+    langs: tuple[str, ...] = ()  # build only handouts in these languages
+    paper: str | None = None  # "letter" or "a4": overrides [print] paper for this build
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ def select(handouts: Sequence[Handout], only: Sequence[str]) -> list[Handout]:
                     0,
                     "usage",
                     f"no handout with id '{item}'"
-                    f"{suggest(item, known)}. 'handouts check' lists them all",
+                    f"{suggest(item, known)}. 'handouts check --report' lists them all",
                 )
                 for item in unknown
             ]
@@ -133,36 +136,112 @@ def select(handouts: Sequence[Handout], only: Sequence[str]) -> list[Handout]:
     return [h for h in handouts if h.id in only]
 
 
+def select_languages(
+    chosen: Sequence[Handout], langs: Sequence[str], every: Sequence[Handout], only: Sequence[str]
+) -> list[Handout]:
+    """The chosen handouts in ``langs``; a usage error for a language with no handouts,
+    or an ``--only`` handout with no version in them."""
+    if not langs:
+        return list(chosen)
+    existing = sorted({h.lang for h in every})
+    wrong = [
+        error(
+            "",
+            0,
+            "usage",
+            f"no handouts in language '{lang}'{suggest(lang, existing)}; the project has "
+            f"handouts in {', '.join(existing) or 'no language yet'}",
+        )
+        for lang in langs
+        if lang not in existing
+    ]
+    picked = [h for h in chosen if h.lang in langs]
+    wrong += [
+        error(
+            "",
+            0,
+            "usage",
+            f"handout '{item}' has no version in {', '.join(langs)}; "
+            "leave out --lang to build it in every language it has",
+        )
+        for item in dict.fromkeys(only)
+        if not any(h.id == item for h in picked)
+    ]
+    if wrong:
+        raise UsageError(wrong)
+    return picked
+
+
+def languages_used(handouts: Sequence[Handout], crisis: CrisisDirectory) -> dict[str, list[str]]:
+    """Language -> the handout files printed in it (their own words, or their crisis box)."""
+    used: dict[str, list[str]] = {}
+    for handout in handouts:
+        used.setdefault(handout.lang, []).append(handout.rel)
+        crisis_lang = crisis.for_lang(handout.lang).lang
+        if crisis_lang != handout.lang:
+            used.setdefault(crisis_lang, []).append(handout.rel)
+    return used
+
+
 def stamp_for(page: Page) -> Stamp:
     contacts = tuple(c for r in page.crisis.resources for c in r.contacts)
     return Stamp(every_page=(page.disclaimer, page.crisis.footer), in_body=contacts)
 
 
+@dataclass(frozen=True)
+class Checked:
+    """The outcome of checking chosen handouts: what ``handouts check`` prints and what the
+    build uses to decide which handouts it may render."""
+
+    problems: list[Problem]
+    markup: dict[str, markup_mod.Markup]  # by handout file, for rendering
+    failed: frozenset[str]  # handout files with at least one error
+
+
+def check_chosen(project: Project, chosen: Sequence[Handout], context: CheckContext) -> Checked:
+    """Run every check (per handout, and across handouts) on the chosen handouts.
+
+    The build and ``handouts check`` both call this, so they cannot disagree.
+    """
+    files = {h.rel for h in chosen}
+    # Checks across handouts (translations): reported for the chosen handouts only.
+    problems = [p for p in check_project(project.handouts, context) if p.path in files]
+    converted: dict[str, markup_mod.Markup] = {}
+    for handout in chosen:
+        converted[handout.rel] = markup_mod.to_html(handout.body, handout.rel, handout.body_line)
+        problems.extend(check_handout(handout, converted[handout.rel], context))
+    failed = frozenset(p.path for p in problems if p.is_error)
+    return Checked(problems=problems, markup=converted, failed=failed)
+
+
 def plan(project: Project, options: BuildOptions) -> tuple[list[Job], BuildReport]:
     """Check every chosen handout and render the HTML of each job; write nothing."""
     config = project.config
+    if options.paper:
+        config = dataclasses.replace(config, paper=options.paper)
     report = BuildReport(problems=list(project.problems))
     if any(p.code == "crisis-data-stale" for p in report.problems):
         return [], report  # nothing may be stamped with unconfirmed crisis data
     chosen = select(project.handouts, options.only)
+    chosen = select_languages(chosen, options.langs, project.handouts, options.only)
+    strings = load_languages(languages_used(chosen, project.crisis), config.root)
     context = CheckContext(config=config, crisis=project.crisis, today=options.today)
     env = make_environment(project.theme)
-    strings: dict[str, Strings] = {}
+    checked = check_chosen(project, chosen, context)
+    report.problems.extend(checked.problems)
     jobs: list[Job] = []
     for handout in chosen:
-        converted = markup_mod.to_html(handout.body, handout.rel, handout.body_line)
-        problems = check_handout(handout, converted, context)
-        report.problems.extend(problems)
-        if any(p.is_error for p in problems):
+        if handout.rel in checked.failed:
             continue
-        if handout.lang not in strings:
-            strings[handout.lang] = load_strings(handout.lang, config.root)
-        for variant in VARIANTS:
+        converted = checked.markup[handout.rel]
+        crisis = project.crisis.for_lang(handout.lang)
+        for variant in variants_for(handout):
             page = Page(
                 handout=handout,
                 body=SafeHtml(converted.html),
-                crisis=project.crisis.for_lang(handout.lang),
+                crisis=crisis,
                 strings=strings[handout.lang],
+                crisis_strings=strings[crisis.lang],
                 disclaimer=config.disclaimer[handout.lang],
                 build_date=options.today,
                 variant=variant,
@@ -236,6 +315,10 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
                 report.outputs.append(result.output)
             if result.problem:
                 report.problems.append(result.problem)
+            for skipped in skipped_variants(job.handout):  # opted out: no stale edition left
+                job.pdf_path.with_name(f"{job.handout.slug}{skipped.suffix}.pdf").unlink(
+                    missing_ok=True
+                )
     # --- catalogue: build/index.html from every current output (built or up to date) ----
     # (a refused build that wrote nothing leaves no build/ folder behind)
     if report.outputs or project.config.build_dir.is_dir():

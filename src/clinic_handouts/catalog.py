@@ -22,6 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from clinic_handouts.atomic import write_atomic
+from clinic_handouts.contrast import ratio
 from clinic_handouts.errors import ConfigError, error
 from clinic_handouts.render import make_environment
 from clinic_handouts.theme import Theme
@@ -58,7 +59,7 @@ class Entry:
     reviewed_on: dt.date
     next_review: dt.date
     large_print: bool  # False when the handout opted out of the large-print edition
-    reading_grade: float | None  # None until the reading-grade metric exists
+    reading_grade: float | None  # None when the text is too short to score
     files: tuple[FileEntry, ...]
     thumbnail: str = ""  # relative to build/; "" when there is none
     thumbnail_of: str = ""  # sha256 of the PDF the thumbnail was made from
@@ -239,22 +240,10 @@ def cards_for(
     return cards
 
 
-def _luminance(colour: str) -> float:
-    hex_digits = colour.lstrip("#")
-    if len(hex_digits) == 3:
-        hex_digits = "".join(ch * 2 for ch in hex_digits)
-    channels = [int(hex_digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
 def readable_on(colour: str) -> str:
-    """White or near-black, whichever has more contrast on ``colour`` (WCAG formula): a
-    clinic's brand colour can be light or dark and the header must stay readable."""
-    lum = _luminance(colour)
-    on_white = 1.05 / (lum + 0.05)
-    on_black = (lum + 0.05) / (_luminance("#111111") + 0.05)
-    return "#ffffff" if on_white >= on_black else "#111111"
+    """White or near-black, whichever has more contrast on ``colour``: a clinic's brand
+    colour can be light or dark and the header must stay readable."""
+    return "#ffffff" if ratio("#ffffff", colour) >= ratio("#111111", colour) else "#111111"
 
 
 def _raw_text(text: str, closing: str) -> Markup:

@@ -24,6 +24,7 @@ from clinic_handouts.atomic import write_atomic
 from clinic_handouts.catalog import CatalogueSettings, Entry, FileEntry, write_catalogue
 from clinic_handouts.errors import HandoutError
 from clinic_handouts.i18n import Strings, load_strings
+from clinic_handouts.metrics import measure
 from clinic_handouts.theme import Theme
 from clinic_handouts.thumbnails import write_thumbnail
 from clinic_handouts.variants import VARIANTS
@@ -76,11 +77,8 @@ def entries_from_outputs(outputs: Iterable[Output], build_dir: Path) -> list[Ent
                 tags=handout.tags,
                 reviewed_on=handout.reviewed_on,
                 next_review=handout.next_review,
-                # The large-print opt-out is a front-matter key of the large-print work;
-                # until it exists every handout counts as offering large print.
-                large_print=bool(getattr(handout, "large_print", True)),
-                # Hook for the reading grade: fill from the metrics module once it exists.
-                reading_grade=None,
+                large_print=handout.large_print,
+                reading_grade=measure(handout).grade,
                 files=tuple(files),
             )
         )

@@ -7,6 +7,7 @@ problems) or 2 (usage or config errors). A user mistake never shows a traceback.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -15,8 +16,12 @@ from typing import Any
 
 import click
 
+from clinic_handouts import report
 from clinic_handouts.build import BuildOptions, BuildReport, build
+from clinic_handouts.checking import CheckOptions, CheckResult, check_project, summary
 from clinic_handouts.clock import build_date
+from clinic_handouts.config import PAPER_SIZES
+from clinic_handouts.delivery import EmailRequest, email_handout
 from clinic_handouts.errors import HandoutError, Problem
 
 project_option = click.option(
@@ -44,6 +49,13 @@ def run(action: Callable[[], int]) -> None:
     raise SystemExit(code)
 
 
+def _shown_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def summarize(report: BuildReport, root: Path) -> str:
     built = len(report.outputs)
     pages = sum(o.pages for o in report.outputs)
@@ -52,6 +64,9 @@ def summarize(report: BuildReport, root: Path) -> str:
         f"Built {built} PDF{'s' if built != 1 else ''} ({pages} pages, "
         f"{size / 1024:.0f} KB) in {report.seconds:.1f} s"
     ]
+    if report.outputs:
+        largest = max(report.outputs, key=lambda o: (o.size, str(o.pdf)))
+        parts.append(f"Largest: {_shown_path(largest.pdf, root)} ({largest.size / 1024:.0f} KB)")
     if report.failed_files:
         parts.append(
             f"{len(report.failed_files)} not built: fix the errors above and run "
@@ -86,13 +101,32 @@ def main() -> None:
     help="Build only this handout (by its id; all its languages). Repeatable.",
 )
 @click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    metavar="LANG",
+    help="Build only the handouts in this language (like es). Repeatable.",
+)
+@click.option(
     "--html",
     "write_html",
     is_flag=True,
     help="Also write the print HTML beside each PDF, for checking styles.",
 )
-def build_command(project: Path, only: tuple[str, ...], write_html: bool) -> None:
-    """Build every handout into build/<lang>/<slug>.pdf.
+@click.option(
+    "--paper",
+    type=click.Choice(PAPER_SIZES, case_sensitive=False),
+    default=None,
+    help="Paper size for this build only; overrides [print] paper in handouts.toml.",
+)
+def build_command(
+    project: Path,
+    only: tuple[str, ...],
+    langs: tuple[str, ...],
+    write_html: bool,
+    paper: str | None,
+) -> None:
+    """Build every handout into build/<lang>/<slug>.pdf (and .large-print.pdf).
 
     Checks run first: a handout with errors is not built and its previous PDF is kept;
     warnings are printed and the handout is built. Set SOURCE_DATE_EPOCH to build as
@@ -102,11 +136,143 @@ def build_command(project: Path, only: tuple[str, ...], write_html: bool) -> Non
     """
 
     def action() -> int:
-        options = BuildOptions(today=build_date(os.environ), only=only, write_html=write_html)
+        options = BuildOptions(
+            today=build_date(os.environ),
+            only=only,
+            write_html=write_html,
+            langs=langs,
+            paper=paper.lower() if paper else None,
+        )
         report = build(project, options)
         print_problems(report.problems)
         click.echo(summarize(report, project))
         return 0 if report.ok else 1
+
+    run(action)
+
+
+def echo_json(problems: Sequence[Problem]) -> None:
+    """Only JSON goes to stdout, so other programs can read it."""
+    click.echo(json.dumps([p.as_json() for p in sorted(problems)], indent=2))
+
+
+def show_report(result: CheckResult, table_on_screen: bool) -> None:
+    table = report.rows(result)
+    written = report.write_report(table, result.project.config.build_dir)
+    if table_on_screen:
+        click.echo("\n" + report.format_table(table) + "\n")
+    where = written.relative_to(result.project.config.root)
+    click.echo(f"Report written to {where}.", err=not table_on_screen)
+
+
+@main.command("check")
+@project_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per problem, then a summary. json: a list of problems on stdout.",
+)
+@click.option("--strict", is_flag=True, help="Exit with 1 on warnings too, not only errors.")
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    metavar="ID",
+    help="Check only this handout (by its id; all its languages). Repeatable.",
+)
+@click.option(
+    "--report",
+    "with_report",
+    is_flag=True,
+    help="Also show a table of every handout (reading level, words, pages, review "
+    "dates, problems) and write it to build/handouts-report.csv.",
+)
+def check_command(
+    project: Path, output_format: str, strict: bool, only: tuple[str, ...], with_report: bool
+) -> None:
+    """Check every handout without building: crisis contacts, review dates, reading
+    level, images and links, wording. The build runs the same checks first.
+
+    Exit codes: 0 no errors, 1 errors (or warnings, with --strict), 2 usage or
+    handouts.toml problems.
+    """
+    as_json = output_format == "json"
+
+    def action() -> int:
+        options = CheckOptions(today=build_date(os.environ), only=only)
+        try:
+            result = check_project(project, options)
+        except HandoutError as exc:
+            if not as_json:
+                raise
+            echo_json(exc.problems)
+            return exc.exit_code
+        if as_json:
+            echo_json(result.problems)
+        else:
+            for problem in result.problems:
+                click.echo(problem.format())
+        if with_report:
+            show_report(result, table_on_screen=not as_json)
+        click.echo(summary(result, strict), err=as_json)
+        return result.exit_code(strict)
+
+    run(action)
+
+
+@main.command("email")
+@project_option
+@click.argument("handout_id", metavar="ID")
+@click.option(
+    "--to",
+    "to",
+    multiple=True,
+    required=True,
+    metavar="ADDRESS",
+    help="The patient's email address (exactly one).",
+)
+@click.option("--lang", metavar="LANG", help="The handout's language (default: the project's).")
+@click.option("--large-print", is_flag=True, help="Send the large-print edition.")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
+@click.option(
+    "--eml",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write the message as a draft .eml file for your mail program; send nothing.",
+)
+def email_command(
+    project: Path,
+    handout_id: str,
+    to: tuple[str, ...],
+    lang: str | None,
+    large_print: bool,
+    dry_run: bool,
+    eml: Path | None,
+) -> None:
+    """Email the handout ID to one patient as a PDF, with a short note in its language.
+
+    Builds the handout first if needed, and refuses one with errors, an overdue review
+    or stale crisis data. The mail server is set in [email] in handouts.toml; its
+    password comes only from the environment variable HANDOUTS_SMTP_PASSWORD.
+
+    Exit codes: 0 sent (or shown, or drafted), 1 not sent, 2 usage or handouts.toml problems.
+    """
+
+    def action() -> int:
+        request = EmailRequest(handout_id, to, lang, large_print, dry_run, eml)
+        result = email_handout(
+            project,
+            request,
+            today=build_date(os.environ),
+            environ=os.environ,
+            progress=lambda line: click.echo(line, err=True),
+        )
+        print_problems(result.warnings)
+        click.echo(result.text)
+        return 0
 
     run(action)
 

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from clinic_handouts import contrast, online
 from clinic_handouts.errors import ConfigError, Problem, error
+from clinic_handouts.recipient import address_complaint, has_control
 
 CONFIG_NAME = "handouts.toml"
 PAPER_SIZES = ("letter", "a4")
@@ -49,6 +51,32 @@ class CrisisSettings:
     verified_by: str
 
 
+SECURITY_MODES = ("starttls", "ssl", "none")
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+# security = "none" sends in clear text, so only to a relay on this same computer.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+PASSWORD_ENV = "HANDOUTS_SMTP_PASSWORD"
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    """``[email]``: how ``handouts email`` reaches the clinic's mail server.
+
+    The password is never here: it comes only from ``HANDOUTS_SMTP_PASSWORD``.
+    """
+
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"
+    username: str = ""
+    from_address: str = ""
+    reply_to: str = ""
+    ca_file: Path | None = None  # trust these certificate authorities instead of the system's
+    timeout_seconds: float = 20.0
+    attempts: int = 3
+    send_log: Path | None = None  # where sends are recorded; None: not recorded
+
+
 @dataclass(frozen=True)
 class ProjectConfig:
     root: Path
@@ -64,6 +92,8 @@ class ProjectConfig:
     crisis: CrisisSettings
     disclaimer: Mapping[str, str]
     source_text: str = field(repr=False, default="")
+    online_url: str = ""  # [online] url pattern, "" when handouts have no online copy
+    email: EmailSettings = field(default_factory=EmailSettings)
 
     @property
     def config_path(self) -> Path:
@@ -129,6 +159,31 @@ def _region(value: Any) -> str | None:
     return None if re.match(r"^[A-Z]{2}$", str(value)) else "expected a region code like 'US'"
 
 
+def _host(value: Any) -> str | None:
+    ok = re.match(r"^[A-Za-z0-9.:\[\]-]+$", str(value)) and "://" not in str(value)
+    return None if ok else "expected a host name like 'smtp.example.org', nothing else"
+
+
+def _port(value: Any) -> str | None:
+    return None if 1 <= value <= 65535 else "expected a port number from 1 to 65535"
+
+
+def _security(value: Any) -> str | None:
+    return None if value in SECURITY_MODES else "expected 'starttls', 'ssl' or 'none'"
+
+
+def _address(value: Any) -> str | None:
+    return address_complaint(str(value)) if value else None
+
+
+def _attempts(value: Any) -> str | None:
+    return None if 1 <= value <= 5 else "expected a whole number from 1 to 5"
+
+
+def _one_line(value: Any) -> str | None:
+    return "must be on one line, without control characters" if has_control(str(value)) else None
+
+
 SCHEMA: dict[str, dict[str, Key]] = {
     "clinic": {
         "name": Key(str, required=True, check=_nonempty),
@@ -164,6 +219,29 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "verified_on": Key(dt.date, default=None, hint="a date like 2026-11-21, no quotes"),
         "verified_by": Key(str, default=""),
     },
+    "online": {
+        # Public address of each handout's current PDF; a QR code for it is printed.
+        "url": Key(str, default="", check=online.check_pattern),
+    },
+    "email": {
+        "host": Key(str, default="", check=_host),
+        "port": Key(int, default=0, check=_port, hint="default: 587, or 465 for ssl"),
+        "security": Key(str, default="starttls", check=_security),
+        "username": Key(str, default="", check=_one_line),
+        "from_address": Key(str, default="", check=_address),
+        "reply_to": Key(str, default="", check=_address),
+        "ca_file": Key(str, default=""),
+        "timeout_seconds": Key((int, float), default=20, check=_positive),
+        "attempts": Key(int, default=3, check=_attempts),
+        "send_log": Key((bool, str), default=False, hint="true, or a file name"),
+    },
+}
+# Keys that must never be in the file, and what to do instead (the value is never echoed).
+FORBIDDEN = {
+    ("email", "password"): (
+        f"never write the password in this file: delete this line and set the "
+        f"environment variable {PASSWORD_ENV} instead"
+    ),
 }
 # [disclaimer] is open-ended: one text per language code.
 FREE_TABLES = {"disclaimer"}
@@ -256,13 +334,9 @@ def load_config(root: Path) -> ProjectConfig:
         values[table] = {}
         for name in raw:
             if name not in keys:
+                why = FORBIDDEN.get((table, name)) or f"unknown key{suggest(name, keys)}"
                 problems.append(
-                    error(
-                        rel,
-                        locate(text, table, name),
-                        "config",
-                        f"{table}.{name}: unknown key{suggest(name, keys)}",
-                    )
+                    error(rel, locate(text, table, name), "config", f"{table}.{name}: {why}")
                 )
         for name, key in keys.items():
             where = locate(text, table, name) or locate(text, table)
@@ -358,6 +432,17 @@ def load_config(root: Path) -> ProjectConfig:
                 )
             )
 
+    brand = values["brand"]
+    for pairing, actual in contrast.failures(brand["color"], brand["accent"], brand["text"]):
+        problems.append(
+            error(
+                rel,
+                locate(text, "brand", pairing.key) or locate(text, "brand"),
+                "config",
+                contrast.describe(pairing, actual),
+            )
+        )
+
     readability = values["readability"]
     if readability["target_grade"] > readability["max_grade"]:
         problems.append(
@@ -368,6 +453,9 @@ def load_config(root: Path) -> ProjectConfig:
                 "readability.target_grade must not be above max_grade",
             )
         )
+
+    email, email_problems = _email_settings(values["email"], text, root)
+    problems.extend(email_problems)
 
     if problems:
         raise ConfigError(problems)
@@ -393,4 +481,52 @@ def load_config(root: Path) -> ProjectConfig:
         ),
         disclaimer=disclaimer,
         source_text=text,
+        online_url=values["online"]["url"],
+        email=email,
     )
+
+
+def _email_settings(
+    values: Mapping[str, Any], text: str, root: Path
+) -> tuple[EmailSettings, list[Problem]]:
+    """``[email]`` after the per-key checks: the rules that involve several keys or files."""
+    problems: list[Problem] = []
+
+    def complain(key: str, message: str) -> None:
+        where = locate(text, "email", key) or locate(text, "email")
+        problems.append(error(CONFIG_NAME, where, "config", f"email.{key}: {message}"))
+
+    security = values["security"]
+    host = values["host"]
+    if security == "none" and host and host.strip("[]") not in LOOPBACK_HOSTS:
+        complain(
+            "security",
+            f"'none' sends in clear text, so it is only allowed to this computer "
+            f"(host = \"127.0.0.1\"); for {host!r} use 'starttls' or 'ssl'",
+        )
+    ca_file: Path | None = None
+    if values["ca_file"]:
+        ca_file = (root / values["ca_file"]).resolve()
+        if not ca_file.is_file():
+            complain("ca_file", f"no file at {values['ca_file']!r}")
+    send_log: Path | None = None
+    if values["send_log"] is True:
+        send_log = root / "send-log.jsonl"
+    elif isinstance(values["send_log"], str):
+        if not values["send_log"].strip():
+            complain("send_log", "give a file name, or true for send-log.jsonl")
+        else:
+            send_log = root / values["send_log"]
+    settings = EmailSettings(
+        host=host,
+        port=values["port"] or DEFAULT_PORTS[security],
+        security=security,
+        username=values["username"],
+        from_address=values["from_address"],
+        reply_to=values["reply_to"],
+        ca_file=ca_file,
+        timeout_seconds=float(values["timeout_seconds"]),
+        attempts=values["attempts"],
+        send_log=send_log,
+    )
+    return settings, problems

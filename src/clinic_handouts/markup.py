@@ -124,6 +124,8 @@ class _RawHtmlScanner(HTMLParser):
         self.found: list[tuple[int, str, str]] = []  # (line, kind, what)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if ":" in tag or "@" in tag:
+            return  # a Markdown autolink (<https://...>, <name@example.org>), not HTML
         line = self.getpos()[0]
         if tag in UNSAFE_TAGS:
             self.found.append((line, "unsafe", f"<{tag}>"))

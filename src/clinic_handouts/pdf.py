@@ -7,6 +7,9 @@
 - ``render_pdf`` lays the document out, checks that every page carries the stamp
   (disclaimer and crisis line) and that the body lists the crisis contacts, and only
   then produces PDF bytes. A PDF without its stamp is never returned.
+- Every PDF is tagged (PDF/UA-1: structure tree, /Lang, DisplayDocTitle, MarkInfo), with
+  fonts embedded and subset; ``tagging.finish_structure`` marks the margin stamp as
+  artifacts and gives header cells their scope before the bytes are written.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from clinic_handouts.tagging import finish_structure
 
 
 class BlockedResource(FatalURLFetchingError):  # type: ignore[misc]
@@ -129,6 +134,10 @@ class Renderer:
             pdf_identifier=b"clinic-handouts",  # fixed, so equal input gives equal bytes
         )
         verify_stamp(document, stamp)
-        data = document.write_pdf(pdf_identifier=b"clinic-handouts")
+        data = document.write_pdf(
+            pdf_identifier=b"clinic-handouts",
+            pdf_variant="pdf/ua-1",  # tagged, with /Lang, DisplayDocTitle and MarkInfo
+            finisher=finish_structure,
+        )
         assert isinstance(data, bytes)
         return data, len(document.pages)

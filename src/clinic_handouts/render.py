@@ -9,6 +9,7 @@ parsed as template code.
 from __future__ import annotations
 
 import datetime as dt
+import string
 from dataclasses import dataclass
 
 import jinja2
@@ -18,7 +19,9 @@ from clinic_handouts.config import ProjectConfig
 from clinic_handouts.crisis import CrisisInfo
 from clinic_handouts.errors import ConfigError, error
 from clinic_handouts.i18n import Strings
+from clinic_handouts.online import online_copy
 from clinic_handouts.sources import Handout
+from clinic_handouts.stacking import stack_wide_tables
 from clinic_handouts.theme import Theme
 from clinic_handouts.variants import Variant
 
@@ -36,6 +39,9 @@ class Page:
     disclaimer: str
     build_date: dt.date
     variant: Variant
+    # The words of the language the crisis box is printed in (its dir and name), when
+    # that is not the handout's own language; None means the same as ``strings``.
+    crisis_strings: Strings | None = None
 
 
 def make_environment(theme: Theme) -> jinja2.Environment:
@@ -56,15 +62,27 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
+def page_counter(pattern: str) -> str:
+    """A CSS ``content`` value for a pattern like "Página {page} de {pages}"."""
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(pattern):
+        if literal:
+            parts.append(css_string(literal))
+        if name:
+            parts.append(f"counter({name})")
+    return " ".join(parts)
+
+
 def render_html(env: jinja2.Environment, theme: Theme, config: ProjectConfig, page: Page) -> str:
     try:
         template = env.get_template(TEMPLATE)
         return template.render(
             page=page,
             handout=page.handout,
-            body=page.body,
+            body=Markup(stack_wide_tables(page.body)) if page.variant.stack_tables else page.body,
             crisis=page.crisis,
             t=page.strings,
+            crisis_t=page.crisis_strings or page.strings,
             disclaimer=page.disclaimer,
             clinic=config.clinic,
             brand=config.brand,
@@ -77,6 +95,14 @@ def render_html(env: jinja2.Environment, theme: Theme, config: ProjectConfig, pa
             if config.clinic.logo
             else "",
             css_string=css_string,
+            page_counter=page_counter,
+            online=online_copy(
+                config.online_url,
+                page.handout.lang,
+                page.handout.slug,
+                page.handout.id,
+                page.strings.online_qr_alt,
+            ),
         )
     except jinja2.TemplateSyntaxError as exc:
         raise ConfigError(

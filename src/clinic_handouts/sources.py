@@ -42,6 +42,7 @@ FIELDS: dict[str, Field] = {
     "id": Field("text"),
     "next_review": Field("date"),
     "tags": Field("tags"),
+    "large_print": Field("bool"),
 }
 
 
@@ -72,6 +73,9 @@ class Handout:
     body: str
     body_line: int
     meta_lines: Mapping[str, int] = field(default_factory=dict)
+    # False when the front matter says `large_print: false`: no large-print edition is
+    # built, and the catalogue says the handout has none.
+    large_print: bool = True
 
     @property
     def output_stem(self) -> str:
@@ -326,6 +330,10 @@ def _check_value(key: str, value: Any) -> tuple[Any, str | None]:
         if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
             return tuple(v.strip().lower() for v in value), None
         return None, "expected a list of words, like [depression, ketamine]"
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value, None
+        return None, f"expected true or false, got {value!r}"
     raise AssertionError(kind)
 
 
@@ -445,6 +453,7 @@ def validate(source: SourceFile, config: ProjectConfig) -> Handout | list[Proble
         body=source.body,
         body_line=source.body_line,
         meta_lines=lines,
+        large_print=values.get("large_print", True),
     )
 
 

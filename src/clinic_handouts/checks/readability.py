@@ -1,0 +1,81 @@
+"""Reading level: ``reading-level`` (warning above the target grade, error above the
+maximum) and ``long-sentence`` (warning, more than ``LONG_SENTENCE_WORDS`` words).
+
+The figures come from metrics.py (the same ones the report and the catalogue show); this
+module compares them with ``[readability]`` in handouts.toml and says what to change.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from clinic_handouts import metrics, prose
+from clinic_handouts.errors import Problem, error, warning
+from clinic_handouts.markup import Markup
+from clinic_handouts.sources import Handout
+
+if TYPE_CHECKING:
+    from clinic_handouts.checks import CheckContext
+
+LONG_SENTENCE_WORDS = 25
+QUOTE_CHARS = 60
+
+
+def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
+    """The start of a sentence, cut at a word, so a message can quote it."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+def _level_problem(
+    handout: Handout, figures: metrics.Readability, limit: float, hard: bool
+) -> Problem:
+    assert figures.grade is not None
+    which = "maximum" if hard else "target"
+    if figures.formula == "INFLESZ":
+        score = figures.scores[0].value
+        measured = (
+            f"INFLESZ {score:.1f} ('{figures.note}', about grade {figures.grade:.1f}) is below "
+            f"the {which} of {metrics.inflesz_for_grade(limit):.0f} (grade {limit:g})"
+        )
+    else:
+        measured = f"reading grade {figures.grade:.1f} is above the {which} of grade {limit:g}"
+    scores = ", ".join(map(str, figures.scores))
+    quoted = "; ".join(
+        f'line {f.sentence.line}: "{shorten(f.sentence.text)}"' for f in figures.hardest
+    )
+    message = (
+        f"{measured} ({scores}; {figures.words} words of prose). Hardest sentences: {quoted}. "
+        "Use shorter sentences and everyday words (explain a medical word the first time)"
+    )
+    line = figures.hardest[0].sentence.line if figures.hardest else handout.body_line
+    make = error if hard else warning
+    return make(handout.rel, line, "reading-level", message)
+
+
+def check(handout: Handout, markup: Markup, context: CheckContext) -> list[Problem]:
+    doc = prose.parse(handout.body, handout.body_line)
+    lang = metrics.primary_lang(handout.lang)
+    sentences = [metrics.sentence_figures(s, lang) for s in doc.sentences]
+    problems = [
+        warning(
+            handout.rel,
+            f.sentence.line,
+            "long-sentence",
+            f"this sentence has {f.words} words (more than {LONG_SENTENCE_WORDS}): "
+            f'"{shorten(f.sentence.text)}". Split it into shorter sentences, one idea each',
+        )
+        for f in sentences
+        if f.words > LONG_SENTENCE_WORDS
+    ]
+    figures = metrics.measure_figures(sentences, lang)
+    config = context.config
+    if figures.grade is not None:
+        grade = round(figures.grade, 1)  # compare what the message shows
+        if grade > config.max_grade:
+            problems.append(_level_problem(handout, figures, config.max_grade, hard=True))
+        elif grade > config.target_grade:
+            problems.append(_level_problem(handout, figures, config.target_grade, hard=False))
+    return problems

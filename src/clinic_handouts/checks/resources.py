@@ -1,0 +1,223 @@
+"""Images and local links, checked before anything is rendered, each at its line:
+
+- ``missing-alt-text`` (error): an image without a description (empty, or only its file
+  name). Screen readers read the description to patients who cannot see the picture.
+- ``blocked-resource`` (error): what the build's URL fetcher (pdf.py) would refuse: an
+  image from a network address, an absolute path, a file outside the project folder
+  (through ``..`` or a symbolic link). Local links are held to the same rule: a linked
+  file that is not in the project is not shipped with it.
+- ``missing-resource`` (error): an image or local link to a file that does not exist.
+
+Markdown images and links (inline and reference style) and raw ``<img>``/``<a>`` tags are
+found in the source; paths are resolved relative to the handout's file, as the renderer
+does. Addresses with other schemes (``file:``, ``javascript:``...) are reported by
+markup.py; links to web pages, ``mailto:`` and ``tel:`` are printed, never fetched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+from clinic_handouts.config import suggest
+from clinic_handouts.errors import Problem, error
+from clinic_handouts.markup import Markup
+from clinic_handouts.prose import blank_comments
+from clinic_handouts.sources import Handout
+from clinic_handouts.theme import builtin_theme_dir
+
+if TYPE_CHECKING:
+    from clinic_handouts.checks import CheckContext
+
+_URL = r"(?:<(?P<{0}a>[^>\n]*)>|(?P<{0}b>[^)\s]+))"
+_TITLE = r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?"
+_IMAGE_RE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*" + _URL.format("u") + _TITLE + r"\s*\)")
+_LINK_RE = re.compile(r"(?<!!)\[(?P<text>[^\][]*)\]\(\s*" + _URL.format("u") + _TITLE + r"\s*\)")
+_REF_IMAGE_RE = re.compile(r"!\[(?P<alt>[^\]]*)\](?:\[(?P<label>[^\]]*)\])?(?!\()")
+_DEFINITION_RE = re.compile(r"^ {0,3}\[(?P<label>[^\]]+)\]:[ \t]*" + _URL.format("u"), re.M)
+_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_DOMAIN_RE = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:org|com|gov|net|edu|info)(?:/.*)?$")
+_FILE_NAME_RE = re.compile(r"^\S+\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?)$")
+_CAMERA_NAME_RE = re.compile(r"^(?:img|image|dsc|dscn|photo|picture|pic|screenshot)[\s_-]*\d*$")
+
+
+@dataclass(frozen=True)
+class Reference:
+    kind: str  # "image" or "link"
+    url: str
+    line: int  # where the address is written (fix the path here)
+    alt: str | None = None  # images only
+    alt_line: int = 0
+
+
+def _url(match: re.Match[str]) -> str:
+    return (match.group("ua") if match.group("ua") is not None else match.group("ub")).strip()
+
+
+def _line(body: str, offset: int, first_line: int) -> int:
+    return first_line + body.count("\n", 0, offset)
+
+
+class _TagFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("img", "a"):
+            self.found.append((self.getpos()[0], tag, dict(attrs)))
+
+
+def references(body: str, first_line: int) -> Iterator[Reference]:
+    """Every image and link in a body, with the lines of its address and description."""
+    text = blank_comments(body)
+    definitions = {
+        m.group("label").strip().lower(): (_url(m), _line(text, m.start(), first_line))
+        for m in _DEFINITION_RE.finditer(text)
+    }
+    used: set[str] = set()
+    for m in _IMAGE_RE.finditer(text):
+        line = _line(text, m.start(), first_line)
+        yield Reference("image", _url(m), line, m.group("alt"), line)
+    for m in _REF_IMAGE_RE.finditer(text):
+        label = (m.group("label") or m.group("alt")).strip().lower()
+        if label in definitions:
+            used.add(label)
+            url, url_line = definitions[label]
+            yield Reference(
+                "image", url, url_line, m.group("alt"), _line(text, m.start(), first_line)
+            )
+    for m in _LINK_RE.finditer(text):
+        yield Reference("link", _url(m), _line(text, m.start(), first_line))
+    for label, (url, url_line) in definitions.items():
+        if label not in used:
+            yield Reference("link", url, url_line)
+    finder = _TagFinder()
+    finder.feed(text)
+    finder.close()
+    for row, tag, attrs in finder.found:
+        line = first_line + row - 1
+        if tag == "img":
+            yield Reference(
+                "image", (attrs.get("src") or "").strip(), line, attrs.get("alt") or "", line
+            )
+        elif attrs.get("href"):
+            yield Reference("link", (attrs.get("href") or "").strip(), line)
+
+
+def _alt_problem(handout: Handout, ref: Reference) -> Problem | None:
+    alt = " ".join((ref.alt or "").split())
+    name = PurePosixPath(unquote(ref.url.split("?")[0].split("#")[0])).name
+    shown = ref.url if len(ref.url) <= 60 else "…" + ref.url[-50:]
+    fix = (
+        f"Write what it shows between the brackets, like ![A nurse taking a blood "
+        f"pressure]({shown}); screen readers read it to patients who cannot see the picture"
+    )
+    if not alt:
+        return error(
+            handout.rel,
+            ref.alt_line,
+            "missing-alt-text",
+            f"the image {shown} has no description. {fix}",
+        )
+    lowered = alt.lower()
+    if lowered == name.lower() or _FILE_NAME_RE.match(lowered) or _CAMERA_NAME_RE.match(lowered):
+        return error(
+            handout.rel,
+            ref.alt_line,
+            "missing-alt-text",
+            f"the description of the image {shown} is only a file name ('{alt}'). {fix}",
+        )
+    return None
+
+
+def _resource_problem(handout: Handout, ref: Reference, roots: tuple[Path, ...]) -> Problem | None:
+    url = ref.url
+    what = "image" if ref.kind == "image" else "linked file"
+    if not url or url.startswith("#"):
+        return None
+    scheme_match = _SCHEME_RE.match(url)
+    scheme = scheme_match.group(1).lower() if scheme_match else ""
+    if scheme or url.startswith("//"):
+        if ref.kind == "image" and scheme in ("", "http", "https"):  # "" is "//host/..."
+            return error(
+                handout.rel,
+                ref.line,
+                "blocked-resource",
+                f"{url}: network addresses are never fetched; save the picture in the "
+                "project folder (for example in images/ next to the handout) and write its "
+                "path, like images/chart.png",
+            )
+        return None  # web links are printed; other schemes are reported by markup.py
+    path = unquote(url.split("#", 1)[0].split("?", 1)[0])
+    if not path:
+        return None
+    if path.startswith(("/", "\\")):
+        return error(
+            handout.rel,
+            ref.line,
+            "blocked-resource",
+            f"{url}: an absolute path points outside the project folder; copy the file "
+            "into the project and write its path from the handout's folder, like "
+            "images/chart.png",
+        )
+    root = roots[0]
+    target = handout.source.parent / path
+    normal = Path(os.path.normpath(target))
+    if not any(normal.is_relative_to(r) for r in roots):
+        return error(
+            handout.rel,
+            ref.line,
+            "blocked-resource",
+            f"{url}: this {what} is outside the project folder; copy it into the project "
+            "(for example next to the handout) and use the copy's path",
+        )
+    if not target.exists():
+        hint = ""
+        if target.parent.is_dir():
+            hint = suggest(target.name, (p.name for p in target.parent.iterdir()))
+        if not hint and ref.kind == "link" and _DOMAIN_RE.match(path):
+            hint = f" (if this is a web address, write https://{path})"
+        where = normal.relative_to(root).as_posix() if normal.is_relative_to(root) else path
+        return error(
+            handout.rel,
+            ref.line,
+            "missing-resource",
+            f"{url}: there is no {what} at {where}{hint}; check the name and the folder "
+            "(paths are relative to the handout's folder)",
+        )
+    resolved = target.resolve()
+    if not any(resolved.is_relative_to(r) for r in roots):
+        return error(
+            handout.rel,
+            ref.line,
+            "blocked-resource",
+            f"{url}: this is a link to a file outside the project folder; copy the file "
+            "itself into the project",
+        )
+    if not resolved.is_file():
+        return error(
+            handout.rel,
+            ref.line,
+            "missing-resource",
+            f"{url}: this is a folder, not a file; write the path of the file inside it",
+        )
+    return None
+
+
+def check(handout: Handout, markup: Markup, context: CheckContext) -> list[Problem]:
+    # The same folders the renderer's fetcher allows (build.allowed_roots).
+    roots = (context.config.root.resolve(), builtin_theme_dir().resolve())
+    problems: set[Problem] = set()
+    for ref in references(handout.body, handout.body_line):
+        if ref.kind == "image" and (alt := _alt_problem(handout, ref)):
+            problems.add(alt)
+        if found := _resource_problem(handout, ref, roots):
+            problems.add(found)
+    return sorted(problems)

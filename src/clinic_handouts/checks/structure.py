@@ -1,0 +1,105 @@
+"""The shape of the text, as a patient-education reviewer judges it:
+
+- ``heading-skip`` (warning): a heading level is skipped (the title is level 1, so the
+  first heading in the text is ``##``). Screen readers and the PDF's outline use levels
+  to show how the handout is organised.
+- ``long-list`` (warning): a list of more than ``MAX_LIST_ITEMS`` items (CDC Clear
+  Communication Index: lists of 7 items or fewer).
+- ``list-without-blank-line`` (warning): a list written straight under a line of text,
+  which Markdown prints as part of that paragraph ("Bring: - your ID - your list").
+- ``long-paragraph`` (warning): a paragraph of more than ``LONG_PARAGRAPH_WORDS`` words
+  (about eight printed lines): one idea per paragraph, in short sections.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from clinic_handouts import metrics, prose
+from clinic_handouts.errors import Problem, warning
+from clinic_handouts.markup import Markup
+from clinic_handouts.sources import Handout
+
+if TYPE_CHECKING:
+    from clinic_handouts.checks import CheckContext
+
+MAX_LIST_ITEMS = 7
+LONG_PARAGRAPH_WORDS = 100
+
+
+def _heading_skips(handout: Handout, doc: prose.Document) -> list[Problem]:
+    problems = []
+    previous = 1  # the title, printed as the level-1 heading
+    for heading in doc.headings:
+        if heading.level > previous + 1:
+            after = "the title" if previous == 1 else f"a level-{previous} heading"
+            problems.append(
+                warning(
+                    handout.rel,
+                    heading.line,
+                    "heading-skip",
+                    f"'{heading.text}' is a level-{heading.level} heading right after "
+                    f"{after}; write it with {'#' * (previous + 1)} so screen readers "
+                    "and the PDF's outline show the handout's structure",
+                )
+            )
+        previous = heading.level
+    return problems
+
+
+def _long_lists(handout: Handout, doc: prose.Document) -> list[Problem]:
+    return [
+        warning(
+            handout.rel,
+            block.line,
+            "long-list",
+            f"this list has {len(block.items)} items; readers take in about "
+            f"{MAX_LIST_ITEMS} at a time. Split it into shorter lists under their own "
+            "headings, or keep only the items that matter most",
+        )
+        for block in doc.lists
+        if len(block.items) > MAX_LIST_ITEMS
+    ]
+
+
+def _glued_lists(handout: Handout, doc: prose.Document) -> list[Problem]:
+    return [
+        warning(
+            handout.rel,
+            paragraph.list_glued_at,
+            "list-without-blank-line",
+            "this list comes straight after a line of text, so it is printed as part of "
+            "that paragraph, not as a list; add an empty line before the list",
+        )
+        for paragraph in doc.paragraphs
+        if paragraph.list_glued_at
+    ]
+
+
+def _long_paragraphs(handout: Handout, doc: prose.Document) -> list[Problem]:
+    problems = []
+    for paragraph in doc.paragraphs:
+        if paragraph.kind == "item":
+            continue
+        words = metrics.word_count(s.text for s in paragraph.sentences)
+        if words > LONG_PARAGRAPH_WORDS:
+            problems.append(
+                warning(
+                    handout.rel,
+                    paragraph.line,
+                    "long-paragraph",
+                    f"this paragraph has {words} words (more than {LONG_PARAGRAPH_WORDS}); "
+                    "give each idea its own short paragraph, or turn steps into a list",
+                )
+            )
+    return problems
+
+
+def check(handout: Handout, markup: Markup, context: CheckContext) -> list[Problem]:
+    doc = prose.parse(handout.body, handout.body_line)
+    return (
+        _heading_skips(handout, doc)
+        + _long_lists(handout, doc)
+        + _glued_lists(handout, doc)
+        + _long_paragraphs(handout, doc)
+    )

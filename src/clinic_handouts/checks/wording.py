@@ -1,0 +1,92 @@
+"""Words a reviewer would stop at:
+
+- ``placeholder-text`` (error): TODO, TBD, FIXME, XXX, "lorem ipsum" or a bracketed
+  "[insert ...]" left in the text; a patient must never read a note meant for staff.
+- ``all-caps`` (warning): three or more words in a row in capital letters. Capitals are
+  harder to read (no word shapes), and read as shouting; use bold for emphasis.
+  Single words (AYUDA, HOME, MRI) are fine.
+- ``no-you`` (warning, English): a handout that never says "you" or "your" speaks about
+  patients, not to them (AHRQ PEMAT: address the reader as "you"). Spanish addresses the
+  reader through verb forms ("Llame al 988") that a word list cannot judge, so Spanish
+  handouts are not checked. Handouts under metrics.MIN_WORDS words are not judged.
+
+Title, summary and every printed line of the body are read, table cells and headings
+included; link addresses, image paths and markup are not.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from clinic_handouts import metrics, prose
+from clinic_handouts.errors import Problem, error, warning
+from clinic_handouts.markup import Markup
+from clinic_handouts.sources import Handout
+
+if TYPE_CHECKING:
+    from clinic_handouts.checks import CheckContext
+
+CAPS_RUN_WORDS = 3
+_PLACEHOLDER_RE = re.compile(
+    r"\bTODO\b(?!\s+[A-ZÁÉÍÓÚÑ]{2})"  # not Spanish "TODO LO QUE..." (that is all-caps)
+    r"|\b(?:TBD|TBA|FIXME)\b|\bX{3,}\b"
+    r"|(?i:lorem\s+ipsum)"
+    r"|(?i:\[\s*(?:insert|insertar|add|agregar|enter|placeholder|name|nombre|phone"
+    r"|tel[eé]fono|date|fecha|clinic|cl[ií]nica)\b[^\]]*\])"
+)
+_CAPS_WORD = r"[A-ZÁÉÍÓÚÑÜ][A-ZÁÉÍÓÚÑÜ'’]+"
+_CAPS_RUN_RE = re.compile(
+    rf"(?<![\w'’]){_CAPS_WORD}(?:(?:\s+[AIYOE])?\s+{_CAPS_WORD}){{{CAPS_RUN_WORDS - 1},}}(?![\w'’])"
+)
+_YOU_RE = re.compile(r"\b(?:you|your|yours|yourself|yourselves)\b", re.IGNORECASE)
+
+
+def _lines(handout: Handout, doc: prose.Document) -> list[prose.Line]:
+    lines = [(handout.line_of("title"), handout.title)]
+    if handout.summary:
+        lines.append((handout.line_of("summary"), handout.summary))
+    return lines + doc.visible
+
+
+def check(handout: Handout, markup: Markup, context: CheckContext) -> list[Problem]:
+    doc = prose.parse(handout.body, handout.body_line)
+    problems: list[Problem] = []
+    lines = _lines(handout, doc)
+    for number, text in lines:
+        for match in _PLACEHOLDER_RE.finditer(text):
+            problems.append(
+                error(
+                    handout.rel,
+                    number,
+                    "placeholder-text",
+                    f"'{match.group(0)}' looks like a note or placeholder left in the text; "
+                    "finish or remove it before the handout is printed",
+                )
+            )
+        for match in _CAPS_RUN_RE.finditer(text):
+            problems.append(
+                warning(
+                    handout.rel,
+                    number,
+                    "all-caps",
+                    f"'{match.group(0)}' is in capital letters, which are harder to read; "
+                    "write it in normal case and make it **bold** if it needs to stand out",
+                )
+            )
+    lang = metrics.primary_lang(handout.lang)
+    words = metrics.word_count(s.text for s in doc.sentences)
+    addressed = any(_YOU_RE.search(text) for _, text in lines)
+    if lang == "en" and words >= metrics.MIN_WORDS and not addressed:
+        first = doc.visible[0][0] if doc.visible else handout.body_line
+        problems.append(
+            warning(
+                handout.rel,
+                first,
+                "no-you",
+                "the handout never says 'you' or 'your'; speak to the reader "
+                "('You may feel tired' rather than 'Patients may feel tired') and tell "
+                "them what to do",
+            )
+        )
+    return problems
