@@ -41,14 +41,15 @@ def too_complex(rel: str, line: int, message: str) -> Problem:
 
 
 def check_body(body: str, rel: str, first_line: int) -> list[Problem]:
-    """At most one problem per limit; an empty list means the body is safe to parse."""
+    """The first limit passed (one problem is enough to act on), or [] when the body is
+    safe to parse."""
     lines = body.split("\n")
     problems = [
         *_nesting(lines, rel, first_line),
         *_counts(lines, rel, first_line),
         *_brackets(lines, rel, first_line),
     ]
-    return problems
+    return sorted(problems, key=lambda problem: problem.line)[:1]
 
 
 def _indent_width(text: str) -> int:

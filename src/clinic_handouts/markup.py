@@ -354,6 +354,8 @@ def _keep_attribute(tag: str, name: str, value: str) -> str | None:
         return kept or None
     if tag == "a" and name == "href" and refusal(value, link=True):
         return None
+    if tag == "img" and name == "src" and refusal(value):
+        return None  # SafeFetcher would refuse it too; never hand it to the renderer
     if name in {"colspan", "rowspan"} and _too_big(value):
         return str(MAX_SPAN)
     return value

@@ -138,7 +138,7 @@ def discover(config: ProjectConfig) -> tuple[list[Path], list[Problem]]:
             continue
         if not resolved.is_file():
             # A folder named x.md, or a named pipe (reading one would wait forever).
-            kind = "a folder" if resolved.is_dir() else "not an ordinary file"
+            kind = "a folder" if resolved.is_dir() else "a special file (such as a named pipe)"
             problems.append(
                 error(
                     rel,
