@@ -110,11 +110,19 @@ def wait_for_a_new_pdf(root: Path, old: dict[str, bytes], build: subprocess.Pope
     pytest.fail("the build wrote no PDF")
 
 
-@pytest.mark.parametrize("how", ["ctrl-c", "kill"])
-def test_interrupted_build_leaves_whole_pdfs_and_the_next_build_recovers(
-    make_project: ProjectFactory, cli: CLI, how: str
-) -> None:
-    root, old = first_build(make_project, cli)
+def answer_ctrl_c() -> None:
+    """In the child: Ctrl-C does what it does in a terminal. A test run started in the
+    background by a script ignores SIGINT, and children inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def interrupt_mid_build(root: Path, old: dict[str, bytes], how: str) -> tuple[int, str]:
+    """Start a build, signal it once it has replaced a PDF; (return code, stderr).
+
+    On a loaded machine the build may finish before the signal lands; then every PDF
+    must predate the signal (the build did not carry on after it), and the caller
+    tries again.
+    """
     # A session of its own, so the signal goes to the build's whole process group, as
     # Ctrl-C in a terminal does (worker processes included).
     build = subprocess.Popen(
@@ -124,22 +132,46 @@ def test_interrupted_build_leaves_whole_pdfs_and_the_next_build_recovers(
         text=True,
         env=ENV,
         start_new_session=True,
+        preexec_fn=answer_ctrl_c,
     )
     try:
         wait_for_a_new_pdf(root, old, build)
+        signalled_at = time.time_ns()
         os.killpg(build.pid, signal.SIGINT if how == "ctrl-c" else signal.SIGKILL)
         _, stderr = build.communicate(timeout=300)
     finally:
         if build.poll() is None:
             os.killpg(build.pid, signal.SIGKILL)
+    if build.returncode == 0:
+        latest = max(p.stat().st_mtime_ns for p in (root / "build/en").glob("*.pdf"))
+        assert latest <= signalled_at, "the build carried on after the signal"
+    return build.returncode, stderr
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "kill"])
+def test_interrupted_build_leaves_whole_pdfs_and_the_next_build_recovers(
+    make_project: ProjectFactory, cli: CLI, how: str
+) -> None:
+    root, old = first_build(make_project, cli)
+    for _attempt in range(5):
+        code, stderr = interrupt_mid_build(root, old, how)
+        if code != 0:
+            break
+        # Finished before the signal landed: start again from version one.
+        for n in range(COUNT):
+            (root / f"handouts/en/h{n}.md").write_text(handout(f"Version one {n}"))
+        assert cli("build", "--project", root).exit_code == 0
+        old = {p.name: p.read_bytes() for p in (root / "build/en").glob("*.pdf")}
+        for n in range(COUNT):
+            (root / f"handouts/en/h{n}.md").write_text(handout(f"Version two {n}"))
     if how == "ctrl-c":
-        assert build.returncode == 130, stderr
+        assert code == 130, stderr
         assert "Traceback" not in stderr
         assert "Stopped (Ctrl-C). PDFs already written are complete" in stderr
         rebuilt = assert_whole(root, old)
         assert 1 <= len(rebuilt) < COUNT  # it stopped in the middle
     else:
-        assert build.returncode == -signal.SIGKILL
+        assert code == -signal.SIGKILL
         # Killed between writing and renaming, a temporary file may remain: the next
         # build removes it. Every PDF that is there is whole.
         for pdf in (root / "build/en").glob("*.pdf"):
