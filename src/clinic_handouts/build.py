@@ -318,5 +318,7 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
                 job.pdf_path.with_name(f"{job.handout.slug}{skipped.suffix}.pdf").unlink(
                     missing_ok=True
                 )
+    # Every edition of a handout meets the same refused address: report it once.
+    report.problems = sorted(set(report.problems))
     report.seconds = time.perf_counter() - started
     return report
