@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import http.server
 import shutil
 import textwrap
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,6 +17,10 @@ from pypdf import PdfReader
 from clinic_handouts.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+PNG = bytes.fromhex(  # a 1x1 transparent PNG
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 # A fixed build date inside the bundled crisis data's freshness window.
 TODAY = dt.date(2026, 11, 21)
 EPOCH = str(int(dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC).timestamp()))
@@ -103,3 +109,35 @@ def pdf_pages(path: Path) -> list[str]:
 
 def folded(text: str) -> str:
     return " ".join(text.split())
+
+
+HttpServer = tuple[str, list[str]]
+
+
+@pytest.fixture
+def http_server() -> Iterator[HttpServer]:
+    """A real local HTTP server: (base URL, paths requested). Tests assert it got nothing.
+
+    It answers every request with a PNG, so a fetch that slipped through would succeed
+    and show up here rather than fail quietly.
+    """
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(PNG)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    # A short poll interval, so shutting the server down does not add half a second.
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    server.shutdown()
+    server.server_close()

@@ -319,6 +319,8 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
                 job.pdf_path.with_name(f"{job.handout.slug}{skipped.suffix}.pdf").unlink(
                     missing_ok=True
                 )
+    # Every edition of a handout meets the same refused address: report it once.
+    report.problems = sorted(set(report.problems))
     # --- catalogue: build/index.html from every current output (built or up to date) ----
     # (a refused build that wrote nothing leaves no build/ folder behind)
     if report.outputs or project.config.build_dir.is_dir():

@@ -24,6 +24,8 @@ from clinic_handouts.config import PAPER_SIZES
 from clinic_handouts.delivery import EmailRequest, email_handout
 from clinic_handouts.errors import HandoutError, Problem
 
+INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
+
 project_option = click.option(
     "--project",
     "project",
@@ -46,6 +48,15 @@ def run(action: Callable[[], int]) -> None:
     except HandoutError as exc:
         print_problems(exc.problems)
         raise SystemExit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        # Ctrl-C: every PDF is written whole or not at all (atomic.py), so say so and
+        # exit like an interrupted shell command does.
+        click.echo(
+            "\nStopped (Ctrl-C). PDFs already written are complete, the others were left "
+            "as they were; run 'handouts build' again to finish.",
+            err=True,
+        )
+        raise SystemExit(INTERRUPTED) from None
     raise SystemExit(code)
 
 

@@ -78,6 +78,10 @@ class HandoutError(Exception):
         self.problems = sorted(problems)
         super().__init__("\n".join(p.format() for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[HandoutError], tuple[list[Problem]]]:
+        # Keep the problems when the error crosses from a worker process to the parent.
+        return (type(self), (self.problems,))
+
 
 class ConfigError(HandoutError):
     """handouts.toml, the theme or the crisis data is unusable: nothing can be built."""

@@ -2,8 +2,12 @@
 
 - ``SafeFetcher`` lets WeasyPrint read ``data:`` URLs and files inside the allowed
   folders (the project and the bundled theme), resolved so ``..`` and symlinks cannot
-  escape. Anything else stops the render with ``BlockedResource``; nothing is fetched
-  from the network, ever.
+  escape, and at most ``MAX_RESOURCE_BYTES`` long. Anything else stops the render with
+  ``BlockedResource``; nothing is fetched from the network, ever. Every fetch goes
+  through it: the page's images and stylesheets, ``@import`` and ``url()`` in the
+  theme's CSS, fonts, and what an SVG image refers to. WeasyPrint swallows errors
+  raised while it draws an SVG (the image is just left out), so the fetcher also keeps
+  a list of what it refused, and ``render_pdf`` fails on it after drawing.
 - ``render_pdf`` lays the document out, checks that every page carries the stamp
   (disclaimer and crisis line) and that the body lists the crisis contacts, and only
   then produces PDF bytes. A PDF without its stamp is never returned.
@@ -43,12 +47,23 @@ class StampMissing(Exception):
     """A rendered page lacks the disclaimer or the crisis line."""
 
 
+MAX_RESOURCE_BYTES = 20_000_000  # a print-quality photo is a few MB
+
+
 class SafeFetcher(URLFetcher):  # type: ignore[misc]
     def __init__(self, allowed_roots: Iterable[Path]) -> None:
         super().__init__(allowed_protocols=("file", "data"), fail_on_errors=True)
         self.allowed_roots = tuple(root.resolve() for root in allowed_roots)
+        self.refused: list[BlockedResource] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        try:
+            return self._fetch(url, headers)
+        except BlockedResource as exc:
+            self.refused.append(exc)  # remembered even if WeasyPrint swallows it
+            raise
+
+    def _fetch(self, url: str, headers: dict[str, str] | None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme == "data":
             return super().fetch(url, headers)
@@ -74,10 +89,16 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
             )
         if not resolved.is_file():
             raise BlockedResource(url, "not a file", code="missing-resource")
+        with resolved.open("rb") as handle:
+            data = handle.read(MAX_RESOURCE_BYTES + 1)  # bounded, whatever the file says
+        if len(data) > MAX_RESOURCE_BYTES:
+            raise BlockedResource(
+                url,
+                f"the file is over {MAX_RESOURCE_BYTES // 1_000_000} MB; save a smaller "
+                "copy (an image for print needs at most a few MB)",
+            )
         content_type = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(
-            url, resolved.read_bytes(), headers={"Content-Type": content_type}
-        )
+        return URLFetcherResponse(url, data, headers={"Content-Type": content_type})
 
 
 @dataclass(frozen=True)
@@ -129,6 +150,7 @@ class Renderer:
 
     def render_pdf(self, html: str, base_url: str, stamp: Stamp) -> tuple[bytes, int]:
         """PDF bytes and page count; raises BlockedResource or StampMissing."""
+        self.fetcher.refused.clear()
         document = HTML(string=html, base_url=base_url, url_fetcher=self.fetcher).render(
             font_config=self.font_config,
             pdf_identifier=b"clinic-handouts",  # fixed, so equal input gives equal bytes
@@ -140,4 +162,6 @@ class Renderer:
             finisher=finish_structure,
         )
         assert isinstance(data, bytes)
+        if self.fetcher.refused:  # refused while drawing an SVG, where WeasyPrint hides it
+            raise self.fetcher.refused[0]
         return data, len(document.pages)

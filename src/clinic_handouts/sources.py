@@ -8,8 +8,9 @@ a file is never dropped silently.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ MAX_SOURCE_BYTES = 1_000_000  # a long handout is ~10 KB; anything near this is 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 FENCE = "---"
+MIN_YEAR, MAX_YEAR = 1900, 2999  # anything else in a review date is a typo
 # What `handouts new` writes for reviewed_on: only the clinical reviewer may fill it in.
 DATE_PLACEHOLDER = "YYYY-MM-DD"
 
@@ -116,7 +118,20 @@ def discover(config: ProjectConfig) -> tuple[list[Path], list[Problem]]:
                 )
             )
             continue
-        if not path.resolve().is_relative_to(root):
+        try:
+            resolved = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # a broken link, or links that point at each other
+            problems.append(
+                error(
+                    rel,
+                    0,
+                    "source",
+                    "this file is a link that leads nowhere (a missing file, or links "
+                    "pointing at each other); delete it or copy the real handout here",
+                )
+            )
+            continue
+        if not resolved.is_relative_to(root):
             problems.append(
                 error(
                     rel,
@@ -124,6 +139,19 @@ def discover(config: ProjectConfig) -> tuple[list[Path], list[Problem]]:
                     "blocked-resource",
                     "this file is a link to a file outside the project folder; "
                     "copy the handout into the project instead",
+                )
+            )
+            continue
+        if not resolved.is_file():
+            # A folder named x.md, or a named pipe (reading one would wait forever).
+            kind = "a folder" if resolved.is_dir() else "a special file (such as a named pipe)"
+            problems.append(
+                error(
+                    rel,
+                    0,
+                    "source",
+                    f"this is {kind}, not a handout file; rename it so its name "
+                    "does not end in .md, or move it out of handouts/",
                 )
             )
             continue
@@ -142,7 +170,11 @@ def read_source(path: Path, root: Path) -> SourceFile | Problem:
     """Read one file as UTF-8 text and split off its front matter."""
     rel = relpath(path, root)
     try:
-        size = path.stat().st_size
+        with path.open("rb") as handle:
+            # Read at most one byte past the limit: the size on disk may change between
+            # a stat() and the read, and memory must stay bounded whatever the file is.
+            raw = handle.read(MAX_SOURCE_BYTES + 1)
+            size = max(len(raw), os.fstat(handle.fileno()).st_size)
         if size > MAX_SOURCE_BYTES:
             return error(
                 rel,
@@ -151,7 +183,6 @@ def read_source(path: Path, root: Path) -> SourceFile | Problem:
                 f"the file is {size // 1000:,} KB; a handout is a few pages "
                 f"(under {MAX_SOURCE_BYTES // 1000:,} KB). Is this the right file?",
             )
-        raw = path.read_bytes()
     except OSError as exc:
         return error(rel, 0, "source", f"cannot read the file: {exc.strerror}")
     try:
@@ -203,14 +234,60 @@ def read_source(path: Path, root: Path) -> SourceFile | Problem:
     )
 
 
+MAX_YAML_DEPTH = 10  # front matter is flat: a list of tags is the deepest it goes
+
+
+class _Refused(yaml.YAMLError):
+    """Front matter this tool refuses to compose, with where it starts."""
+
+    def __init__(self, mark: yaml.Mark, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases, and nesting deeper than MAX_YAML_DEPTH.
+
+    Both are refused while the document is composed, before anything is built from it:
+    aliases are how a few lines of YAML expand to gigabytes ("billion laughs"), and
+    PyYAML composes nested collections recursively, so ``[[[[...`` thousands deep ends
+    in a RecursionError instead of a message.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(
+                event.start_mark,
+                "YAML anchors and aliases (& and *) are not allowed in front matter; "
+                "write the value out",
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise _Refused(
+                    event.start_mark,
+                    "the front matter is nested too deeply; a value is text, a date "
+                    "or a list of words, like [depression, ketamine]",
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 def _parse_meta(source: SourceFile) -> tuple[dict[str, tuple[Any, int]], list[Problem]]:
     """YAML front matter -> {key: (value, line)}; lines are file lines, 1-based."""
     rel = source.rel
     offset = 2  # the front matter starts on the file's second line
-    loader = yaml.SafeLoader(source.meta_text)
+    loader = _FrontMatterLoader(source.meta_text)
     try:
         try:
             node = loader.get_single_node()
+        except _Refused as exc:
+            return {}, [error(rel, exc.mark.line + offset, "front-matter", exc.message)]
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + offset if mark else 1
@@ -241,18 +318,12 @@ def _parse_meta(source: SourceFile) -> tuple[dict[str, tuple[Any, int]], list[Pr
         problems: list[Problem] = []
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + offset
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-            if _has_alias(value_node):
+            if not isinstance(key_node, yaml.ScalarNode):
                 problems.append(
-                    error(
-                        rel,
-                        line,
-                        "front-matter",
-                        f"{key}: YAML anchors and aliases (& and *) are not "
-                        "allowed in front matter; write the value out",
-                    )
+                    error(rel, line, "front-matter", "a key must be a plain word, like 'title'")
                 )
                 continue
+            key = key_node.value
             if key in meta:
                 problems.append(error(rel, line, "front-matter", f"{key}: given twice; keep one"))
                 continue
@@ -269,29 +340,11 @@ def _parse_meta(source: SourceFile) -> tuple[dict[str, tuple[Any, int]], list[Pr
         loader.dispose()
 
 
-def _has_alias(node: yaml.Node, depth: int = 0) -> bool:
-    if depth > 20:
-        return True  # nothing in a handout's front matter nests this deep
-    if isinstance(node, yaml.ScalarNode):
-        return False
-    children: Iterable[yaml.Node]
-    if isinstance(node, yaml.MappingNode):
-        children = [n for pair in node.value for n in pair]
-    else:
-        children = node.value
-    seen: set[int] = set()
-    for child in children:
-        if id(child) in seen:
-            return True
-        seen.add(id(child))
-        if _has_alias(child, depth + 1):
-            return True
-    return False
-
-
 def _add_months(day: dt.date, months: int) -> dt.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > dt.MAXYEAR:
+        return dt.date.max  # only reachable with an implausible date, refused elsewhere
     for candidate in (day.day, 30, 29, 28):  # 31 Aug + 6 months is 28 Feb, not an error
         try:
             return dt.date(year, month, candidate)
@@ -309,9 +362,7 @@ def _check_value(key: str, value: Any) -> tuple[Any, str | None]:
         return None, f"expected text, got {type(value).__name__}"
     if kind == "date":
         if isinstance(value, dt.datetime):
-            return value.date(), None
-        if isinstance(value, dt.date):
-            return value, None
+            value = value.date()
         if value == DATE_PLACEHOLDER:
             what = (
                 "once the clinical reviewer has checked the handout, write the date of "
@@ -323,7 +374,12 @@ def _check_value(key: str, value: Any) -> tuple[Any, str | None]:
                 None,
                 f"not filled in yet: {what}, like 2026-11-21. Until then the handout is not built",
             )
-        return None, f"expected YYYY-MM-DD, got {value!r}"
+        if not isinstance(value, dt.date):
+            return None, f"expected YYYY-MM-DD, got {value!r}"
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
+            # 9999-12-31 parses, but adding the review interval to it overflows.
+            return None, f"{value} is not a real review date; write it as YYYY-MM-DD"
+        return value, None
     if kind == "tags":
         if isinstance(value, str):
             value = [part.strip() for part in value.split(",")]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from clinic_handouts.config import ProjectConfig
 from clinic_handouts.errors import ConfigError, error
+from clinic_handouts.theme_check import check_stylesheets
 
 
 def builtin_theme_dir() -> Path:
@@ -46,7 +47,11 @@ class Theme:
 
 def load_theme(config: ProjectConfig) -> Theme:
     builtin = builtin_theme_dir()
-    return Theme(
+    theme = Theme(
         template_dirs=(config.templates_dir, builtin / "templates"),
         style_dirs=(config.styles_dir, builtin / "styles"),
     )
+    # The project's own CSS may load only files in the project or the bundled theme.
+    own_css = sorted(config.styles_dir.rglob("*.css")) if config.styles_dir.is_dir() else []
+    check_stylesheets(own_css, config.root, (config.root, builtin))
+    return theme

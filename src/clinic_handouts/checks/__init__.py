@@ -57,6 +57,10 @@ PROJECT_FAMILIES: tuple[ProjectFamily, ...] = (translations.check_project,)
 
 def check_handout(handout: Handout, markup: Markup, context: CheckContext) -> list[Problem]:
     problems = list(markup.problems)
+    if any(p.code == "too-complex" for p in problems):
+        # The body was refused unparsed (markup.py): it cannot be built, and text checks
+        # on such a shape would only be slow and say nothing useful.
+        return sorted(problems)
     for family in FAMILIES:
         problems.extend(family(handout, markup, context))
     return sorted(problems)

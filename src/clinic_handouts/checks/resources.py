@@ -16,6 +16,7 @@ markup.py; links to web pages, ``mailto:`` and ``tel:`` are printed, never fetch
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from urllib.parse import unquote
 
 from clinic_handouts.config import suggest
 from clinic_handouts.errors import Problem, error
-from clinic_handouts.markup import Markup
+from clinic_handouts.markup import Markup, normalize_url, scheme_of
 from clinic_handouts.prose import blank_comments
 from clinic_handouts.sources import Handout
 from clinic_handouts.theme import builtin_theme_dir
@@ -41,7 +42,6 @@ _IMAGE_RE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*" + _URL.format("u") + _TITLE 
 _LINK_RE = re.compile(r"(?<!!)\[(?P<text>[^\][]*)\]\(\s*" + _URL.format("u") + _TITLE + r"\s*\)")
 _REF_IMAGE_RE = re.compile(r"!\[(?P<alt>[^\]]*)\](?:\[(?P<label>[^\]]*)\])?(?!\()")
 _DEFINITION_RE = re.compile(r"^ {0,3}\[(?P<label>[^\]]+)\]:[ \t]*" + _URL.format("u"), re.M)
-_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _DOMAIN_RE = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:org|com|gov|net|edu|info)(?:/.*)?$")
 _FILE_NAME_RE = re.compile(r"^\S+\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?)$")
 _CAMERA_NAME_RE = re.compile(r"^(?:img|image|dsc|dscn|photo|picture|pic|screenshot)[\s_-]*\d*$")
@@ -138,12 +138,13 @@ def _alt_problem(handout: Handout, ref: Reference) -> Problem | None:
 
 
 def _resource_problem(handout: Handout, ref: Reference, roots: tuple[Path, ...]) -> Problem | None:
-    url = ref.url
+    # Read the address as the converter and a URL parser will (entities decoded, tabs
+    # inside ignored), so "jav&#x09;ascript:" is a scheme here too, not a file name.
+    url = normalize_url(html.unescape(ref.url))
     what = "image" if ref.kind == "image" else "linked file"
     if not url or url.startswith("#"):
         return None
-    scheme_match = _SCHEME_RE.match(url)
-    scheme = scheme_match.group(1).lower() if scheme_match else ""
+    scheme = scheme_of(url)
     if scheme or url.startswith("//"):
         if ref.kind == "image" and scheme in ("", "http", "https"):  # "" is "//host/..."
             return error(
