@@ -8,18 +8,31 @@ not built and its previous PDF is left as it was; the other handouts still build
 ``plan`` does the cheap work (parsing, checks, templating) in this process and returns
 ``Job`` objects that hold everything a render needs as plain, picklable data, so
 ``render_job`` can run in this process or in a worker.
+
+``build`` is the orchestrator. Under the project's build lock it reads the manifest,
+plans, and hands each stale job to the render pool as soon as it is planned (rendering
+starts while later handouts are still being checked). An output whose fingerprint
+matches the manifest is reported as up to date and not rendered; checks still run on
+every handout every time. At the end, whatever happened (even Ctrl-C), it records what
+was made in the manifest, removes the outputs of handouts and variants that no longer
+exist, and leaves no temporary file behind. This process never imports WeasyPrint unless
+it renders itself (-j 1): loading it takes longer than a build with nothing to do.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup as SafeHtml
 
+from clinic_handouts import fingerprint
 from clinic_handouts import markup as markup_mod
 from clinic_handouts.atomic import remove_stale_temporaries, write_atomic
 from clinic_handouts.checks import CheckContext, check_handout
@@ -27,11 +40,21 @@ from clinic_handouts.config import ProjectConfig, load_config, suggest
 from clinic_handouts.crisis import CrisisDirectory, load_crisis
 from clinic_handouts.errors import Problem, UsageError, error
 from clinic_handouts.i18n import Strings, load_strings
-from clinic_handouts.pdf import BlockedResource, Renderer, Stamp, StampMissing
+from clinic_handouts.lock import BuildLock
+from clinic_handouts.manifest import Entry, Manifest, load_manifest, remove_output, save_manifest
+from clinic_handouts.markup_cache import MarkupCache, load_markup_cache
+from clinic_handouts.pool import Crashed, RenderPool, default_jobs
 from clinic_handouts.render import Page, make_environment, render_html
 from clinic_handouts.sources import Handout, load_handouts
+from clinic_handouts.stamp import Stamp
 from clinic_handouts.theme import Theme, builtin_theme_dir, load_theme
 from clinic_handouts.variants import VARIANTS, Variant
+
+if TYPE_CHECKING:
+    from clinic_handouts.pdf import Renderer
+
+# Called with (outputs settled so far, outputs in this build) as the build goes.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -39,6 +62,8 @@ class BuildOptions:
     today: dt.date
     only: tuple[str, ...] = ()
     write_html: bool = False
+    force: bool = False  # render every output, current or not
+    jobs: int = 0  # render processes; 0: one per core, 1: in this process
 
 
 @dataclass(frozen=True)
@@ -63,6 +88,8 @@ class Job:
     stamp: Stamp
     pdf_path: Path
     write_html: bool
+    fingerprint: str = ""  # of everything the PDF is made from (see fingerprint.py)
+    pdf_id: bytes = b"clinic-handouts"  # the PDF's permanent identifier
 
 
 @dataclass(frozen=True)
@@ -72,6 +99,7 @@ class Output:
     pdf: Path
     pages: int
     size: int
+    built: bool = True  # False: it was up to date and left as it was
 
 
 @dataclass(frozen=True)
@@ -84,8 +112,17 @@ class JobResult:
 @dataclass
 class BuildReport:
     problems: list[Problem] = field(default_factory=list)
-    outputs: list[Output] = field(default_factory=list)
+    outputs: list[Output] = field(default_factory=list)  # built and up to date
     seconds: float = 0.0
+    removed: list[Path] = field(default_factory=list)  # outputs of handouts that are gone
+
+    @property
+    def built(self) -> list[Output]:
+        return [o for o in self.outputs if o.built]
+
+    @property
+    def up_to_date(self) -> list[Output]:
+        return [o for o in self.outputs if not o.built]
 
     @property
     def ok(self) -> bool:
@@ -137,26 +174,74 @@ def stamp_for(page: Page) -> Stamp:
     return Stamp(every_page=(page.disclaimer, page.crisis.footer), in_body=contacts)
 
 
-def plan(project: Project, options: BuildOptions) -> tuple[list[Job], BuildReport]:
-    """Check every chosen handout and render the HTML of each job; write nothing."""
+def stamping_blocked(problems: Sequence[Problem]) -> bool:
+    """Nothing may be stamped with crisis data nobody has confirmed."""
+    return any(p.code == "crisis-data-stale" for p in problems)
+
+
+def output_key(handout: Handout, variant: Variant) -> str:
+    """Where an output goes, inside build/: ``en/sleep.pdf``."""
+    return f"{handout.output_stem}{variant.suffix}.pdf"
+
+
+def pdf_identifier(key: str) -> bytes:
+    """The PDF's permanent ID: the same for every version of one output, never random."""
+    return hashlib.md5(f"clinic-handouts:{key}".encode(), usedforsecurity=False).digest()
+
+
+def plan_jobs(
+    project: Project,
+    options: BuildOptions,
+    report: BuildReport,
+    manifest: Manifest | None = None,
+    markup: MarkupCache | None = None,
+    settled: Callable[[int], None] = lambda count: None,
+) -> Iterator[Job]:
+    """Check every chosen handout and yield a job for each output that is not current.
+
+    Problems and up-to-date outputs go into ``report``; ``settled(n)`` is called for
+    outputs finished without a job (up to date, or not built because of errors). Without
+    a manifest, or with ``options.force``, nothing is current. Writes nothing but the
+    HTML of up-to-date outputs when ``options.write_html`` asks for it.
+    """
     config = project.config
-    report = BuildReport(problems=list(project.problems))
-    if any(p.code == "crisis-data-stale" for p in report.problems):
-        return [], report  # nothing may be stamped with unconfirmed crisis data
+    if stamping_blocked(report.problems):
+        return  # nothing may be stamped with unconfirmed crisis data
     chosen = select(project.handouts, options.only)
     context = CheckContext(config=config, crisis=project.crisis, today=options.today)
     env = make_environment(project.theme)
+    convert = markup.convert if markup is not None else markup_mod.to_html
+    shared = fingerprint.shared_digest(config, project.theme, project.crisis, options.today)
     strings: dict[str, Strings] = {}
-    jobs: list[Job] = []
     for handout in chosen:
-        converted = markup_mod.to_html(handout.body, handout.rel, handout.body_line)
+        converted = convert(handout.body, handout.rel, handout.body_line)
         problems = check_handout(handout, converted, context)
         report.problems.extend(problems)
         if any(p.is_error for p in problems):
+            settled(len(VARIANTS))
             continue
         if handout.lang not in strings:
             strings[handout.lang] = load_strings(handout.lang, config.root)
+        files = fingerprint.referenced_files(converted.html, handout.source, config.root)
         for variant in VARIANTS:
+            key = output_key(handout, variant)
+            pdf_path = config.build_dir / key
+            print_fingerprint = fingerprint.output_fingerprint(
+                shared, handout, files, strings[handout.lang], variant
+            )
+            current = (
+                manifest is not None
+                and not options.force
+                and manifest.is_current(key, print_fingerprint, config.build_dir)
+            )
+            if current and not options.write_html:
+                assert manifest is not None
+                entry = manifest.entries[key]
+                report.outputs.append(
+                    Output(handout, variant, pdf_path, entry.pages, entry.size, built=False)
+                )
+                settled(1)
+                continue
             page = Page(
                 handout=handout,
                 body=SafeHtml(converted.html),
@@ -166,17 +251,35 @@ def plan(project: Project, options: BuildOptions) -> tuple[list[Job], BuildRepor
                 build_date=options.today,
                 variant=variant,
             )
-            jobs.append(
-                Job(
-                    handout=handout,
-                    variant=variant,
-                    html=render_html(env, project.theme, config, page),
-                    base_url=handout.source.parent.as_uri() + "/",
-                    stamp=stamp_for(page),
-                    pdf_path=config.build_dir / f"{handout.output_stem}{variant.suffix}.pdf",
-                    write_html=options.write_html,
+            html = render_html(env, project.theme, config, page)
+            if current:  # only the HTML was asked for: the PDF stays as it is
+                assert manifest is not None
+                entry = manifest.entries[key]
+                write_atomic(pdf_path.with_suffix(".html"), html.encode("utf-8"))
+                report.outputs.append(
+                    Output(handout, variant, pdf_path, entry.pages, entry.size, built=False)
                 )
+                settled(1)
+                continue
+            yield Job(
+                handout=handout,
+                variant=variant,
+                html=html,
+                base_url=handout.source.parent.as_uri() + "/",
+                stamp=stamp_for(page),
+                pdf_path=pdf_path,
+                write_html=options.write_html,
+                fingerprint=print_fingerprint,
+                pdf_id=pdf_identifier(key),
             )
+
+
+def plan(
+    project: Project, options: BuildOptions, manifest: Manifest | None = None
+) -> tuple[list[Job], BuildReport]:
+    """Check every chosen handout and render the HTML of each job; write nothing."""
+    report = BuildReport(problems=list(project.problems))
+    jobs = list(plan_jobs(project, options, report, manifest))
     return jobs, report
 
 
@@ -189,11 +292,22 @@ def _line_of(handout: Handout, url: str) -> int:
     return 0
 
 
+def new_renderer(roots: tuple[Path, ...]) -> Renderer:
+    """A renderer for this process (imports WeasyPrint: see the module docstring)."""
+    from clinic_handouts.pdf import Renderer
+
+    return Renderer(roots)
+
+
 def render_job(renderer: Renderer, job: Job) -> JobResult:
     """Render, verify and atomically write one job's PDF (and HTML when asked)."""
+    from clinic_handouts.pdf import BlockedResource, StampMissing
+
     handout = job.handout
     try:
-        data, pages = renderer.render_pdf(job.html, base_url=job.base_url, stamp=job.stamp)
+        data, pages = renderer.render_pdf(
+            job.html, base_url=job.base_url, stamp=job.stamp, identifier=job.pdf_id
+        )
     except BlockedResource as exc:
         return JobResult(
             job,
@@ -222,18 +336,125 @@ def allowed_roots(config: ProjectConfig) -> tuple[Path, ...]:
     return (config.root, builtin_theme_dir())
 
 
-def build(root: Path, options: BuildOptions) -> BuildReport:
+def crash_problem(job: Job, crash: Crashed) -> Problem:
+    edition = "" if job.variant.name == "standard" else f"{job.variant.name} edition: "
+    return error(
+        job.handout.rel,
+        0,
+        "render-crash",
+        f"{edition}{crash.message}. Its previous PDF, if any, was kept. Run 'handouts "
+        "build' again; if it stops at this handout again, run 'handouts build --only "
+        f"{job.handout.id} -j 1' and show what it prints to your IT person",
+    )
+
+
+def prune(project: Project, manifest: Manifest) -> list[Path]:
+    """Remove the outputs of handouts that are gone and of variants that no longer exist.
+
+    A handout that is still there but has errors right now keeps its last good PDF.
+    Only files recorded in the manifest are ever removed.
+    """
+    build_dir = project.config.build_dir
+    variants = {v.name for v in VARIANTS}
+    loaded = {h.rel for h in project.handouts}
+    expected = {output_key(h, v) for h in project.handouts for v in VARIANTS}
+    removed: list[Path] = []
+    for key, entry in sorted(manifest.entries.items()):
+        if key in expected:
+            continue
+        still_there = (project.config.root / entry.source).is_file()
+        if entry.variant in variants and still_there and entry.source not in loaded:
+            continue  # the handout cannot be read right now: keep its last PDF
+        if remove_output(build_dir, key):
+            removed.append(build_dir / key)
+        del manifest.entries[key]
+    return removed
+
+
+@dataclass
+class _Recorder:
+    """Turns job results into report outputs, problems, manifest entries and progress."""
+
+    report: BuildReport
+    manifest: Manifest
+    build_dir: Path
+    today: dt.date
+    total: int
+    progress: Progress | None
+    jobs: list[Job] = field(default_factory=list)
+    done: int = 0
+
+    def settle(self, count: int) -> None:
+        self.done += count
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def record(self, key: int, result: JobResult | Crashed) -> None:
+        job = self.jobs[key]
+        out_key = job.pdf_path.relative_to(self.build_dir).as_posix()
+        if isinstance(result, Crashed):
+            self.manifest.mark_failed(out_key)
+            self.report.problems.append(crash_problem(job, result))
+        elif result.output is None:
+            self.manifest.mark_failed(out_key)
+            if result.problem is not None:
+                self.report.problems.append(result.problem)
+        else:
+            output = result.output
+            self.manifest.entries[out_key] = Entry(
+                source=job.handout.rel,
+                handout=job.handout.id,
+                lang=job.handout.lang,
+                variant=job.variant.name,
+                fingerprint=job.fingerprint,
+                ok=True,
+                pages=output.pages,
+                size=output.size,
+                built_on=self.today.isoformat(),
+            )
+            self.report.outputs.append(output)
+        self.settle(1)
+
+
+def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    """Check everything, render what is not current, and report; see the module docstring."""
     started = time.perf_counter()
     project = load_project(root, options.today)
-    jobs, report = plan(project, options)
-    if jobs:
-        remove_stale_temporaries(project.config.build_dir)
-        renderer = Renderer(allowed_roots(project.config))
-        for job in jobs:
-            result = render_job(renderer, job)
-            if result.output:
-                report.outputs.append(result.output)
-            if result.problem:
-                report.problems.append(result.problem)
+    report = BuildReport(problems=list(project.problems))
+    if stamping_blocked(report.problems):
+        report.seconds = time.perf_counter() - started
+        return report  # nothing is written, not even build/
+    config = project.config
+    build_dir = config.build_dir
+    total = len(select(project.handouts, options.only)) * len(VARIANTS)
+    with BuildLock(build_dir):
+        remove_stale_temporaries(build_dir)
+        manifest = load_manifest(build_dir)
+        markup = load_markup_cache(build_dir)
+        recorder = _Recorder(report, manifest, build_dir, options.today, total, progress)
+        pool: RenderPool[Job, JobResult] = RenderPool(
+            workers=options.jobs or default_jobs(),
+            make_renderer=functools.partial(new_renderer, allowed_roots(config)),
+            work=render_job,
+            capacity=max(total, 1),
+            preload=("clinic_handouts.pdf",),  # workers start with WeasyPrint loaded
+        )
+        try:
+            with pool:
+                for job in plan_jobs(project, options, report, manifest, markup, recorder.settle):
+                    recorder.jobs.append(job)
+                    pool.submit(len(recorder.jobs) - 1, job)
+                for key, result in pool.results():
+                    recorder.record(key, result)
+        finally:
+            # Also after Ctrl-C or a bug: keep what was made, and leave no debris.
+            for key, finished in pool.finished():
+                recorder.record(key, finished)
+            for source in report.failed_files:
+                manifest.mark_failed_source(source)
+            report.removed = prune(project, manifest)
+            save_manifest(build_dir, manifest)
+            markup.save(build_dir, keep_unused=bool(options.only))
+            remove_stale_temporaries(build_dir)
     report.seconds = time.perf_counter() - started
     return report
