@@ -7,15 +7,17 @@ problems) or 2 (usage or config errors). A user mistake never shows a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
-from clinic_handouts.build import BuildOptions, BuildReport, build
+from clinic_handouts.build import BuildOptions, BuildReport, Progress, build
 from clinic_handouts.clock import build_date
 from clinic_handouts.errors import HandoutError, Problem
 
@@ -41,17 +43,67 @@ def run(action: Callable[[], int]) -> None:
     except HandoutError as exc:
         print_problems(exc.problems)
         raise SystemExit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        click.echo(
+            "Stopped before the end. The PDFs finished so far are saved; the others were "
+            "left as they were. Run the same command again to finish.",
+            err=True,
+        )
+        raise SystemExit(130) from None
     raise SystemExit(code)
 
 
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a shutdown, ``kill``) stops a build the way Ctrl-C does: cleanly."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def progress_bar() -> Iterator[Progress | None]:
+    """A progress bar on stderr when it is a terminal; nothing at all otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with contextlib.ExitStack() as stack:
+        bars: list[Any] = []
+
+        def update(done: int, total: int) -> None:
+            if not bars:
+                bars.append(
+                    stack.enter_context(
+                        click.progressbar(length=total, label="Building", file=sys.stderr)
+                    )
+                )
+            bar = bars[0]
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        yield update
+
+
 def summarize(report: BuildReport, root: Path) -> str:
-    built = len(report.outputs)
-    pages = sum(o.pages for o in report.outputs)
-    size = sum(o.size for o in report.outputs)
+    built = len(report.built)
+    pages = sum(o.pages for o in report.built)
+    size = sum(o.size for o in report.built)
+    made = f" ({pages} pages, {size / 1024:.0f} KB)" if built else ""
     parts = [
-        f"Built {built} PDF{'s' if built != 1 else ''} ({pages} pages, "
-        f"{size / 1024:.0f} KB) in {report.seconds:.1f} s"
+        f"Built {built} PDF{'s' if built != 1 else ''}{made}, {len(report.up_to_date)} up "
+        f"to date, {len(report.failed_files)} failed, in {report.seconds:.1f} s"
     ]
+    if report.removed:
+        parts.append(
+            f"Removed {len(report.removed)} PDF{'s' if len(report.removed) != 1 else ''} "
+            "of handouts that no longer exist"
+        )
     if report.failed_files:
         parts.append(
             f"{len(report.failed_files)} not built: fix the errors above and run "
@@ -91,19 +143,44 @@ def main() -> None:
     is_flag=True,
     help="Also write the print HTML beside each PDF, for checking styles.",
 )
-def build_command(project: Path, only: tuple[str, ...], write_html: bool) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Make every PDF again, even those that are up to date.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    show_default="the number of cores",
+    help="How many PDFs to make at once.",
+)
+def build_command(
+    project: Path, only: tuple[str, ...], write_html: bool, force: bool, jobs: int | None
+) -> None:
     """Build every handout into build/<lang>/<slug>.pdf.
 
-    Checks run first: a handout with errors is not built and its previous PDF is kept;
-    warnings are printed and the handout is built. Set SOURCE_DATE_EPOCH to build as
-    of another date (for example, to reproduce an old build exactly).
+    Checks run first, on every handout: a handout with errors is not built and its
+    previous PDF is kept; warnings are printed and the handout is built. Only PDFs whose
+    sources, images, theme, settings or crisis data changed are made again (--force
+    makes them all). Set SOURCE_DATE_EPOCH to build as of another date (for example, to
+    reproduce an old build exactly).
 
-    Exit codes: 0 all built, 1 content problems, 2 usage or handouts.toml problems.
+    Exit codes: 0 all built, 1 content problems, 2 usage or handouts.toml problems
+    (or another build of the project is running), 130 stopped with Ctrl-C.
     """
 
     def action() -> int:
-        options = BuildOptions(today=build_date(os.environ), only=only, write_html=write_html)
-        report = build(project, options)
+        options = BuildOptions(
+            today=build_date(os.environ),
+            only=only,
+            write_html=write_html,
+            force=force,
+            jobs=jobs or 0,
+        )
+        with sigterm_as_interrupt(), progress_bar() as progress:
+            report = build(project, options, progress)
         print_problems(report.problems)
         click.echo(summarize(report, project))
         return 0 if report.ok else 1
