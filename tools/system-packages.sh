@@ -3,6 +3,7 @@
 #
 #   tools/system-packages.sh build   what `handouts build` needs (and the fast subsetter)
 #   tools/system-packages.sh test    plus what the test suite uses to read PDFs
+#   tools/system-packages.sh bench   plus pandoc, a peer that benchmarks/bench_build.py times
 #
 # Run as root (or with password-less sudo) it installs what is missing with apt-get;
 # otherwise it prints the one command an administrator should run, and carries on when
@@ -16,6 +17,9 @@ recommended=(libharfbuzz-subset0)
 if [ "${1:-build}" = "test" ]; then
   # pdftoppm (look at pages) and qpdf (structure checks) are used by the tests.
   required+=(poppler-utils qpdf)
+fi
+if [ "${1:-build}" = "bench" ]; then
+  required+=(pandoc)
 fi
 
 missing() {

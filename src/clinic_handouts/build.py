@@ -41,9 +41,16 @@ from clinic_handouts.crisis import CrisisDirectory, load_crisis
 from clinic_handouts.errors import Problem, UsageError, error
 from clinic_handouts.i18n import Strings, load_strings
 from clinic_handouts.lock import BuildLock
-from clinic_handouts.manifest import Entry, Manifest, load_manifest, remove_output, save_manifest
+from clinic_handouts.manifest import (
+    MANIFEST_NAME,
+    Entry,
+    Manifest,
+    load_manifest,
+    remove_output,
+    save_manifest,
+)
 from clinic_handouts.markup_cache import MarkupCache, load_markup_cache
-from clinic_handouts.pool import Crashed, RenderPool, default_jobs
+from clinic_handouts.pool import Crashed, RenderPool, default_jobs, warm_up
 from clinic_handouts.render import Page, make_environment, render_html
 from clinic_handouts.sources import Handout, load_handouts
 from clinic_handouts.stamp import Stamp
@@ -336,6 +343,35 @@ def allowed_roots(config: ProjectConfig) -> tuple[Path, ...]:
     return (config.root, builtin_theme_dir())
 
 
+# What a worker needs loaded: the renderer, and the module its jobs' functions live in.
+WORKER_MODULES = ("clinic_handouts.pdf", "clinic_handouts.build")
+# Folders whose files a build reads (besides the bundled theme and data).
+_INPUT_FOLDERS = ("handouts", "templates", "styles", "images", "crisis", "locales")
+
+
+def probably_stale(root: Path) -> bool:
+    """A quick guess, only used to start the renderer early: did anything change?
+
+    File dates are fine for a guess (fingerprints decide what is rebuilt): with no
+    manifest, or a project file newer than it, a render is likely. A wrong guess costs
+    a second of one core's time, or that second later.
+    """
+    try:
+        recorded = (root / "build" / MANIFEST_NAME).stat().st_mtime
+        if (root / "handouts.toml").stat().st_mtime >= recorded:
+            return True
+    except OSError:
+        return True
+    for name in _INPUT_FOLDERS:
+        for path in (root / name).rglob("*"):
+            try:
+                if path.stat().st_mtime >= recorded:
+                    return True
+            except OSError:
+                return True
+    return False
+
+
 def crash_problem(job: Job, crash: Crashed) -> Problem:
     edition = "" if job.variant.name == "standard" else f"{job.variant.name} edition: "
     return error(
@@ -419,6 +455,9 @@ class _Recorder:
 def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Check everything, render what is not current, and report; see the module docstring."""
     started = time.perf_counter()
+    workers = options.jobs or default_jobs()
+    if workers > 1 and (options.force or probably_stale(root)):
+        warm_up(WORKER_MODULES)
     project = load_project(root, options.today)
     report = BuildReport(problems=list(project.problems))
     if stamping_blocked(report.problems):
@@ -433,11 +472,11 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         markup = load_markup_cache(build_dir)
         recorder = _Recorder(report, manifest, build_dir, options.today, total, progress)
         pool: RenderPool[Job, JobResult] = RenderPool(
-            workers=options.jobs or default_jobs(),
+            workers=workers,
             make_renderer=functools.partial(new_renderer, allowed_roots(config)),
             work=render_job,
             capacity=max(total, 1),
-            preload=("clinic_handouts.pdf",),  # workers start with WeasyPrint loaded
+            preload=WORKER_MODULES,
         )
         try:
             with pool:

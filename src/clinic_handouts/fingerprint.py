@@ -26,9 +26,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import html
 import importlib.metadata
+import re
 from collections.abc import Iterable
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -129,14 +130,9 @@ def shared_digest(
     return hasher.hexdigest()
 
 
-class _ImageSources(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.sources: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "img":
-            self.sources.extend(value.strip() for name, value in attrs if name == "src" and value)
+# The body HTML comes out of the sanitiser (nh3), which writes every attribute as
+# name="value" with quotes escaped, so a pattern finds every picture reliably.
+_IMG_SRC = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]*)\"", re.IGNORECASE)
 
 
 def referenced_files(body_html: str, source: Path, root: Path) -> list[tuple[str, Path]]:
@@ -145,12 +141,9 @@ def referenced_files(body_html: str, source: Path, root: Path) -> list[tuple[str
     Addresses the build refuses (network, outside the project) are left out: the render
     stops on them, so such an output is never current anyway.
     """
-    parser = _ImageSources()
-    parser.feed(body_html)
-    parser.close()
     found: dict[str, Path] = {}
-    for src in parser.sources:
-        parts = urlsplit(src)
+    for match in _IMG_SRC.finditer(body_html):
+        parts = urlsplit(html.unescape(match.group(1)).strip())
         if parts.scheme or parts.netloc or not parts.path:
             continue  # data: is part of the body itself; others are refused by the fetcher
         path = (source.parent / unquote(parts.path)).resolve()

@@ -32,12 +32,13 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -143,6 +144,24 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
+def _prepared_context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:
+    context = _context()
+    if preload and isinstance(context, multiprocessing.context.ForkServerContext):
+        context.set_forkserver_preload(list(preload))
+    return context
+
+
+def warm_up(preload: Sequence[str]) -> None:
+    """Start the process workers fork from, loading ``preload``, in the background.
+
+    Loading WeasyPrint takes about a second; started early, it happens while this
+    process is still checking handouts instead of after the first job is found. Nothing
+    is lost if no job comes: the server exits with this process.
+    """
+    if isinstance(_prepared_context(preload), multiprocessing.context.ForkServerContext):
+        multiprocessing.forkserver.ensure_running()
+
+
 @dataclass
 class RenderPool(Generic[J, R]):
     """Render jobs as they are submitted; collect ``(key, result or Crashed)`` pairs.
@@ -209,9 +228,7 @@ class RenderPool(Generic[J, R]):
             self._given += 1
 
     def _start(self) -> ProcessPoolExecutor:
-        context = _context()
-        if self.preload and isinstance(context, multiprocessing.context.ForkServerContext):
-            context.set_forkserver_preload(list(self.preload))
+        context = _prepared_context(self.preload)
         if self._slots is None:
             self._slots = context.RawArray("l", self.capacity)
         self._executor = ProcessPoolExecutor(
