@@ -284,7 +284,8 @@ def plan_jobs(
 def plan(
     project: Project, options: BuildOptions, manifest: Manifest | None = None
 ) -> tuple[list[Job], BuildReport]:
-    """Check every chosen handout and render the HTML of each job; write nothing."""
+    """Check every chosen handout and render the HTML of each job; write nothing
+    (but the HTML of up-to-date outputs, when ``options.write_html`` asks for it)."""
     report = BuildReport(problems=list(project.problems))
     jobs = list(plan_jobs(project, options, report, manifest))
     return jobs, report
@@ -483,6 +484,8 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
                 for job in plan_jobs(project, options, report, manifest, markup, recorder.settle):
                     recorder.jobs.append(job)
                     pool.submit(len(recorder.jobs) - 1, job)
+                    for key, result in pool.collected():  # progress while still planning
+                        recorder.record(key, result)
                 for key, result in pool.results():
                     recorder.record(key, result)
         finally:

@@ -209,8 +209,17 @@ class RenderPool(Generic[J, R]):
         self._backlog.append((key, job))
         self._fill()
 
+    def _harvest(self) -> None:
+        """Move finished jobs out of the window, so it counts only jobs still running."""
+        for future in [f for f in self._futures if f.done()]:
+            if isinstance(future.exception(), BrokenProcessPool):
+                continue  # settled by _recover, with the rest of the broken generation
+            key, _job = self._futures.pop(future)
+            self._ready.append((key, future.result()))  # a bug in work() raises here
+
     def _fill(self) -> None:
         """Hand waiting jobs to the workers, a few at a time."""
+        self._harvest()
         while self._backlog and len(self._futures) < self._window:
             if self._executor is not None and self._given >= self._generation:
                 if self._futures:
@@ -246,6 +255,12 @@ class RenderPool(Generic[J, R]):
             executor.shutdown(wait=True)  # idle by now: the workers just exit
 
     # --- collecting --------------------------------------------------------------------
+
+    def collected(self) -> Iterator[tuple[int, R | Crashed]]:
+        """The results that are in already, without waiting for more."""
+        self._harvest()
+        while self._ready:
+            yield self._ready.popleft()
 
     def results(self) -> Iterator[tuple[int, R | Crashed]]:
         """Every submitted job's result, in the order they finish; blocks until all did."""
