@@ -19,8 +19,9 @@ on this machine, in one run:
 - the peak memory of each render worker during a build of 1,000 handouts (target: under
   300 MB), read from /proc while the build runs.
 
-Floor and cold build are each run ``--repeat`` times, interleaved, and the fastest run of
-each counts, because a shared machine is noisy. It prints a Markdown table.
+Floor, cold, no-op and one-edit builds are each run ``--repeat`` times (interleaved where
+they are compared) and the fastest run of each counts, because a shared machine is noisy;
+the table lists every run. It prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -77,7 +78,10 @@ def make_library(target: Path, count: int, build_date: dt.date) -> Path:
         title = next(line.split(":", 1)[1].strip() for line in meta if line.startswith("title:"))
         title = title.strip("'\"")
         kept = [line for line in meta if line.split(":", 1)[0].strip() not in DROPPED_KEYS]
-        parts = [body.strip(), f"This is sheet number {number + 1} of the test library."]
+        parts = [
+            body.strip(),
+            f"This is sheet number {number + 1} of the test library.",
+        ]
         following = number + 1
         while sum(len(part) for part in parts) < SHEET_CHARACTERS:
             more = samples[following % len(samples)]
@@ -123,7 +127,15 @@ def timed(command: Sequence[str], env: dict[str, str], cwd: Path | None = None) 
 
 
 def handouts(project: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "clinic_handouts", "build", "--project", str(project), *args]
+    return [
+        sys.executable,
+        "-m",
+        "clinic_handouts",
+        "build",
+        "--project",
+        str(project),
+        *args,
+    ]
 
 
 def build_output(project: Path, env: dict[str, str], *args: str) -> tuple[float, str]:
@@ -190,7 +202,14 @@ def md2pdf_command(work: Path) -> list[str] | None:
     made = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True)
     if made.returncode != 0:
         return None
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "md2pdf[cli]"]
+    pip = [
+        str(venv / "bin" / "python"),
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "md2pdf[cli]",
+    ]
     if subprocess.run(pip, capture_output=True).returncode != 0:
         return None
     return [str(venv / "bin" / "md2pdf")]
@@ -234,7 +253,13 @@ def time_pandoc(library: Path, work: Path, env: dict[str, str], jobs: int) -> fl
 
     def one(source: Path) -> int:
         command = ["pandoc", str(source), "-o", str(out / f"{source.stem}.pdf")]
-        command += ["--pdf-engine=weasyprint", "--css", css, "--resource-path", str(source.parent)]
+        command += [
+            "--pdf-engine=weasyprint",
+            "--css",
+            css,
+            "--resource-path",
+            str(source.parent),
+        ]
         return subprocess.run(command, env=path_env, capture_output=True).returncode
 
     started = time.perf_counter()
@@ -311,7 +336,10 @@ def measure_memory(library: Path, env: dict[str, str]) -> Memory:
         raise SystemExit("the memory build failed")
     workers = [peaks[pid] for pid, gen in generation.items() if gen == 2]
     return Memory(
-        seconds, peaks.get(running.pid, 0) / 1024, max(workers, default=0) / 1024, len(workers)
+        seconds,
+        peaks.get(running.pid, 0) / 1024,
+        max(workers, default=0) / 1024,
+        len(workers),
     )
 
 
@@ -331,6 +359,10 @@ def machine() -> str:
     )
 
 
+def runs(seconds: list[float], digits: int = 1) -> str:
+    return ", ".join(f"{value:.{digits}f}" for value in seconds)
+
+
 def verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
@@ -339,7 +371,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--handouts", type=int, default=200, help="library size (200)")
     parser.add_argument(
-        "--memory-handouts", type=int, default=1000, help="library size for memory; 0 skips"
+        "--memory-handouts",
+        type=int,
+        default=1000,
+        help="library size for memory; 0 skips",
     )
     parser.add_argument("--repeat", type=int, default=2, help="runs of floor and cold build")
     parser.add_argument("--skip-peers", action="store_true", help="do not time md2pdf, pandoc")
@@ -359,7 +394,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         epoch = int(dt.datetime.combine(build_date, dt.time(12), tzinfo=dt.UTC).timestamp())
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
         n = args.handouts
-        print(f"Library of {n} handouts, build date {build_date}, {jobs} processes", flush=True)
+        print(
+            f"Library of {n} handouts, build date {build_date}, {jobs} processes",
+            flush=True,
+        )
         library = make_library(work / "library", n, build_date)
 
         with_html = Path(shutil.copytree(library, work / "with-html"))
@@ -374,11 +412,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.copytree(library, ours)
             seconds, said = build_output(ours, env, "-j", str(jobs))
             colds.append(seconds)
-            print(f"  floor {floors[-1]:.1f} s, cold build {seconds:.1f} s: {said}", flush=True)
+            print(
+                f"  floor {floors[-1]:.1f} s, cold build {seconds:.1f} s: {said}",
+                flush=True,
+            )
         floor, cold = min(floors), min(colds)
         rows.append(
             (
-                f"floor: WeasyPrint alone, {n} HTML documents, {jobs} processes",
+                f"floor: WeasyPrint alone, {n} HTML documents, {jobs} processes "
+                f"(runs: {runs(floors)})",
                 f"{floor:.1f}",
                 "1.00",
                 "",
@@ -386,7 +428,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         rows.append(
             (
-                "`handouts build`, cold",
+                f"`handouts build`, cold (runs: {runs(colds)})",
                 f"{cold:.1f}",
                 f"{cold / floor:.2f} x floor",
                 f"at most 1.15 x: {verdict(cold / floor <= 1.15)}",
@@ -394,27 +436,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
 
         ours = work / f"ours-{args.repeat - 1}"
-        noop, said = build_output(ours, env, "-j", str(jobs))
-        print(f"  nothing changed: {noop:.2f} s: {said}", flush=True)
+        noops = []
+        for _ in range(args.repeat):
+            seconds, said = build_output(ours, env, "-j", str(jobs))
+            noops.append(seconds)
+            print(f"  nothing changed: {seconds:.2f} s: {said}", flush=True)
+        noop = min(noops)
         rows.append(
             (
-                "`handouts build`, nothing changed",
+                f"`handouts build`, nothing changed (runs: {runs(noops, 2)})",
                 f"{noop:.2f}",
                 "",
                 f"under 1 s: {verdict(noop < 1)}",
             )
         )
 
-        edited = sorted((ours / "handouts").rglob("*.md"))[n // 2]
-        edited.write_text(edited.read_text() + "\nOne more sentence.\n")
-        one_edit, said = build_output(ours, env, "-j", str(jobs))
-        print(f"  one handout edited: {one_edit:.2f} s: {said}", flush=True)
-        lang = edited.parent.name
-        single = [line for line in items if f"{os.sep}{lang}{os.sep}{edited.stem}.html\t" in line]
-        alone = min(run_floor(single, 1, work, env) for _ in range(args.repeat))
+        # Each run edits another handout, then WeasyPrint alone makes that one PDF.
+        sources = sorted((ours / "handouts").rglob("*.md"))
+        edits, alones = [], []
+        for attempt in range(args.repeat):
+            edited = sources[(attempt + 1) * n // (args.repeat + 1)]
+            edited.write_text(edited.read_text() + "\nOne more sentence.\n")
+            seconds, said = build_output(ours, env, "-j", str(jobs))
+            edits.append(seconds)
+            name = f"{os.sep}{edited.parent.name}{os.sep}{edited.stem}.html\t"
+            alones.append(run_floor([line for line in items if name in line], 1, work, env))
+            print(
+                f"  edited: {seconds:.2f} s ({said}); alone {alones[-1]:.2f} s",
+                flush=True,
+            )
+        one_edit, alone = min(edits), min(alones)
         rows.append(
             (
-                "WeasyPrint alone, that one handout, fresh process",
+                f"WeasyPrint alone, the edited handout, fresh process (runs: {runs(alones, 2)})",
                 f"{alone:.2f}",
                 "",
                 "",
@@ -422,7 +476,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         rows.append(
             (
-                "`handouts build`, one handout edited",
+                f"`handouts build`, one handout edited (runs: {runs(edits, 2)})",
                 f"{one_edit:.2f}",
                 f"one render + {one_edit - alone:.2f} s",
                 f"under 0.5 s more: {verdict(one_edit - alone < 0.5)}",

@@ -17,6 +17,10 @@ every handout every time. At the end, whatever happened (even Ctrl-C), it record
 was made in the manifest, removes the outputs of handouts and variants that no longer
 exist, and leaves no temporary file behind. This process never imports WeasyPrint unless
 it renders itself (-j 1): loading it takes longer than a build with nothing to do.
+
+Render workers are separate processes that import the main module of the program that
+called ``build``, so a script calling it must guard its own work with ``if __name__ ==
+"__main__":``, as with any use of multiprocessing.
 """
 
 from __future__ import annotations
