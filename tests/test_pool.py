@@ -32,6 +32,7 @@ def shout(renderer: str, job: str) -> str:
 
 
 def worker_pid(renderer: str, job: int) -> int:
+    time.sleep(0.005)  # long enough that every worker gets started and takes jobs
     return os.getpid()
 
 

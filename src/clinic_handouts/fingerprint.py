@@ -23,6 +23,7 @@ project folder that is moved or copied keeps its outputs current.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -154,12 +155,12 @@ def referenced_files(body_html: str, source: Path, root: Path) -> list[tuple[str
 
 def handout_text(handout: Handout) -> str:
     """Everything the build uses from a handout file, without where the project lives."""
-    fields = {
-        name: value
-        for name, value in vars(handout).items()
-        if name not in ("source", "meta_lines")  # the place and the line numbers print nowhere
+    values = {
+        field.name: getattr(handout, field.name)
+        for field in dataclasses.fields(handout)
+        if field.name not in ("source", "meta_lines")  # the place and line numbers print nowhere
     }
-    return repr(sorted(fields.items()))
+    return repr(sorted(values.items()))
 
 
 def output_fingerprint(

@@ -188,7 +188,9 @@ class RenderPool(Generic[J, R]):
 
     @property
     def _window(self) -> int:
-        return 2 * self.workers  # one rendering and one waiting per worker
+        # One rendering and one waiting per worker. The executor starts a worker for each
+        # job handed out while none is idle, so the first window also starts them all.
+        return 2 * self.workers
 
     @property
     def _generation(self) -> int:
