@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -457,13 +458,28 @@ class _Recorder:
         self.settle(1)
 
 
-def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
-    """Check everything, render what is not current, and report; see the module docstring."""
+def _check(stop: threading.Event | None) -> None:
+    if stop is not None and stop.is_set():
+        raise KeyboardInterrupt
+
+
+def build(
+    root: Path,
+    options: BuildOptions,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+) -> BuildReport:
+    """Check everything, render what is not current, and report; see the module docstring.
+
+    Setting ``stop`` (from a signal handler, say) ends the build at its next safe point
+    with KeyboardInterrupt: PDFs being rendered finish, what was made is recorded.
+    """
     started = time.perf_counter()
     workers = options.jobs or default_jobs()
     if workers > 1 and (options.force or probably_stale(root)):
         warm_up(WORKER_MODULES)
     project = load_project(root, options.today)
+    _check(stop)
     report = BuildReport(problems=list(project.problems))
     if stamping_blocked(report.problems):
         report.seconds = time.perf_counter() - started
@@ -483,14 +499,20 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
             capacity=max(total, 1),
             preload=WORKER_MODULES,
         )
+
+        def settled(count: int) -> None:
+            recorder.settle(count)
+            _check(stop)
+
         try:
             with pool:
-                for job in plan_jobs(project, options, report, manifest, markup, recorder.settle):
+                for job in plan_jobs(project, options, report, manifest, markup, settled):
                     recorder.jobs.append(job)
                     pool.submit(len(recorder.jobs) - 1, job)
                     for key, result in pool.collected():  # progress while still planning
                         recorder.record(key, result)
-                for key, result in pool.results():
+                    _check(stop)
+                for key, result in pool.results(stop):
                     recorder.record(key, result)
         finally:
             # Also after Ctrl-C or a bug: keep what was made, and leave no debris.

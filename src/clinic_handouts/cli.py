@@ -11,6 +11,7 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -54,17 +55,29 @@ def run(action: Callable[[], int]) -> None:
 
 
 @contextlib.contextmanager
-def sigterm_as_interrupt() -> Iterator[None]:
-    """SIGTERM (a shutdown, ``kill``) stops a build the way Ctrl-C does: cleanly."""
+def stop_on_signals() -> Iterator[threading.Event]:
+    """Ctrl-C and SIGTERM (a shutdown, ``kill``) ask the build to stop cleanly.
 
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+    The handler only sets a flag that the build checks at safe points: an exception
+    thrown into the middle of the render pool's bookkeeping could leave it locked. The
+    PDFs in progress finish and what was made is kept; a second signal stops at once.
+    """
+    stop = threading.Event()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.getsignal(sig) or signal.SIG_DFL for sig in signals}
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    def request(signum: int, frame: object) -> None:
+        stop.set()
+        for sig in signals:
+            signal.signal(sig, previous[sig])
+
+    for sig in signals:
+        signal.signal(sig, request)
     try:
-        yield
+        yield stop
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig in signals:
+            signal.signal(sig, previous[sig])
 
 
 @contextlib.contextmanager
@@ -179,8 +192,8 @@ def build_command(
             force=force,
             jobs=jobs or 0,
         )
-        with sigterm_as_interrupt(), progress_bar() as progress:
-            report = build(project, options, progress)
+        with stop_on_signals() as stop, progress_bar() as progress:
+            report = build(project, options, progress, stop)
         print_problems(report.problems)
         click.echo(summarize(report, project))
         return 0 if report.ok else 1

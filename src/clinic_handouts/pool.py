@@ -264,15 +264,22 @@ class RenderPool(Generic[J, R]):
         while self._ready:
             yield self._ready.popleft()
 
-    def results(self) -> Iterator[tuple[int, R | Crashed]]:
-        """Every submitted job's result, in the order they finish; blocks until all did."""
+    def results(self, stop: threading.Event | None = None) -> Iterator[tuple[int, R | Crashed]]:
+        """Every submitted job's result, in the order they finish; blocks until all did.
+
+        When ``stop`` is set, raises KeyboardInterrupt at the next check (a tenth of a
+        second at most). A signal handler must only set it: an exception raised at any
+        moment can leave a lock of the executor taken, and closing it would then hang.
+        """
         while self._ready or self._futures or self._backlog:
             while self._ready:
                 yield self._ready.popleft()
             self._fill()
             if not self._futures:
                 continue
-            done, _ = wait(list(self._futures), return_when=FIRST_COMPLETED)
+            if stop is not None and stop.is_set():
+                raise KeyboardInterrupt
+            done, _ = wait(list(self._futures), timeout=0.1, return_when=FIRST_COMPLETED)
             if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
                 self._recover()
                 continue
