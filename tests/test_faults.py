@@ -175,7 +175,7 @@ def test_interrupted_build_leaves_whole_pdfs_and_the_next_build_recovers(
     if how == "ctrl-c":
         assert code == 130, stderr
         assert "Traceback" not in stderr
-        assert "Stopped (Ctrl-C). PDFs already written are complete" in stderr
+        assert "Stopped before the end. PDFs already written are complete" in stderr
         rebuilt = assert_whole(root, old)
         assert 1 <= len(rebuilt) < COUNT  # it stopped in the middle
     else:

@@ -3,6 +3,7 @@
 #
 #   tools/system-packages.sh build   what `handouts build` needs (and the fast subsetter)
 #   tools/system-packages.sh test    plus what the test suite uses (PDF readers, a browser)
+#   tools/system-packages.sh bench   plus pandoc, a peer that benchmarks/bench_build.py times
 #
 # Run as root (or with password-less sudo) it installs what is missing with apt-get;
 # otherwise it prints the one command an administrator should run, and carries on when
@@ -21,6 +22,9 @@ if [ "${1:-build}" = "test" ]; then
   # npm installs axe-core for the browser tests; a Node.js installed from elsewhere
   # brings its own npm (and Debian's npm package would conflict with it).
   command -v npm >/dev/null 2>&1 || required+=(npm)
+fi
+if [ "${1:-build}" = "bench" ]; then
+  required+=(pandoc)
 fi
 
 missing() {

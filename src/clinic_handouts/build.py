@@ -8,19 +8,37 @@ not built and its previous PDF is left as it was; the other handouts still build
 ``plan`` does the cheap work (parsing, checks, templating) in this process and returns
 ``Job`` objects that hold everything a render needs as plain, picklable data, so
 ``render_job`` can run in this process or in a worker.
+
+``build`` is the orchestrator. Under the project's build lock it reads the manifest,
+plans, and hands each stale job to the render pool as soon as it is planned (rendering
+starts while later handouts are still being checked). An output whose fingerprint
+matches the manifest is reported as up to date and not rendered; checks still run on
+every handout every time. At the end, whatever happened (even Ctrl-C), it records what
+was made in the manifest, removes the outputs of handouts and variants that no longer
+exist, and leaves no temporary file behind. This process never imports WeasyPrint unless
+it renders itself (-j 1): loading it takes longer than a build with nothing to do.
+
+Render workers are separate processes that import the main module of the program that
+called ``build``, so a script calling it must guard its own work with ``if __name__ ==
+"__main__":``, as with any use of multiprocessing.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import hashlib
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup as SafeHtml
 
+from clinic_handouts import fingerprint
 from clinic_handouts import markup as markup_mod
 from clinic_handouts.atomic import remove_stale_temporaries, write_atomic
 from clinic_handouts.catalog_update import update_catalogue
@@ -29,11 +47,30 @@ from clinic_handouts.config import ProjectConfig, load_config, suggest
 from clinic_handouts.crisis import CrisisDirectory, load_crisis
 from clinic_handouts.errors import Problem, UsageError, error
 from clinic_handouts.i18n import load_languages
-from clinic_handouts.pdf import BlockedResource, Renderer, Stamp, StampMissing
+from clinic_handouts.lock import BuildLock
+from clinic_handouts.manifest import (
+    MANIFEST_NAME,
+    Entry,
+    Manifest,
+    load_manifest,
+    remove_output,
+    save_manifest,
+)
+from clinic_handouts.markup_cache import MarkupCache, load_markup_cache
+from clinic_handouts.pool import Crashed, RenderPool, default_jobs, warm_up
 from clinic_handouts.render import Page, make_environment, render_html
 from clinic_handouts.sources import Handout, load_handouts
+from clinic_handouts.stamp import Stamp
 from clinic_handouts.theme import Theme, builtin_theme_dir, load_theme
-from clinic_handouts.variants import Variant, skipped_variants, variants_for
+from clinic_handouts.variants import VARIANTS, Variant, variants_for
+
+if TYPE_CHECKING:
+    from clinic_handouts.pdf import Renderer
+
+# Markdown to safe HTML: markup.to_html, or the build's cache in front of it.
+Convert = Callable[[str, str, int], markup_mod.Markup]
+# Called with (outputs settled so far, outputs in this build) as the build goes.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -41,6 +78,8 @@ class BuildOptions:
     today: dt.date
     only: tuple[str, ...] = ()
     write_html: bool = False
+    force: bool = False  # render every output, current or not
+    jobs: int = 0  # render processes; 0: one per core, 1: in this process
     langs: tuple[str, ...] = ()  # build only handouts in these languages
     paper: str | None = None  # "letter" or "a4": overrides [print] paper for this build
 
@@ -67,6 +106,8 @@ class Job:
     stamp: Stamp
     pdf_path: Path
     write_html: bool
+    fingerprint: str = ""  # of everything the PDF is made from (see fingerprint.py)
+    pdf_id: bytes = b"clinic-handouts"  # the PDF's permanent identifier
 
 
 @dataclass(frozen=True)
@@ -76,6 +117,7 @@ class Output:
     pdf: Path
     pages: int
     size: int
+    built: bool = True  # False: it was up to date and left as it was
 
 
 @dataclass(frozen=True)
@@ -88,8 +130,17 @@ class JobResult:
 @dataclass
 class BuildReport:
     problems: list[Problem] = field(default_factory=list)
-    outputs: list[Output] = field(default_factory=list)
+    outputs: list[Output] = field(default_factory=list)  # built and up to date
     seconds: float = 0.0
+    removed: list[Path] = field(default_factory=list)  # outputs of handouts that are gone
+
+    @property
+    def built(self) -> list[Output]:
+        return [o for o in self.outputs if o.built]
+
+    @property
+    def up_to_date(self) -> list[Output]:
+        return [o for o in self.outputs if not o.built]
 
     @property
     def ok(self) -> bool:
@@ -128,7 +179,7 @@ def select(handouts: Sequence[Handout], only: Sequence[str]) -> list[Handout]:
                     0,
                     "usage",
                     f"no handout with id '{item}'"
-                    f"{suggest(item, known)}. 'handouts check --report' lists them all",
+                    f"{suggest(item, known)}. 'handouts check' lists them all",
                 )
                 for item in unknown
             ]
@@ -183,9 +234,10 @@ def languages_used(handouts: Sequence[Handout], crisis: CrisisDirectory) -> dict
     return used
 
 
-def stamp_for(page: Page) -> Stamp:
-    contacts = tuple(c for r in page.crisis.resources for c in r.contacts)
-    return Stamp(every_page=(page.disclaimer, page.crisis.footer), in_body=contacts)
+def chosen_handouts(project: Project, options: BuildOptions) -> list[Handout]:
+    """The handouts this build is about: ``--only`` and ``--lang`` applied."""
+    chosen = select(project.handouts, options.only)
+    return select_languages(chosen, options.langs, project.handouts, options.only)
 
 
 @dataclass(frozen=True)
@@ -198,7 +250,20 @@ class Checked:
     failed: frozenset[str]  # handout files with at least one error
 
 
-def check_chosen(project: Project, chosen: Sequence[Handout], context: CheckContext) -> Checked:
+def check_one(
+    handout: Handout, context: CheckContext, convert: Convert = markup_mod.to_html
+) -> tuple[markup_mod.Markup, list[Problem]]:
+    """One handout's Markdown converted, and every per-handout check's problems."""
+    converted = convert(handout.body, handout.rel, handout.body_line)
+    return converted, check_handout(handout, converted, context)
+
+
+def check_chosen(
+    project: Project,
+    chosen: Sequence[Handout],
+    context: CheckContext,
+    convert: Convert = markup_mod.to_html,
+) -> Checked:
     """Run every check (per handout, and across handouts) on the chosen handouts.
 
     The build and ``handouts check`` both call this, so they cannot disagree.
@@ -208,34 +273,93 @@ def check_chosen(project: Project, chosen: Sequence[Handout], context: CheckCont
     problems = [p for p in check_project(project.handouts, context) if p.path in files]
     converted: dict[str, markup_mod.Markup] = {}
     for handout in chosen:
-        converted[handout.rel] = markup_mod.to_html(handout.body, handout.rel, handout.body_line)
-        problems.extend(check_handout(handout, converted[handout.rel], context))
+        converted[handout.rel], found = check_one(handout, context, convert)
+        problems.extend(found)
     failed = frozenset(p.path for p in problems if p.is_error)
     return Checked(problems=problems, markup=converted, failed=failed)
 
 
-def plan(project: Project, options: BuildOptions) -> tuple[list[Job], BuildReport]:
-    """Check every chosen handout and render the HTML of each job; write nothing."""
+def stamp_for(page: Page) -> Stamp:
+    contacts = tuple(c for r in page.crisis.resources for c in r.contacts)
+    return Stamp(every_page=(page.disclaimer, page.crisis.footer), in_body=contacts)
+
+
+def stamping_blocked(problems: Sequence[Problem]) -> bool:
+    """Nothing may be stamped with crisis data nobody has confirmed."""
+    return any(p.code == "crisis-data-stale" for p in problems)
+
+
+def output_key(handout: Handout, variant: Variant) -> str:
+    """Where an output goes, inside build/: ``en/sleep.pdf``."""
+    return f"{handout.output_stem}{variant.suffix}.pdf"
+
+
+def pdf_identifier(key: str) -> bytes:
+    """The PDF's permanent ID: the same for every version of one output, never random."""
+    return hashlib.md5(f"clinic-handouts:{key}".encode(), usedforsecurity=False).digest()
+
+
+def plan_jobs(
+    project: Project,
+    options: BuildOptions,
+    report: BuildReport,
+    manifest: Manifest | None = None,
+    markup: MarkupCache | None = None,
+    settled: Callable[[int], None] = lambda count: None,
+) -> Iterator[Job]:
+    """Check every chosen handout and yield a job for each output that is not current.
+
+    Problems and up-to-date outputs go into ``report``; ``settled(n)`` is called for
+    outputs finished without a job (up to date, or not built because of errors). Without
+    a manifest, or with ``options.force``, nothing is current. Writes nothing but the
+    HTML of up-to-date outputs when ``options.write_html`` asks for it.
+    """
     config = project.config
     if options.paper:
         config = dataclasses.replace(config, paper=options.paper)
-    report = BuildReport(problems=list(project.problems))
-    if any(p.code == "crisis-data-stale" for p in report.problems):
-        return [], report  # nothing may be stamped with unconfirmed crisis data
-    chosen = select(project.handouts, options.only)
-    chosen = select_languages(chosen, options.langs, project.handouts, options.only)
+    if stamping_blocked(report.problems):
+        return  # nothing may be stamped with unconfirmed crisis data
+    chosen = chosen_handouts(project, options)
     strings = load_languages(languages_used(chosen, project.crisis), config.root)
     context = CheckContext(config=config, crisis=project.crisis, today=options.today)
     env = make_environment(project.theme)
-    checked = check_chosen(project, chosen, context)
-    report.problems.extend(checked.problems)
-    jobs: list[Job] = []
+    convert: Convert = markup.convert if markup is not None else markup_mod.to_html
+    shared = fingerprint.shared_digest(config, project.theme, project.crisis, options.today)
+    # Checks across handouts (translations) first: they need every handout, not a render.
+    files_chosen = {h.rel for h in chosen}
+    across = [p for p in check_project(project.handouts, context) if p.path in files_chosen]
+    report.problems.extend(across)
+    across_failed = {p.path for p in across if p.is_error}
     for handout in chosen:
-        if handout.rel in checked.failed:
+        # Checked one by one (as check_chosen does), so rendering starts while later
+        # handouts are still being checked.
+        converted, problems = check_one(handout, context, convert)
+        report.problems.extend(problems)
+        variants = variants_for(handout)
+        if handout.rel in across_failed or any(p.is_error for p in problems):
+            settled(len(variants))
             continue
-        converted = checked.markup[handout.rel]
         crisis = project.crisis.for_lang(handout.lang)
-        for variant in variants_for(handout):
+        files = fingerprint.referenced_files(converted.html, handout.source, config.root)
+        for variant in variants:
+            key = output_key(handout, variant)
+            pdf_path = config.build_dir / key
+            print_fingerprint = fingerprint.output_fingerprint(
+                shared, handout, files, strings[handout.lang], variant, strings[crisis.lang]
+            )
+            current = (
+                manifest is not None
+                and not options.force
+                and manifest.is_current(key, print_fingerprint, config.build_dir)
+            )
+            if current and not options.write_html:
+                assert manifest is not None
+                entry = manifest.entries[key]
+                report.outputs.append(
+                    Output(handout, variant, pdf_path, entry.pages, entry.size, built=False)
+                )
+                settled(1)
+                continue
             page = Page(
                 handout=handout,
                 body=SafeHtml(converted.html),
@@ -246,17 +370,36 @@ def plan(project: Project, options: BuildOptions) -> tuple[list[Job], BuildRepor
                 build_date=options.today,
                 variant=variant,
             )
-            jobs.append(
-                Job(
-                    handout=handout,
-                    variant=variant,
-                    html=render_html(env, project.theme, config, page),
-                    base_url=handout.source.parent.as_uri() + "/",
-                    stamp=stamp_for(page),
-                    pdf_path=config.build_dir / f"{handout.output_stem}{variant.suffix}.pdf",
-                    write_html=options.write_html,
+            html = render_html(env, project.theme, config, page)
+            if current:  # only the HTML was asked for: the PDF stays as it is
+                assert manifest is not None
+                entry = manifest.entries[key]
+                write_atomic(pdf_path.with_suffix(".html"), html.encode("utf-8"))
+                report.outputs.append(
+                    Output(handout, variant, pdf_path, entry.pages, entry.size, built=False)
                 )
+                settled(1)
+                continue
+            yield Job(
+                handout=handout,
+                variant=variant,
+                html=html,
+                base_url=handout.source.parent.as_uri() + "/",
+                stamp=stamp_for(page),
+                pdf_path=pdf_path,
+                write_html=options.write_html,
+                fingerprint=print_fingerprint,
+                pdf_id=pdf_identifier(key),
             )
+
+
+def plan(
+    project: Project, options: BuildOptions, manifest: Manifest | None = None
+) -> tuple[list[Job], BuildReport]:
+    """Check every chosen handout and render the HTML of each job; write nothing
+    (but the HTML of up-to-date outputs, when ``options.write_html`` asks for it)."""
+    report = BuildReport(problems=list(project.problems))
+    jobs = list(plan_jobs(project, options, report, manifest))
     return jobs, report
 
 
@@ -269,11 +412,22 @@ def _line_of(handout: Handout, url: str) -> int:
     return 0
 
 
+def new_renderer(roots: tuple[Path, ...]) -> Renderer:
+    """A renderer for this process (imports WeasyPrint: see the module docstring)."""
+    from clinic_handouts.pdf import Renderer
+
+    return Renderer(roots)
+
+
 def render_job(renderer: Renderer, job: Job) -> JobResult:
     """Render, verify and atomically write one job's PDF (and HTML when asked)."""
+    from clinic_handouts.pdf import BlockedResource, StampMissing
+
     handout = job.handout
     try:
-        data, pages = renderer.render_pdf(job.html, base_url=job.base_url, stamp=job.stamp)
+        data, pages = renderer.render_pdf(
+            job.html, base_url=job.base_url, stamp=job.stamp, identifier=job.pdf_id
+        )
     except BlockedResource as exc:
         return JobResult(
             job,
@@ -302,28 +456,185 @@ def allowed_roots(config: ProjectConfig) -> tuple[Path, ...]:
     return (config.root, builtin_theme_dir())
 
 
-def build(root: Path, options: BuildOptions) -> BuildReport:
+# What a worker needs loaded: the renderer, and the module its jobs' functions live in.
+WORKER_MODULES = ("clinic_handouts.pdf", "clinic_handouts.build")
+# Folders whose files a build reads (besides the bundled theme and data).
+_INPUT_FOLDERS = ("handouts", "templates", "styles", "images", "crisis", "locales")
+
+
+def probably_stale(root: Path) -> bool:
+    """A quick guess, only used to start the renderer early: did anything change?
+
+    File dates are fine for a guess (fingerprints decide what is rebuilt): with no
+    manifest, or a project file newer than it, a render is likely. A wrong guess costs
+    a second of one core's time, or that second later.
+    """
+    try:
+        recorded = (root / "build" / MANIFEST_NAME).stat().st_mtime
+        if (root / "handouts.toml").stat().st_mtime >= recorded:
+            return True
+    except OSError:
+        return True
+    for name in _INPUT_FOLDERS:
+        for path in (root / name).rglob("*"):
+            try:
+                if path.stat().st_mtime >= recorded:
+                    return True
+            except OSError:
+                return True
+    return False
+
+
+def crash_problem(job: Job, crash: Crashed) -> Problem:
+    edition = "" if job.variant.name == "standard" else f"{job.variant.name} edition: "
+    return error(
+        job.handout.rel,
+        0,
+        "render-crash",
+        f"{edition}{crash.message}. Its previous PDF, if any, was kept. Run 'handouts "
+        "build' again; if it stops at this handout again, run 'handouts build --only "
+        f"{job.handout.id} -j 1' and show what it prints to your IT person",
+    )
+
+
+def prune(project: Project, manifest: Manifest) -> list[Path]:
+    """Remove the outputs of handouts that are gone and of variants that no longer exist.
+
+    A handout that is still there but has errors right now keeps its last good PDF.
+    Only files recorded in the manifest are ever removed.
+    """
+    build_dir = project.config.build_dir
+    variants = {v.name for v in VARIANTS}
+    loaded = {h.rel for h in project.handouts}
+    # A handout that opted out of an edition (large_print: false) loses that edition's PDF.
+    expected = {output_key(h, v) for h in project.handouts for v in variants_for(h)}
+    removed: list[Path] = []
+    for key, entry in sorted(manifest.entries.items()):
+        if key in expected:
+            continue
+        still_there = (project.config.root / entry.source).is_file()
+        if entry.variant in variants and still_there and entry.source not in loaded:
+            continue  # the handout cannot be read right now: keep its last PDF
+        if remove_output(build_dir, key):
+            removed.append(build_dir / key)
+        del manifest.entries[key]
+    return removed
+
+
+@dataclass
+class _Recorder:
+    """Turns job results into report outputs, problems, manifest entries and progress."""
+
+    report: BuildReport
+    manifest: Manifest
+    build_dir: Path
+    today: dt.date
+    total: int
+    progress: Progress | None
+    jobs: list[Job] = field(default_factory=list)
+    done: int = 0
+
+    def settle(self, count: int) -> None:
+        self.done += count
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def record(self, key: int, result: JobResult | Crashed) -> None:
+        job = self.jobs[key]
+        out_key = job.pdf_path.relative_to(self.build_dir).as_posix()
+        if isinstance(result, Crashed):
+            self.manifest.mark_failed(out_key)
+            self.report.problems.append(crash_problem(job, result))
+        elif result.output is None:
+            self.manifest.mark_failed(out_key)
+            if result.problem is not None:
+                self.report.problems.append(result.problem)
+        else:
+            output = result.output
+            self.manifest.entries[out_key] = Entry(
+                source=job.handout.rel,
+                handout=job.handout.id,
+                lang=job.handout.lang,
+                variant=job.variant.name,
+                fingerprint=job.fingerprint,
+                ok=True,
+                pages=output.pages,
+                size=output.size,
+                built_on=self.today.isoformat(),
+            )
+            self.report.outputs.append(output)
+        self.settle(1)
+
+
+def _check(stop: threading.Event | None) -> None:
+    if stop is not None and stop.is_set():
+        raise KeyboardInterrupt
+
+
+def build(
+    root: Path,
+    options: BuildOptions,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+) -> BuildReport:
+    """Check everything, render what is not current, and report; see the module docstring.
+
+    Setting ``stop`` (from a signal handler, say) ends the build at its next safe point
+    with KeyboardInterrupt: PDFs being rendered finish, what was made is recorded.
+    """
     started = time.perf_counter()
+    workers = options.jobs or default_jobs()
+    if workers > 1 and (options.force or probably_stale(root)):
+        warm_up(WORKER_MODULES)
     project = load_project(root, options.today)
-    jobs, report = plan(project, options)
-    if jobs:
-        remove_stale_temporaries(project.config.build_dir)
-        renderer = Renderer(allowed_roots(project.config))
-        for job in jobs:
-            result = render_job(renderer, job)
-            if result.output:
-                report.outputs.append(result.output)
-            if result.problem:
-                report.problems.append(result.problem)
-            for skipped in skipped_variants(job.handout):  # opted out: no stale edition left
-                job.pdf_path.with_name(f"{job.handout.slug}{skipped.suffix}.pdf").unlink(
-                    missing_ok=True
-                )
-    # Every edition of a handout meets the same refused address: report it once.
-    report.problems = sorted(set(report.problems))
-    # --- catalogue: build/index.html from every current output (built or up to date) ----
-    # (a refused build that wrote nothing leaves no build/ folder behind)
-    if report.outputs or project.config.build_dir.is_dir():
+    _check(stop)
+    report = BuildReport(problems=list(project.problems))
+    if stamping_blocked(report.problems):
+        report.seconds = time.perf_counter() - started
+        return report  # nothing is written, not even build/
+    config = project.config
+    build_dir = config.build_dir
+    total = sum(len(variants_for(h)) for h in chosen_handouts(project, options))
+    with BuildLock(build_dir):
+        remove_stale_temporaries(build_dir)
+        manifest = load_manifest(build_dir)
+        markup = load_markup_cache(build_dir)
+        recorder = _Recorder(report, manifest, build_dir, options.today, total, progress)
+        pool: RenderPool[Job, JobResult] = RenderPool(
+            workers=workers,
+            make_renderer=functools.partial(new_renderer, allowed_roots(config)),
+            work=render_job,
+            capacity=max(total, 1),
+            preload=WORKER_MODULES,
+        )
+
+        def settled(count: int) -> None:
+            recorder.settle(count)
+            _check(stop)
+
+        try:
+            with pool:
+                for job in plan_jobs(project, options, report, manifest, markup, settled):
+                    recorder.jobs.append(job)
+                    pool.submit(len(recorder.jobs) - 1, job)
+                    for key, result in pool.collected():  # progress while still planning
+                        recorder.record(key, result)
+                    _check(stop)
+                for key, result in pool.results(stop):
+                    recorder.record(key, result)
+        finally:
+            # Also after Ctrl-C or a bug: keep what was made, and leave no debris.
+            for key, finished in pool.finished():
+                recorder.record(key, finished)
+            for source in report.failed_files:
+                manifest.mark_failed_source(source)
+            report.removed = prune(project, manifest)
+            save_manifest(build_dir, manifest)
+            markup.save(build_dir, keep_unused=bool(options.only or options.langs))
+            remove_stale_temporaries(build_dir)
+        # Every edition of a handout meets the same refused address: report it once.
+        report.problems = sorted(set(report.problems))
+        # --- catalogue: build/index.html from every current output (built or up to date)
         update_catalogue(project.config, project.theme, report.outputs, options.today)
     report.seconds = time.perf_counter() - started
     return report

@@ -7,17 +7,20 @@ problems) or 2 (usage or config errors). A user mistake never shows a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
 from clinic_handouts import report
-from clinic_handouts.build import BuildOptions, BuildReport, build
+from clinic_handouts.build import BuildOptions, BuildReport, Progress, build
 from clinic_handouts.checking import CheckOptions, CheckResult, check_project, summary
 from clinic_handouts.clock import build_date
 from clinic_handouts.config import PAPER_SIZES
@@ -49,11 +52,11 @@ def run(action: Callable[[], int]) -> None:
         print_problems(exc.problems)
         raise SystemExit(exc.exit_code) from None
     except KeyboardInterrupt:
-        # Ctrl-C: every PDF is written whole or not at all (atomic.py), so say so and
-        # exit like an interrupted shell command does.
+        # Ctrl-C or SIGTERM: every PDF is written whole or not at all (atomic.py), so
+        # say so and exit like an interrupted shell command does.
         click.echo(
-            "\nStopped (Ctrl-C). PDFs already written are complete, the others were left "
-            "as they were; run 'handouts build' again to finish.",
+            "\nStopped before the end. PDFs already written are complete; the others were "
+            "left as they were. Run the same command again to finish.",
             err=True,
         )
         raise SystemExit(INTERRUPTED) from None
@@ -67,14 +70,69 @@ def _shown_path(path: Path, root: Path) -> str:
         return str(path)
 
 
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[threading.Event]:
+    """Ctrl-C and SIGTERM (a shutdown, ``kill``) ask the build to stop cleanly.
+
+    The handler only sets a flag that the build checks at safe points: an exception
+    thrown into the middle of the render pool's bookkeeping could leave it locked. The
+    PDFs in progress finish and what was made is kept; a second signal stops at once.
+    """
+    stop = threading.Event()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.getsignal(sig) or signal.SIG_DFL for sig in signals}
+
+    def request(signum: int, frame: object) -> None:
+        stop.set()
+        for sig in signals:
+            signal.signal(sig, previous[sig])
+
+    for sig in signals:
+        signal.signal(sig, request)
+    try:
+        yield stop
+    finally:
+        for sig in signals:
+            signal.signal(sig, previous[sig])
+
+
+@contextlib.contextmanager
+def progress_bar() -> Iterator[Progress | None]:
+    """A progress bar on stderr when it is a terminal; nothing at all otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with contextlib.ExitStack() as stack:
+        bars: list[Any] = []
+
+        def update(done: int, total: int) -> None:
+            if not bars:
+                bars.append(
+                    stack.enter_context(
+                        click.progressbar(length=total, label="Building", file=sys.stderr)
+                    )
+                )
+            bar = bars[0]
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        yield update
+
+
 def summarize(report: BuildReport, root: Path) -> str:
-    built = len(report.outputs)
-    pages = sum(o.pages for o in report.outputs)
-    size = sum(o.size for o in report.outputs)
+    built = len(report.built)
+    pages = sum(o.pages for o in report.built)
+    size = sum(o.size for o in report.built)
+    made = f" ({pages} pages, {size / 1024:.0f} KB)" if built else ""
     parts = [
-        f"Built {built} PDF{'s' if built != 1 else ''} ({pages} pages, "
-        f"{size / 1024:.0f} KB) in {report.seconds:.1f} s"
+        f"Built {built} PDF{'s' if built != 1 else ''}{made}, {len(report.up_to_date)} up "
+        f"to date, {len(report.failed_files)} failed, in {report.seconds:.1f} s"
     ]
+    if report.removed:
+        parts.append(
+            f"Removed {len(report.removed)} PDF{'s' if len(report.removed) != 1 else ''} "
+            "of handouts that no longer exist"
+        )
     if report.outputs:
         largest = max(report.outputs, key=lambda o: (o.size, str(o.pdf)))
         parts.append(f"Largest: {_shown_path(largest.pdf, root)} ({largest.size / 1024:.0f} KB)")
@@ -130,20 +188,38 @@ def main() -> None:
     default=None,
     help="Paper size for this build only; overrides [print] paper in handouts.toml.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Make every PDF again, even those that are up to date.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    show_default="the number of cores",
+    help="How many PDFs to make at once.",
+)
 def build_command(
     project: Path,
     only: tuple[str, ...],
     langs: tuple[str, ...],
     write_html: bool,
     paper: str | None,
+    force: bool,
+    jobs: int | None,
 ) -> None:
     """Build every handout into build/<lang>/<slug>.pdf (and .large-print.pdf).
 
-    Checks run first: a handout with errors is not built and its previous PDF is kept;
-    warnings are printed and the handout is built. Set SOURCE_DATE_EPOCH to build as
-    of another date (for example, to reproduce an old build exactly).
+    Checks run first, on every handout: a handout with errors is not built and its
+    previous PDF is kept; warnings are printed and the handout is built. Only PDFs whose
+    sources, images, theme, settings or crisis data changed are made again (--force
+    makes them all). Set SOURCE_DATE_EPOCH to build as of another date (for example, to
+    reproduce an old build exactly).
 
-    Exit codes: 0 all built, 1 content problems, 2 usage or handouts.toml problems.
+    Exit codes: 0 all built, 1 content problems, 2 usage or handouts.toml problems
+    (or another build of the project is running), 130 stopped with Ctrl-C.
     """
 
     def action() -> int:
@@ -153,8 +229,11 @@ def build_command(
             write_html=write_html,
             langs=langs,
             paper=paper.lower() if paper else None,
+            force=force,
+            jobs=jobs or 0,
         )
-        report = build(project, options)
+        with stop_on_signals() as stop, progress_bar() as progress:
+            report = build(project, options, progress, stop)
         print_problems(report.problems)
         click.echo(summarize(report, project))
         return 0 if report.ok else 1

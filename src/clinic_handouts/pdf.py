@@ -14,23 +14,28 @@
 - Every PDF is tagged (PDF/UA-1: structure tree, /Lang, DisplayDocTitle, MarkInfo), with
   fonts embedded and subset; ``tagging.finish_structure`` marks the margin stamp as
   artifacts and gives header cells their scope before the bytes are written.
+- The bytes depend only on the document and the build date: the PDF's ID is given by
+  the caller and pictures are named after their place in the project, so the same
+  project built in another folder or process gives the same bytes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
+from weasyprint.images import RasterImage
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from clinic_handouts.tagging import finish_structure
+from clinic_handouts.stamp import Stamp
 
 
 class BlockedResource(FatalURLFetchingError):  # type: ignore[misc]
@@ -101,14 +106,6 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
         return URLFetcherResponse(url, data, headers={"Content-Type": content_type})
 
 
-@dataclass(frozen=True)
-class Stamp:
-    """Texts that must appear on every page, and contacts that must appear in the body."""
-
-    every_page: tuple[str, ...]
-    in_body: tuple[str, ...]
-
-
 def normalize(text: str) -> str:
     return " ".join(text.replace("\u00ad", "").split())
 
@@ -148,16 +145,23 @@ class Renderer:
         self.fetcher = SafeFetcher(allowed_roots)
         self.font_config = FontConfiguration()
 
-    def render_pdf(self, html: str, base_url: str, stamp: Stamp) -> tuple[bytes, int]:
-        """PDF bytes and page count; raises BlockedResource or StampMissing."""
+    def render_pdf(
+        self, html: str, base_url: str, stamp: Stamp, identifier: bytes = b"clinic-handouts"
+    ) -> tuple[bytes, int]:
+        """PDF bytes and page count; raises BlockedResource or StampMissing.
+
+        ``identifier`` is the PDF's permanent ID: fixed per output (never random), so
+        equal input gives equal bytes.
+        """
         self.fetcher.refused.clear()
+        images: dict[str, Any] = {}
         document = HTML(string=html, base_url=base_url, url_fetcher=self.fetcher).render(
-            font_config=self.font_config,
-            pdf_identifier=b"clinic-handouts",  # fixed, so equal input gives equal bytes
+            font_config=self.font_config, pdf_identifier=identifier, cache=images
         )
         verify_stamp(document, stamp)
+        self._name_images(images)
         data = document.write_pdf(
-            pdf_identifier=b"clinic-handouts",
+            pdf_identifier=identifier,
             pdf_variant="pdf/ua-1",  # tagged, with /Lang, DisplayDocTitle and MarkInfo
             finisher=finish_structure,
         )
@@ -165,3 +169,24 @@ class Renderer:
         if self.fetcher.refused:  # refused while drawing an SVG, where WeasyPrint hides it
             raise self.fetcher.refused[0]
         return data, len(document.pages)
+
+    def _name_images(self, images: dict[str, Any]) -> None:
+        """Name each picture in the PDF after its place in the project, not on this disk.
+
+        WeasyPrint names an image after a hash of its full address, which includes the
+        folder the project happens to be in; the same project built in another folder
+        would then give other bytes.
+        """
+        for url, image in images.items():
+            if isinstance(image, RasterImage):
+                image.id = hashlib.md5(
+                    self._portable(url).encode(), usedforsecurity=False
+                ).hexdigest()
+
+    def _portable(self, url: str) -> str:
+        if url.startswith("file:"):
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            for index, root in enumerate(self.fetcher.allowed_roots):
+                if path.is_relative_to(root):
+                    return f"{index}:{path.relative_to(root).as_posix()}"
+        return url

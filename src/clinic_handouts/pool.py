@@ -1,0 +1,343 @@
+"""Run render jobs on every core: long-lived renderer processes, or this process for -j 1.
+
+Each worker process makes one renderer when it starts (WeasyPrint's font setup is done
+once, not once per PDF) and renders many documents with it. Workers are forked from a
+server process that has already imported the renderer, so a new worker is ready in
+milliseconds; the build's own process never imports WeasyPrint unless it renders
+itself (-j 1), which keeps a build with nothing to do fast.
+
+Memory stays flat because workers do not live forever: after ``workers x
+MAX_DOCUMENTS_PER_WORKER`` documents the pool lets its workers finish and starts fresh
+ones. (Python's own ``max_tasks_per_child`` would do this per worker, but up to at least
+Python 3.14 it can hang when a retiring worker is not replaced: CPython issue 115634.)
+Jobs wait in this process and are handed out a few at a time, so a generation of workers
+is never given more than its share and a crash never strands a long queue.
+
+Faults, and what becomes of them:
+
+- A worker that dies while rendering (killed, out of memory, a crash in a library)
+  becomes a ``Crashed`` result for the job it was rendering; the pool starts new workers
+  and every other job still runs. Workers record the job they are on in shared memory,
+  which is how the culprit is told from the jobs that were merely stopped with it.
+- Ctrl-C is for the build's own process: workers ignore it and finish the document they
+  are on (each write is atomic), queued jobs are dropped, and the finished results can
+  still be collected with ``finished()``.
+- A worker whose build process has gone away (killed outright) exits by itself.
+
+The one module-level variable, ``_worker``, is the state of a worker process (its
+renderer and current job); the build's own process never sets it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import multiprocessing.forkserver
+import os
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+J = TypeVar("J")  # a job: picklable
+R = TypeVar("R")  # a job's result: picklable
+
+# A worker's memory grows a little with the first documents (font and style caches);
+# replacing workers after about this many documents each keeps a 1,000-handout build as
+# flat as a 100-handout one, for one process start (milliseconds) per this many renders.
+MAX_DOCUMENTS_PER_WORKER = 100
+# Restarts after which no worker was found to blame (workers killed from outside, or the
+# machine out of memory), after which the jobs left are given up.
+MAX_RESTARTS = 3
+
+# What a worker records about a job in shared memory (a process id means "rendering it").
+_IDLE = 0
+_DONE = -1
+_STOPPED = -2  # the worker was told to stop (SIGTERM) while on the job: not its fault
+
+
+@dataclass(frozen=True)
+class Crashed:
+    """A job whose worker process stopped abruptly while rendering it."""
+
+    message: str
+
+
+CRASH_MESSAGE = (
+    "the renderer stopped abruptly while making this PDF (the computer may have run out "
+    "of memory, or the renderer failed on this document)"
+)
+GAVE_UP_MESSAGE = (
+    "not made: the renderer processes kept stopping during this build (the computer may "
+    "be out of memory)"
+)
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+@dataclass
+class _WorkerState:
+    renderer: Any
+    slots: Any  # the shared array of job states
+    current: int | None = None
+
+
+_worker: _WorkerState | None = None
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    state = _worker
+    if state is not None and state.current is not None:
+        state.slots[state.current] = _STOPPED
+    os._exit(128 + signum)
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit when the build's process is gone; otherwise an orphan waits forever."""
+    while True:
+        time.sleep(0.5)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            pass  # exists, owned by someone else (cannot happen for our parent, but harmless)
+
+
+def _init_worker(make_renderer: Callable[[], Any], slots: Any, parent: int) -> None:
+    global _worker
+    # Ctrl-C reaches every process of the terminal's job; only the build decides what to
+    # do with it, and lets the document in progress finish.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    _worker = _WorkerState(renderer=make_renderer(), slots=slots)
+
+
+def _run_in_worker(work: Callable[[Any, J], R], key: int, job: J) -> R:
+    state = _worker
+    assert state is not None, "only called in a worker process"
+    state.current = key  # before the slot: a SIGTERM in between must find the job
+    state.slots[key] = os.getpid()
+    result = work(state.renderer, job)
+    state.slots[key] = _DONE
+    state.current = None
+    return result
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    # forkserver: workers fork from a process that already imported the renderer (fast,
+    # and nothing of this process, such as the build lock, leaks into them). A plain fork
+    # cannot recycle workers (max_tasks_per_child) and would copy the lock.
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _prepared_context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:
+    context = _context()
+    if preload and isinstance(context, multiprocessing.context.ForkServerContext):
+        context.set_forkserver_preload(list(preload))
+    return context
+
+
+def warm_up(preload: Sequence[str]) -> None:
+    """Start the process workers fork from, loading ``preload``, in the background.
+
+    Loading WeasyPrint takes about a second; started early, it happens while this
+    process is still checking handouts instead of after the first job is found. Nothing
+    is lost if no job comes: the server exits with this process.
+    """
+    if isinstance(_prepared_context(preload), multiprocessing.context.ForkServerContext):
+        multiprocessing.forkserver.ensure_running()
+
+
+@dataclass
+class RenderPool(Generic[J, R]):
+    """Render jobs as they are submitted; collect ``(key, result or Crashed)`` pairs.
+
+    ``work(renderer, job)`` runs in a worker (it must be a module-level function);
+    ``make_renderer()`` runs once per worker (a module-level function or a partial of
+    one). Keys are ``0 <= key < capacity``, each used once. With ``workers == 1``
+    everything runs in this process, in order, and a crash ends the build.
+    """
+
+    workers: int
+    make_renderer: Callable[[], Any]
+    work: Callable[[Any, J], R]
+    capacity: int
+    preload: tuple[str, ...] = ()
+    _executor: ProcessPoolExecutor | None = None
+    _given: int = 0  # jobs given to the current generation of workers
+    _slots: Any = None
+    _renderer: Any = None
+    _backlog: deque[tuple[int, J]] = field(default_factory=deque)
+    _futures: dict[Future[R], tuple[int, J]] = field(default_factory=dict)
+    _ready: deque[tuple[int, R | Crashed]] = field(default_factory=deque)
+    _fruitless_restarts: int = 0
+
+    @property
+    def _window(self) -> int:
+        # One rendering and one waiting per worker. The executor starts a worker for each
+        # job handed out while none is idle, so the first window also starts them all.
+        return 2 * self.workers
+
+    @property
+    def _generation(self) -> int:
+        return self.workers * MAX_DOCUMENTS_PER_WORKER
+
+    # --- submitting ------------------------------------------------------------------
+
+    def submit(self, key: int, job: J) -> None:
+        assert 0 <= key < self.capacity, key
+        if self.workers <= 1:
+            if self._renderer is None:
+                self._renderer = self.make_renderer()
+            self._ready.append((key, self.work(self._renderer, job)))
+            return
+        if self._fruitless_restarts > MAX_RESTARTS:
+            self._ready.append((key, Crashed(GAVE_UP_MESSAGE)))
+            return
+        self._backlog.append((key, job))
+        self._fill()
+
+    def _harvest(self) -> None:
+        """Move finished jobs out of the window, so it counts only jobs still running."""
+        for future in [f for f in self._futures if f.done()]:
+            if isinstance(future.exception(), BrokenProcessPool):
+                continue  # settled by _recover, with the rest of the broken generation
+            key, _job = self._futures.pop(future)
+            self._ready.append((key, future.result()))  # a bug in work() raises here
+
+    def _fill(self) -> None:
+        """Hand waiting jobs to the workers, a few at a time."""
+        self._harvest()
+        while self._backlog and len(self._futures) < self._window:
+            if self._executor is not None and self._given >= self._generation:
+                if self._futures:
+                    return  # this generation finishes its share first
+                self._retire()
+            executor = self._executor or self._start()
+            key, job = self._backlog.popleft()
+            try:
+                future = executor.submit(_run_in_worker, self.work, key, job)
+            except BrokenProcessPool:  # a worker died since the last look
+                self._backlog.appendleft((key, job))
+                self._recover()
+                continue
+            self._futures[future] = (key, job)
+            self._given += 1
+
+    def _start(self) -> ProcessPoolExecutor:
+        context = _prepared_context(self.preload)
+        if self._slots is None:
+            self._slots = context.RawArray("l", self.capacity)
+        self._executor = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(self.make_renderer, self._slots, os.getpid()),
+        )
+        self._given = 0
+        return self._executor
+
+    def _retire(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True)  # idle by now: the workers just exit
+
+    # --- collecting --------------------------------------------------------------------
+
+    def collected(self) -> Iterator[tuple[int, R | Crashed]]:
+        """The results that are in already, without waiting for more."""
+        self._harvest()
+        while self._ready:
+            yield self._ready.popleft()
+
+    def results(self, stop: threading.Event | None = None) -> Iterator[tuple[int, R | Crashed]]:
+        """Every submitted job's result, in the order they finish; blocks until all did.
+
+        When ``stop`` is set, raises KeyboardInterrupt at the next check (a tenth of a
+        second at most). A signal handler must only set it: an exception raised at any
+        moment can leave a lock of the executor taken, and closing it would then hang.
+        """
+        while self._ready or self._futures or self._backlog:
+            while self._ready:
+                yield self._ready.popleft()
+            self._fill()
+            if not self._futures:
+                continue
+            if stop is not None and stop.is_set():
+                raise KeyboardInterrupt
+            done, _ = wait(list(self._futures), timeout=0.1, return_when=FIRST_COMPLETED)
+            if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
+                self._recover()
+                continue
+            for future in done:
+                key, _job = self._futures.pop(future)
+                self._ready.append((key, future.result()))  # a bug in work() raises here
+
+    def finished(self) -> Iterator[tuple[int, R]]:
+        """After an interruption: the results of jobs that did finish, not yet collected."""
+        while self._ready:
+            key, result = self._ready.popleft()
+            if not isinstance(result, Crashed):
+                yield key, result
+        for future, (key, _job) in list(self._futures.items()):
+            if future.done() and not future.cancelled() and future.exception() is None:
+                del self._futures[future]
+                yield key, future.result()
+
+    def _recover(self) -> None:
+        """The workers broke: blame the job(s) whose worker died, queue the rest again."""
+        self._retire()  # a broken executor has already stopped its workers
+        wait(list(self._futures))
+        again: list[tuple[int, J]] = []
+        blamed = 0
+        for future, (key, job) in list(self._futures.items()):
+            del self._futures[future]
+            error = future.exception()
+            if error is None:
+                self._ready.append((key, future.result()))
+            elif not isinstance(error, BrokenProcessPool):
+                raise error  # a bug in work(), not a crash
+            elif self._slots[key] > 0:  # a worker was on it and did not stop cleanly
+                self._ready.append((key, Crashed(CRASH_MESSAGE)))
+                blamed += 1
+            else:
+                self._slots[key] = _IDLE
+                again.append((key, job))
+        self._backlog.extendleft(reversed(again))
+        # Every restart that finds a culprit takes one job out, so those always end;
+        # restarts that find none (workers killed from outside) are limited.
+        self._fruitless_restarts += blamed == 0
+        if self._fruitless_restarts > MAX_RESTARTS:
+            while self._backlog:
+                key, _job = self._backlog.popleft()
+                self._ready.append((key, Crashed(GAVE_UP_MESSAGE)))
+
+    # --- closing -----------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stop the workers: waiting jobs are dropped, jobs in progress finish first."""
+        self._backlog.clear()
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> RenderPool[J, R]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        with contextlib.suppress(BrokenProcessPool):
+            self.close()
