@@ -215,13 +215,12 @@ def test_large_print_stacks_wide_tables_and_keeps_narrow_ones(built: Path) -> No
 def test_front_matter_opts_a_handout_out_of_large_print(
     make_project: ProjectFactory, cli: CLI
 ) -> None:
-    root = make_project(
-        {
-            "handouts/en/chart.md": handout("Chart", large_print="false"),
-            "handouts/en/bad.md": handout("Bad", large_print="maybe"),
-            "build/en/chart.large-print.pdf": b"an old edition",
-        }
-    )
+    root = make_project({"handouts/en/chart.md": handout("Chart")})
+    assert cli("build", "--project", root).exit_code == 0
+    assert (root / "build/en/chart.large-print.pdf").exists()
+    # The author opts the handout out: its old large-print edition must not linger.
+    (root / "handouts/en/chart.md").write_text(handout("Chart", large_print="false"))
+    (root / "handouts/en/bad.md").write_text(handout("Bad", large_print="maybe"))
     result = cli("build", "--project", root)
     assert "handouts/en/bad.md:4: error: front-matter: large_print: expected true or false" in (
         result.output

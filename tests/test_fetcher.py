@@ -15,7 +15,8 @@ from pypdf import PdfReader
 from clinic_handouts.build import allowed_roots
 from clinic_handouts.config import load_config
 from clinic_handouts.markup import to_html
-from clinic_handouts.pdf import Renderer, Stamp
+from clinic_handouts.pdf import Renderer
+from clinic_handouts.stamp import Stamp
 from tests.conftest import PNG, HttpServer, ProjectFactory, handout
 
 CLI = Callable[..., Result]

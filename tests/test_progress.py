@@ -13,7 +13,12 @@ from tests.conftest import EPOCH, ProjectFactory, handout
 def test_progress_bar_on_a_terminal_and_a_summary_at_the_end(
     make_project: ProjectFactory,
 ) -> None:
-    root = make_project({"handouts/en/a.md": handout("A"), "handouts/en/b.md": handout("B")})
+    root = make_project(
+        {
+            "handouts/en/a.md": handout("A", large_print="false"),
+            "handouts/en/b.md": handout("B", large_print="false"),
+        }
+    )
     terminal, stderr = pty.openpty()
     running = subprocess.Popen(
         [sys.executable, "-m", "clinic_handouts", "build", "--project", str(root)],
@@ -43,7 +48,7 @@ def test_progress_bar_on_a_terminal_and_a_summary_at_the_end(
 
 
 def test_no_progress_bar_when_output_is_not_a_terminal(make_project: ProjectFactory) -> None:
-    root = make_project({"handouts/en/a.md": handout("A")})
+    root = make_project({"handouts/en/a.md": handout("A", large_print="false")})
     done = subprocess.run(
         [sys.executable, "-m", "clinic_handouts", "build", "--project", str(root), "-j", "1"],
         env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},

@@ -22,8 +22,11 @@ FILES: dict[str, str | bytes] = {
         "| Day | Open |\n|-----|------|\n| Monday | 9 to 5 |\n\n[Back to the top](#finding-us)\n",
         summary="Where the clinic is.",
         tags="[visit, map]",
+        large_print="false",
     ),
-    "handouts/es/puerta.md": handout("Cómo llegar", "Busque la puerta azul. **Año** ñ é.\n"),
+    "handouts/es/puerta.md": handout(
+        "Cómo llegar", "Busque la puerta azul. **Año** ñ é.\n", large_print="false"
+    ),
     "images/door.png": png(40),
 }
 

@@ -79,7 +79,10 @@ def test_stopped_build_keeps_every_pdf_whole_and_the_next_one_finishes(
 ) -> None:
     # More handouts than the jobs in flight when the signal comes (those still finish).
     root = make_project(
-        {f"handouts/en/h{n:02}.md": handout(f"Sheet {n}", long_body(3)) for n in range(12)}
+        {
+            f"handouts/en/h{n:02}.md": handout(f"Sheet {n}", long_body(3), large_print="false")
+            for n in range(12)
+        }
     )
     first = build(root, "-j", "2")
     assert first.returncode == 0, first.stderr
@@ -137,15 +140,17 @@ def cpu_ticks(pid: int) -> int:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to find workers")
 def test_a_killed_renderer_is_a_problem_naming_its_handout(make_project: ProjectFactory) -> None:
-    files = {f"handouts/en/small-{n}.md": handout(f"Small {n}") for n in range(4)}
-    root = make_project({**files, "handouts/en/a-long.md": handout("Long")})
+    files = {
+        f"handouts/en/small-{n}.md": handout(f"Small {n}", large_print="false") for n in range(4)
+    }
+    root = make_project({**files, "handouts/en/a-long.md": handout("Long", large_print="false")})
     first = build(root, "-j", "2")
     assert first.returncode == 0, first.stderr
     long_pdf = root / "build/en/a-long.pdf"
     before = long_pdf.read_bytes()
     small = {pdf: pdf.stat().st_mtime_ns for pdf in (root / "build/en").glob("small-*.pdf")}
 
-    (root / "handouts/en/a-long.md").write_text(handout("Long", long_body(40)))
+    (root / "handouts/en/a-long.md").write_text(handout("Long", long_body(40), large_print="false"))
     edit_all(root)
     running = start(root, "-j", "2")
     # One worker takes the long handout first; the other makes the small ones meanwhile.

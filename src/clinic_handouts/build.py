@@ -594,7 +594,11 @@ def build(
         return report  # nothing is written, not even build/
     config = project.config
     build_dir = config.build_dir
-    total = sum(len(variants_for(h)) for h in chosen_handouts(project, options))
+    # Usage and config mistakes (an unknown id or language, a missing words file) stop
+    # the build before it takes the lock or writes anything.
+    chosen = chosen_handouts(project, options)
+    load_languages(languages_used(chosen, project.crisis), config.root)
+    total = sum(len(variants_for(h)) for h in chosen)
     with BuildLock(build_dir):
         remove_stale_temporaries(build_dir)
         manifest = load_manifest(build_dir)

@@ -34,8 +34,8 @@ from weasyprint.images import RasterImage
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from clinic_handouts.tagging import finish_structure
 from clinic_handouts.stamp import Stamp
+from clinic_handouts.tagging import finish_structure
 
 
 class BlockedResource(FatalURLFetchingError):  # type: ignore[misc]
