@@ -18,13 +18,11 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import jinja2
 from markupsafe import Markup
 
 from clinic_handouts.atomic import write_atomic
 from clinic_handouts.contrast import ratio
-from clinic_handouts.errors import ConfigError, error
-from clinic_handouts.render import make_environment
+from clinic_handouts.render import make_environment, template_errors
 from clinic_handouts.theme import Theme
 
 TEMPLATE = "catalogue.html"
@@ -260,7 +258,7 @@ def render_catalogue(theme: Theme, settings: CatalogueSettings, entries: Sequenc
         key=lambda lang: _lang_rank(lang, settings.lang_order or (settings.ui_lang,)),
     )
 
-    try:
+    with template_errors(TEMPLATE):
         assert env.loader is not None
         script, _, _ = env.loader.get_source(env, SCRIPT)
         template = env.get_template(TEMPLATE)
@@ -288,21 +286,6 @@ def render_catalogue(theme: Theme, settings: CatalogueSettings, entries: Sequenc
                 )
             },
         )
-    except jinja2.TemplateSyntaxError as exc:
-        raise ConfigError(
-            [
-                error(
-                    exc.filename or exc.name or "templates",
-                    exc.lineno,
-                    "theme",
-                    f"template error: {exc.message}",
-                )
-            ]
-        ) from None
-    except jinja2.TemplateError as exc:
-        raise ConfigError(
-            [error(f"templates/{TEMPLATE}", 0, "theme", f"template error: {exc}")]
-        ) from None
 
 
 def write_catalogue(

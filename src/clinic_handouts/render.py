@@ -8,8 +8,10 @@ parsed as template code.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import string
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import jinja2
@@ -73,8 +75,24 @@ def page_counter(pattern: str) -> str:
     return " ".join(parts)
 
 
-def render_html(env: jinja2.Environment, theme: Theme, config: ProjectConfig, page: Page) -> str:
+@contextlib.contextmanager
+def template_errors(name: str) -> Iterator[None]:
+    """A mistake in a theme template is a config error naming the file and line."""
     try:
+        yield
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or exc.name or "templates"
+        raise ConfigError(
+            [error(where, exc.lineno, "theme", f"template error: {exc.message}")]
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise ConfigError(
+            [error(f"templates/{name}", 0, "theme", f"template error: {exc}")]
+        ) from None
+
+
+def render_html(env: jinja2.Environment, theme: Theme, config: ProjectConfig, page: Page) -> str:
+    with template_errors(TEMPLATE):
         template = env.get_template(TEMPLATE)
         return template.render(
             page=page,
@@ -104,16 +122,3 @@ def render_html(env: jinja2.Environment, theme: Theme, config: ProjectConfig, pa
                 page.strings.online_qr_alt,
             ),
         )
-    except jinja2.TemplateSyntaxError as exc:
-        raise ConfigError(
-            [
-                error(
-                    exc.filename or exc.name or "templates",
-                    exc.lineno,
-                    "theme",
-                    f"template error: {exc.message}",
-                )
-            ]
-        ) from None
-    except jinja2.TemplateError as exc:
-        raise ConfigError([error("templates", 0, "theme", f"template error: {exc}")]) from None
