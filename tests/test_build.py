@@ -266,3 +266,15 @@ def test_repo_is_a_working_project() -> None:
         ".ci/run",
     ):
         assert (REPO / name).exists(), name
+
+
+def test_template_mistake_is_a_config_error_with_its_line(
+    make_project: ProjectFactory, cli: CLI
+) -> None:
+    broken = '{% extends "base.html" %}\n{% block content %}\n{{ body }\n{% endblock %}\n'
+    root = make_project({"handouts/en/a.md": handout(), "templates/handout.html": broken})
+    result = cli("build", "--project", root)
+    assert result.exit_code == 2
+    assert "templates/handout.html:3: error: theme: template error:" in result.output
+    assert "Traceback" not in result.output
+    assert not (root / "build/en/a.pdf").exists()

@@ -81,7 +81,9 @@ def template_errors(name: str) -> Iterator[None]:
     try:
         yield
     except jinja2.TemplateSyntaxError as exc:
-        where = exc.filename or exc.name or "templates"
+        # The template's name inside the theme, as the project holds it (not where this
+        # machine keeps the file).
+        where = f"templates/{exc.name}" if exc.name else "templates"
         raise ConfigError(
             [error(where, exc.lineno, "theme", f"template error: {exc.message}")]
         ) from None
