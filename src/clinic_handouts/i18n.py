@@ -82,14 +82,6 @@ def bundled_languages() -> list[str]:
     return sorted(p.stem for p in bundled_dir().glob("*.toml"))
 
 
-def available_languages(project_root: Path) -> set[str]:
-    langs = set(bundled_languages())
-    local = project_root / "locales"
-    if local.is_dir():
-        langs |= {p.stem for p in local.glob("*.toml")}
-    return langs
-
-
 def _read(path: Path, where: str) -> tuple[dict[str, Any], str] | Problem:
     try:
         text = path.read_text(encoding="utf-8-sig")

@@ -159,12 +159,6 @@ def inflesz_band(score: float) -> str:
     return next(name for floor, name in INFLESZ_BANDS if score >= floor)
 
 
-def _grade(lang: str, words: int, syllable_total: int, poly: int, sentences: int) -> float:
-    if lang == "es":
-        return inflesz_grade(szigriszt(words, syllable_total, sentences))
-    return max(smog(poly, sentences), flesch_kincaid(words, syllable_total, sentences))
-
-
 def _hardest(
     figures: Sequence[SentenceFigures], difficulty: Callable[[SentenceFigures], float]
 ) -> tuple[SentenceFigures, ...]:

@@ -32,8 +32,3 @@ VARIANTS: tuple[Variant, ...] = (STANDARD, LARGE_PRINT)
 def variants_for(handout: Handout) -> tuple[Variant, ...]:
     """The editions built for this handout (a handout may opt out of large print)."""
     return tuple(v for v in VARIANTS if v is not LARGE_PRINT or handout.large_print)
-
-
-def skipped_variants(handout: Handout) -> tuple[Variant, ...]:
-    """The editions this handout opted out of (their old PDFs must not linger)."""
-    return tuple(v for v in VARIANTS if v not in variants_for(handout))
