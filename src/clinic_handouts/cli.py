@@ -15,17 +15,20 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from clinic_handouts import report
 from clinic_handouts.build import BuildOptions, BuildReport, Progress, build
-from clinic_handouts.checking import CheckOptions, CheckResult, check_project, summary
 from clinic_handouts.clock import build_date
 from clinic_handouts.config import PAPER_SIZES
-from clinic_handouts.delivery import EmailRequest, email_handout
 from clinic_handouts.errors import HandoutError, Problem
+
+if TYPE_CHECKING:
+    from clinic_handouts.checking import CheckResult
+
+# What only one command needs (the report's PDF reader, the email checks) is imported
+# inside that command, so `handouts build` does not pay for it at every start.
 
 INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
 
@@ -247,6 +250,8 @@ def echo_json(problems: Sequence[Problem]) -> None:
 
 
 def show_report(result: CheckResult, table_on_screen: bool) -> None:
+    from clinic_handouts import report
+
     table = report.rows(result)
     written = report.write_report(table, result.project.config.build_dir)
     if table_on_screen:
@@ -292,6 +297,8 @@ def check_command(
     as_json = output_format == "json"
 
     def action() -> int:
+        from clinic_handouts.checking import CheckOptions, check_project, summary
+
         options = CheckOptions(today=build_date(os.environ), only=only)
         try:
             result = check_project(project, options)
@@ -352,6 +359,8 @@ def email_command(
     """
 
     def action() -> int:
+        from clinic_handouts.delivery import EmailRequest, email_handout
+
         request = EmailRequest(handout_id, to, lang, large_print, dry_run, eml)
         result = email_handout(
             project,
