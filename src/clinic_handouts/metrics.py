@@ -28,6 +28,7 @@ Other languages are counted (words) but not scored.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -217,7 +218,13 @@ def measure_document(doc: prose.Document, lang: str) -> Readability:
 
 def measure(handout: Handout) -> Readability:
     """The reading figures of a handout (what the report and the catalogue show)."""
-    return measure_document(prose.parse(handout.body, handout.body_line), handout.lang)
+    return _measure(handout.body, handout.body_line, handout.lang)
+
+
+@functools.lru_cache(maxsize=4096)  # a few hundred bytes each
+def _measure(body: str, first_line: int, lang: str) -> Readability:
+    # Asked for once per edition by the catalogue and once by the check: measure once.
+    return measure_document(prose.parse(body, first_line), lang)
 
 
 def word_count(texts: Iterable[str]) -> int:

@@ -23,6 +23,7 @@ offset in cleaned text is the same offset in the source and maps straight to a l
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass, field
@@ -363,8 +364,12 @@ def blank_comments(body: str) -> str:
     return _COMMENT_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
 
 
+@functools.lru_cache(maxsize=64)
 def parse(body: str, first_line: int) -> Document:
-    """The structure of a handout body whose first line is ``first_line`` in its file."""
+    """The structure of a handout body whose first line is ``first_line`` in its file.
+
+    Several check families and the catalogue's reading figures read the same handout in
+    one build: it is parsed once (callers treat the Document as read-only)."""
     text = blank_comments(body).expandtabs(4)
     lines = [(first_line + k, line) for k, line in enumerate(text.split("\n"))]
     doc = Document()
