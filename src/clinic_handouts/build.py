@@ -46,7 +46,7 @@ from clinic_handouts.checks import CheckContext, check_handout, check_project
 from clinic_handouts.config import ProjectConfig, load_config, suggest
 from clinic_handouts.crisis import CrisisDirectory, load_crisis
 from clinic_handouts.errors import Problem, UsageError, error
-from clinic_handouts.i18n import load_languages
+from clinic_handouts.i18n import Strings, load_languages
 from clinic_handouts.lock import BuildLock
 from clinic_handouts.manifest import (
     MANIFEST_NAME,
@@ -241,13 +241,16 @@ def chosen_handouts(project: Project, options: BuildOptions) -> list[Handout]:
 
 
 @dataclass(frozen=True)
-class Checked:
-    """The outcome of checking chosen handouts: what ``handouts check`` prints and what the
-    build uses to decide which handouts it may render."""
+class CheckedHandout:
+    """One handout after every check: its converted body and all its problems."""
 
-    problems: list[Problem]
-    markup: dict[str, markup_mod.Markup]  # by handout file, for rendering
-    failed: frozenset[str]  # handout files with at least one error
+    handout: Handout
+    markup: markup_mod.Markup
+    problems: list[Problem]  # its own, and those found by comparing it with others
+
+    @property
+    def failed(self) -> bool:
+        return any(p.is_error for p in self.problems)
 
 
 def check_one(
@@ -258,25 +261,53 @@ def check_one(
     return converted, check_handout(handout, converted, context)
 
 
+def iter_checked(
+    project: Project,
+    chosen: Sequence[Handout],
+    context: CheckContext,
+    convert: Convert = markup_mod.to_html,
+) -> Iterator[CheckedHandout]:
+    """Every check on the chosen handouts, one handout at a time (so the build can render
+    while later handouts are still being checked). Checks across handouts (translations)
+    run first: they need every handout, not a render."""
+    files = {h.rel for h in chosen}
+    across: dict[str, list[Problem]] = {}
+    for problem in check_project(project.handouts, context):
+        if problem.path in files:
+            across.setdefault(problem.path, []).append(problem)
+    for handout in chosen:
+        converted, found = check_one(handout, context, convert)
+        yield CheckedHandout(handout, converted, across.get(handout.rel, []) + found)
+
+
 def check_chosen(
     project: Project,
     chosen: Sequence[Handout],
     context: CheckContext,
     convert: Convert = markup_mod.to_html,
-) -> Checked:
-    """Run every check (per handout, and across handouts) on the chosen handouts.
+) -> list[Problem]:
+    """Every problem of the chosen handouts. The build and ``handouts check`` both go
+    through ``iter_checked``, so they cannot disagree."""
+    return [
+        p for checked in iter_checked(project, chosen, context, convert) for p in checked.problems
+    ]
 
-    The build and ``handouts check`` both call this, so they cannot disagree.
-    """
-    files = {h.rel for h in chosen}
-    # Checks across handouts (translations): reported for the chosen handouts only.
-    problems = [p for p in check_project(project.handouts, context) if p.path in files]
-    converted: dict[str, markup_mod.Markup] = {}
-    for handout in chosen:
-        converted[handout.rel], found = check_one(handout, context, convert)
-        problems.extend(found)
-    failed = frozenset(p.path for p in problems if p.is_error)
-    return Checked(problems=problems, markup=converted, failed=failed)
+
+@dataclass(frozen=True)
+class Selection:
+    """What one build is about: the handouts (``--only`` and ``--lang`` applied) and the
+    words of every language they print in."""
+
+    handouts: list[Handout]
+    strings: dict[str, Strings]
+
+
+def select_for_build(project: Project, options: BuildOptions) -> Selection:
+    """Usage errors (an unknown id or language) and config errors (a missing words file)
+    are raised here, before a build takes its lock or writes anything."""
+    chosen = chosen_handouts(project, options)
+    strings = load_languages(languages_used(chosen, project.crisis), project.config.root)
+    return Selection(chosen, strings)
 
 
 def stamp_for(page: Page) -> Stamp:
@@ -306,6 +337,7 @@ def plan_jobs(
     manifest: Manifest | None = None,
     markup: MarkupCache | None = None,
     settled: Callable[[int], None] = lambda count: None,
+    selection: Selection | None = None,
 ) -> Iterator[Job]:
     """Check every chosen handout and yield a job for each output that is not current.
 
@@ -319,24 +351,17 @@ def plan_jobs(
         config = dataclasses.replace(config, paper=options.paper)
     if stamping_blocked(report.problems):
         return  # nothing may be stamped with unconfirmed crisis data
-    chosen = chosen_handouts(project, options)
-    strings = load_languages(languages_used(chosen, project.crisis), config.root)
+    selection = selection or select_for_build(project, options)
+    strings = selection.strings
     context = CheckContext(config=config, crisis=project.crisis, today=options.today)
     env = make_environment(project.theme)
     convert: Convert = markup.convert if markup is not None else markup_mod.to_html
     shared = fingerprint.shared_digest(config, project.theme, project.crisis, options.today)
-    # Checks across handouts (translations) first: they need every handout, not a render.
-    files_chosen = {h.rel for h in chosen}
-    across = [p for p in check_project(project.handouts, context) if p.path in files_chosen]
-    report.problems.extend(across)
-    across_failed = {p.path for p in across if p.is_error}
-    for handout in chosen:
-        # Checked one by one (as check_chosen does), so rendering starts while later
-        # handouts are still being checked.
-        converted, problems = check_one(handout, context, convert)
-        report.problems.extend(problems)
+    for checked in iter_checked(project, selection.handouts, context, convert):
+        handout, converted = checked.handout, checked.markup
+        report.problems.extend(checked.problems)
         variants = variants_for(handout)
-        if handout.rel in across_failed or any(p.is_error for p in problems):
+        if checked.failed:
             settled(len(variants))
             continue
         crisis = project.crisis.for_lang(handout.lang)
@@ -594,11 +619,8 @@ def build(
         return report  # nothing is written, not even build/
     config = project.config
     build_dir = config.build_dir
-    # Usage and config mistakes (an unknown id or language, a missing words file) stop
-    # the build before it takes the lock or writes anything.
-    chosen = chosen_handouts(project, options)
-    load_languages(languages_used(chosen, project.crisis), config.root)
-    total = sum(len(variants_for(h)) for h in chosen)
+    selection = select_for_build(project, options)  # usage and config errors: no lock yet
+    total = sum(len(variants_for(h)) for h in selection.handouts)
     with BuildLock(build_dir):
         remove_stale_temporaries(build_dir)
         manifest = load_manifest(build_dir)
@@ -618,7 +640,9 @@ def build(
 
         try:
             with pool:
-                for job in plan_jobs(project, options, report, manifest, markup, settled):
+                for job in plan_jobs(
+                    project, options, report, manifest, markup, settled, selection
+                ):
                     recorder.jobs.append(job)
                     pool.submit(len(recorder.jobs) - 1, job)
                     for key, result in pool.collected():  # progress while still planning

@@ -47,7 +47,7 @@ def check_project(root: Path, options: CheckOptions) -> CheckResult:
     project = load_project(root, options.today)
     chosen = select(project.handouts, options.only)
     context = CheckContext(config=project.config, crisis=project.crisis, today=options.today)
-    problems = list(project.problems) + check_chosen(project, chosen, context).problems
+    problems = list(project.problems) + check_chosen(project, chosen, context)
     return CheckResult(project, tuple(chosen), tuple(sorted(problems)))
 
 
