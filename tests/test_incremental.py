@@ -23,8 +23,13 @@ import pytest
 from click.testing import Result
 
 import clinic_handouts
-from clinic_handouts.build import BuildOptions, load_project, plan
+from clinic_handouts import check_cache
+from clinic_handouts.build import BuildOptions, BuildReport, load_project, plan, plan_jobs
+from clinic_handouts.check_cache import load_check_cache
+from clinic_handouts.checks import CheckContext, Findings, text_findings
 from clinic_handouts.manifest import load_manifest
+from clinic_handouts.markup import Markup
+from clinic_handouts.sources import Handout
 from tests.conftest import CONFIG, EPOCH, TODAY, handout, pdf_pages
 
 CLI = Callable[..., Result]
@@ -298,3 +303,136 @@ def test_force_makes_every_pdf_again(project: Path, cli: CLI) -> None:
     assert result.exit_code == 0
     assert summary(result).startswith("Built 3 PDFs (")
     assert ", 0 up to date, 0 failed, in " in summary(result)
+
+
+# --- the check cache: findings kept between builds ---------------------------------------
+
+LONG_SENTENCE = (
+    "When you come back home after the visit you should rest in a quiet room with the "
+    "lights down low and ask a friend or someone in your family to stay with you all day.\n"
+)
+HARDER_PROSE = (
+    "Medication management requires consistent attention. Discuss alternative "
+    "possibilities with your physician. Unexpected reactions occasionally develop "
+    "gradually. Document everything you experience every evening. Your clinician "
+    "evaluates information systematically before recommending adjustments.\n"
+)
+
+
+def findings(root: Path, today: dt.date = TODAY, cached: bool = True) -> list[str]:
+    """Every problem a build reports, checked through the project's cache (then saved,
+    as a build does) or afresh."""
+    project = load_project(root, today)
+    report = BuildReport(problems=list(project.problems))
+    cache = load_check_cache(root / "build") if cached else None
+    options = BuildOptions(today=today)
+    list(plan_jobs(project, options, report, load_manifest(root / "build"), cache))
+    if cache is not None:
+        cache.save(root / "build")
+    return sorted(p.format() for p in report.problems)
+
+
+def append_to_food(text: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        path = root / "handouts/en/food.md"
+        path.write_text(path.read_text() + "\n" + text)
+
+    return edit
+
+
+def add_front_matter_line(root: Path) -> None:
+    path = root / "handouts/en/food.md"
+    path.write_text(path.read_text().replace("title: Food\n", "title: Food\nsummary: Meals.\n"))
+
+
+def raise_grade_limits(root: Path) -> None:
+    path = root / "handouts.toml"
+    path.write_text(path.read_text() + "\n[readability]\ntarget_grade = 25\nmax_grade = 30\n")
+
+
+def review_in_65_days(root: Path) -> None:
+    path = root / "handouts/en/food.md"  # reviewed every 24 months: due on 2027-01-25
+    path.write_text(path.read_text().replace("2026-10-01", "2025-01-25"))
+
+
+def add_outdated_number(root: Path) -> None:
+    text = (BUNDLED / "data/crisis/outdated.toml").read_text()
+    (root / "crisis").mkdir()
+    (root / "crisis/outdated.toml").write_text(
+        text + '\n[[outdated]]\nwhat = "a closed line"\npattern = "555-0199"\n'
+        'instead = "988"\nsource = "https://example.org/"\n'
+    )
+
+
+def delete_image(root: Path) -> None:
+    (root / "images/bed.png").unlink()
+
+
+def nothing(root: Path) -> None:
+    pass
+
+
+@pytest.mark.parametrize(
+    ("prepare", "edit", "today", "changed"),
+    [
+        (nothing, append_to_food(LONG_SENTENCE), TODAY, "long-sentence"),
+        (append_to_food(LONG_SENTENCE), add_front_matter_line, TODAY, "food.md:10: warning"),
+        (append_to_food(HARDER_PROSE * 2), raise_grade_limits, TODAY, "reading-level"),
+        (append_to_food("Call 555-0199.\n"), add_outdated_number, TODAY, "outdated-crisis"),
+        (nothing, delete_image, TODAY, "missing-resource"),
+        (review_in_65_days, nothing, TODAY + dt.timedelta(days=10), "review-due-soon"),
+    ],
+)
+def test_kept_findings_never_hide_what_a_fresh_check_finds(
+    project: Path,
+    prepare: Callable[[Path], None],
+    edit: Callable[[Path], None],
+    today: dt.date,
+    changed: str,
+) -> None:
+    """After each change, a build reusing the cache reports exactly what checking afresh
+    reports, and the change shows (a problem appears, moves or goes)."""
+    prepare(project)
+    before = findings(project)  # the cache now holds this state
+    edit(project)
+    after = findings(project, today)
+    assert after == findings(project, today, cached=False)
+    assert any(changed in line for line in before) != any(changed in line for line in after)
+
+
+def test_a_build_with_nothing_changed_checks_no_text_again(
+    project: Path, cli: CLI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    append_to_food(LONG_SENTENCE)(project)
+    first = cli("build", "--project", project)
+    checked: list[str] = []
+
+    def counting(handout: Handout, markup: Markup, context: CheckContext) -> Findings:
+        checked.append(handout.rel)
+        return text_findings(handout, markup, context)
+
+    monkeypatch.setattr(check_cache, "text_findings", counting)
+    again = cli("build", "--project", project)
+    assert checked == []
+    assert again.output.replace(summary(again), "") == first.output.replace(summary(first), "")
+    assert "long-sentence" in again.output  # reported from what was kept
+
+    edit_source(project)
+    cli("build", "--project", project)
+    assert checked == ["handouts/en/food.md"]
+
+    checked.clear()
+    edit_config(project)
+    cli("build", "--project", project)
+    assert sorted(checked) == sorted(ALL)
+
+
+def test_an_unreadable_check_cache_means_checking_again(project: Path, cli: CLI) -> None:
+    expected = findings(project, cached=False)
+    (project / "build/.check-cache.json").write_text('{"format": 2, "findings": {"x": ')
+    assert findings(project) == expected
+    data = json.loads((project / "build/.check-cache.json").read_text())
+    for entry in data["findings"].values():
+        entry["problems"] = [["only", "three", "items"]]
+    (project / "build/.check-cache.json").write_text(json.dumps(data))
+    assert findings(project) == expected

@@ -12,11 +12,13 @@ not built and its previous PDF is left as it was; the other handouts still build
 ``build`` is the orchestrator. Under the project's build lock it reads the manifest,
 plans, and hands each stale job to the render pool as soon as it is planned (rendering
 starts while later handouts are still being checked). An output whose fingerprint
-matches the manifest is reported as up to date and not rendered; checks still run on
-every handout every time. At the end, whatever happened (even Ctrl-C), it records what
-was made in the manifest, removes the outputs of handouts and variants that no longer
-exist, and leaves no temporary file behind. This process never imports WeasyPrint unless
-it renders itself (-j 1): loading it takes longer than a build with nothing to do.
+matches the manifest is reported as up to date and not rendered. Every handout is
+checked every time, but what its text checks found is reused from check_cache.py while
+the text, config and crisis data are unchanged. At the end, whatever happened (even
+Ctrl-C), it records what was made in the manifest, removes the outputs of handouts and
+variants that no longer exist, and leaves no temporary file behind. This process never
+imports WeasyPrint unless it renders itself (-j 1): loading it takes longer than a build
+with nothing to do.
 
 Render workers are separate processes that import the main module of the program that
 called ``build``, so a script calling it must guard its own work with ``if __name__ ==
@@ -42,7 +44,8 @@ from clinic_handouts import fingerprint
 from clinic_handouts import markup as markup_mod
 from clinic_handouts.atomic import remove_stale_temporaries, write_atomic
 from clinic_handouts.catalog_update import update_catalogue
-from clinic_handouts.checks import CheckContext, check_handout, check_project
+from clinic_handouts.check_cache import FRESH, CheckCache, Checker, load_check_cache
+from clinic_handouts.checks import CheckContext, Findings, check_handout, check_project
 from clinic_handouts.config import ProjectConfig, load_config, suggest
 from clinic_handouts.crisis import CrisisDirectory, load_crisis
 from clinic_handouts.errors import Problem, UsageError, error
@@ -56,7 +59,6 @@ from clinic_handouts.manifest import (
     remove_output,
     save_manifest,
 )
-from clinic_handouts.markup_cache import MarkupCache, load_markup_cache
 from clinic_handouts.pool import Crashed, RenderPool, default_jobs, warm_up
 from clinic_handouts.render import Page, make_environment, render_html
 from clinic_handouts.sources import Handout, load_handouts
@@ -67,8 +69,6 @@ from clinic_handouts.variants import VARIANTS, Variant, variants_for
 if TYPE_CHECKING:
     from clinic_handouts.pdf import Renderer
 
-# Markdown to safe HTML: markup.to_html, or the build's cache in front of it.
-Convert = Callable[[str, str, int], markup_mod.Markup]
 # Called with (outputs settled so far, outputs in this build) as the build goes.
 Progress = Callable[[int, int], None]
 
@@ -133,6 +133,7 @@ class BuildReport:
     outputs: list[Output] = field(default_factory=list)  # built and up to date
     seconds: float = 0.0
     removed: list[Path] = field(default_factory=list)  # outputs of handouts that are gone
+    reading_grades: dict[str, float | None] = field(default_factory=dict)  # by handout file
 
     @property
     def built(self) -> list[Output]:
@@ -247,6 +248,7 @@ class CheckedHandout:
     handout: Handout
     markup: markup_mod.Markup
     problems: list[Problem]  # its own, and those found by comparing it with others
+    reading_grade: float | None
 
     @property
     def failed(self) -> bool:
@@ -254,18 +256,18 @@ class CheckedHandout:
 
 
 def check_one(
-    handout: Handout, context: CheckContext, convert: Convert = markup_mod.to_html
-) -> tuple[markup_mod.Markup, list[Problem]]:
-    """One handout's Markdown converted, and every per-handout check's problems."""
-    converted = convert(handout.body, handout.rel, handout.body_line)
-    return converted, check_handout(handout, converted, context)
+    handout: Handout, context: CheckContext, checker: Checker = FRESH
+) -> tuple[markup_mod.Markup, Findings]:
+    """One handout's Markdown converted, and every per-handout check's findings."""
+    converted = checker.convert(handout.body, handout.rel, handout.body_line)
+    return converted, check_handout(handout, converted, context, checker.text)
 
 
 def iter_checked(
     project: Project,
     chosen: Sequence[Handout],
     context: CheckContext,
-    convert: Convert = markup_mod.to_html,
+    checker: Checker = FRESH,
 ) -> Iterator[CheckedHandout]:
     """Every check on the chosen handouts, one handout at a time (so the build can render
     while later handouts are still being checked). Checks across handouts (translations)
@@ -276,20 +278,21 @@ def iter_checked(
         if problem.path in files:
             across.setdefault(problem.path, []).append(problem)
     for handout in chosen:
-        converted, found = check_one(handout, context, convert)
-        yield CheckedHandout(handout, converted, across.get(handout.rel, []) + found)
+        converted, found = check_one(handout, context, checker)
+        problems = across.get(handout.rel, []) + list(found.problems)
+        yield CheckedHandout(handout, converted, problems, found.reading_grade)
 
 
 def check_chosen(
     project: Project,
     chosen: Sequence[Handout],
     context: CheckContext,
-    convert: Convert = markup_mod.to_html,
+    checker: Checker = FRESH,
 ) -> list[Problem]:
     """Every problem of the chosen handouts. The build and ``handouts check`` both go
     through ``iter_checked``, so they cannot disagree."""
     return [
-        p for checked in iter_checked(project, chosen, context, convert) for p in checked.problems
+        p for checked in iter_checked(project, chosen, context, checker) for p in checked.problems
     ]
 
 
@@ -335,7 +338,7 @@ def plan_jobs(
     options: BuildOptions,
     report: BuildReport,
     manifest: Manifest | None = None,
-    markup: MarkupCache | None = None,
+    cache: CheckCache | None = None,
     settled: Callable[[int], None] = lambda count: None,
     selection: Selection | None = None,
 ) -> Iterator[Job]:
@@ -355,11 +358,12 @@ def plan_jobs(
     strings = selection.strings
     context = CheckContext(config=config, crisis=project.crisis, today=options.today)
     env = make_environment(project.theme)
-    convert: Convert = markup.convert if markup is not None else markup_mod.to_html
+    checker = cache.checker() if cache is not None else FRESH
     shared = fingerprint.shared_digest(config, project.theme, project.crisis, options.today)
-    for checked in iter_checked(project, selection.handouts, context, convert):
+    for checked in iter_checked(project, selection.handouts, context, checker):
         handout, converted = checked.handout, checked.markup
         report.problems.extend(checked.problems)
+        report.reading_grades[handout.rel] = checked.reading_grade
         variants = variants_for(handout)
         if checked.failed:
             settled(len(variants))
@@ -624,7 +628,7 @@ def build(
     with BuildLock(build_dir):
         remove_stale_temporaries(build_dir)
         manifest = load_manifest(build_dir)
-        markup = load_markup_cache(build_dir)
+        cache = load_check_cache(build_dir)
         recorder = _Recorder(report, manifest, build_dir, options.today, total, progress)
         pool: RenderPool[Job, JobResult] = RenderPool(
             workers=workers,
@@ -640,9 +644,7 @@ def build(
 
         try:
             with pool:
-                for job in plan_jobs(
-                    project, options, report, manifest, markup, settled, selection
-                ):
+                for job in plan_jobs(project, options, report, manifest, cache, settled, selection):
                     recorder.jobs.append(job)
                     pool.submit(len(recorder.jobs) - 1, job)
                     for key, result in pool.collected():  # progress while still planning
@@ -658,11 +660,13 @@ def build(
                 manifest.mark_failed_source(source)
             report.removed = prune(project, manifest)
             save_manifest(build_dir, manifest)
-            markup.save(build_dir, keep_unused=bool(options.only or options.langs))
+            cache.save(build_dir, keep_unused=bool(options.only or options.langs))
             remove_stale_temporaries(build_dir)
         # Every edition of a handout meets the same refused address: report it once.
         report.problems = sorted(set(report.problems))
         # --- catalogue: build/index.html from every current output (built or up to date)
-        update_catalogue(project.config, project.theme, report.outputs, options.today)
+        update_catalogue(
+            project.config, project.theme, report.outputs, report.reading_grades, options.today
+        )
     report.seconds = time.perf_counter() - started
     return report

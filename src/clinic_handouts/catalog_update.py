@@ -24,7 +24,6 @@ from clinic_handouts.atomic import write_atomic
 from clinic_handouts.catalog import CatalogueSettings, Entry, FileEntry, write_catalogue
 from clinic_handouts.errors import HandoutError
 from clinic_handouts.i18n import Strings, load_strings
-from clinic_handouts.metrics import measure
 from clinic_handouts.theme import Theme
 from clinic_handouts.thumbnails import write_thumbnail
 from clinic_handouts.variants import VARIANTS
@@ -47,8 +46,12 @@ def _variant_rank(name: str) -> tuple[int, str]:
     return (order.index(name) if name in order else len(order), name)
 
 
-def entries_from_outputs(outputs: Iterable[Output], build_dir: Path) -> list[Entry]:
-    """Group the build's outputs (built or up to date) into one entry per handout/language."""
+def entries_from_outputs(
+    outputs: Iterable[Output], build_dir: Path, grades: Mapping[str, float | None]
+) -> list[Entry]:
+    """Group the build's outputs (built or up to date) into one entry per handout/language.
+
+    ``grades``: the reading grade of each handout file, as its checks measured it."""
     groups: dict[tuple[str, str], list[Output]] = {}
     for output in outputs:
         groups.setdefault((output.handout.lang, output.handout.id), []).append(output)
@@ -78,7 +81,7 @@ def entries_from_outputs(outputs: Iterable[Output], build_dir: Path) -> list[Ent
                 reviewed_on=handout.reviewed_on,
                 next_review=handout.next_review,
                 large_print=handout.large_print,
-                reading_grade=measure(handout).grade,
+                reading_grade=grades[handout.rel],
                 files=tuple(files),
             )
         )
@@ -258,12 +261,18 @@ def settings_for(config: ProjectConfig, today: dt.date) -> CatalogueSettings:
 
 
 def update_catalogue(
-    config: ProjectConfig, theme: Theme, outputs: Sequence[Output], today: dt.date
+    config: ProjectConfig,
+    theme: Theme,
+    outputs: Sequence[Output],
+    grades: Mapping[str, float | None],
+    today: dt.date,
 ) -> Path:
-    """Called at the end of every build with every current output (built or up to date)."""
+    """Called at the end of every build with every current output (built or up to date)
+    and the reading grade of each handout file they were made from."""
     build_dir = config.build_dir
     previous = read_sidecar(build_dir)
-    entries = merge(entries_from_outputs(outputs, build_dir), previous, config.root, build_dir)
+    current = entries_from_outputs(outputs, build_dir, grades)
+    entries = merge(current, previous, config.root, build_dir)
     entries = with_thumbnails(entries, previous, build_dir)
     page = write_catalogue(build_dir, theme, settings_for(config, today), entries)
     write_atomic(build_dir / SIDECAR, sidecar_json(entries).encode("utf-8"))

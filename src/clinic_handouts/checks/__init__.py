@@ -1,8 +1,13 @@
 """Content checks: what must not reach a waiting-room rack.
 
 Each family is a module with one function, ``check(handout, markup, context)``, that
-returns Problems with lines in the handout's source file. ``FAMILIES`` lists them in the
-order they run; the build and ``handouts check`` both call ``check_handout``.
+returns Problems with lines in the handout's source file. The build and ``handouts check``
+both call ``check_handout``, which runs every family.
+
+Most families read nothing but the handout's text, handouts.toml and the crisis data
+(``TEXT_FAMILIES``): their findings can be kept between builds under a hash of exactly
+those (check_cache.py), which is what makes a build with nothing to do fast. The others
+(``LIVE_FAMILIES``) look at today's date or at other files on disk, and run every time.
 
 Checks that compare handouts with each other (a translation against its source) cannot
 run one handout at a time: each such module has ``check_project(handouts, context)``,
@@ -16,6 +21,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from clinic_handouts import metrics
 from clinic_handouts.checks import (
     crisis_contacts,
     crisis_language,
@@ -43,27 +49,54 @@ class CheckContext:
 Family = Callable[[Handout, Markup, CheckContext], list[Problem]]
 ProjectFamily = Callable[[Sequence[Handout], CheckContext], list[Problem]]
 
-FAMILIES: tuple[Family, ...] = (
+# Their findings depend only on the handout's text, the config and the crisis data.
+TEXT_FAMILIES: tuple[Family, ...] = (
     crisis_contacts.check,
-    crisis_language.check,
-    governance.check,
-    resources.check,
     readability.check,
     structure.check,
     wording.check,
 )
+# They read today's date (governance), other files (resources) or where this tool is
+# installed (crisis_language names the bundled file to copy).
+LIVE_FAMILIES: tuple[Family, ...] = (
+    crisis_language.check,
+    governance.check,
+    resources.check,
+)
 PROJECT_FAMILIES: tuple[ProjectFamily, ...] = (translations.check_project,)
 
 
-def check_handout(handout: Handout, markup: Markup, context: CheckContext) -> list[Problem]:
+@dataclass(frozen=True)
+class Findings:
+    """What checking one handout found, and its reading grade (the catalogue shows it)."""
+
+    problems: tuple[Problem, ...]
+    reading_grade: float | None
+
+
+TextCheck = Callable[[Handout, Markup, "CheckContext"], Findings]
+
+
+def text_findings(handout: Handout, markup: Markup, context: CheckContext) -> Findings:
+    """Every text family's problems, worked out now (check_cache.py may remember them)."""
+    problems = [p for family in TEXT_FAMILIES for p in family(handout, markup, context)]
+    # readability.check measured the handout already: this reads the measurement back.
+    return Findings(tuple(problems), metrics.measure(handout).grade)
+
+
+def check_handout(
+    handout: Handout, markup: Markup, context: CheckContext, text: TextCheck = text_findings
+) -> Findings:
+    """Every per-handout check. ``text`` runs the text families, or remembers them."""
     problems = list(markup.problems)
     if any(p.code == "too-complex" for p in problems):
         # The body was refused unparsed (markup.py): it cannot be built, and text checks
         # on such a shape would only be slow and say nothing useful.
-        return sorted(problems)
-    for family in FAMILIES:
+        return Findings(tuple(sorted(problems)), None)
+    for family in LIVE_FAMILIES:
         problems.extend(family(handout, markup, context))
-    return sorted(problems)
+    found = text(handout, markup, context)
+    return Findings(tuple(sorted(problems + list(found.problems))), found.reading_grade)
 
 
 def check_project(handouts: Sequence[Handout], context: CheckContext) -> list[Problem]:
