@@ -11,6 +11,7 @@ from click.testing import Result
 from pypdf import PdfReader
 
 from tests.conftest import (
+    CONFIG,
     CRISIS_LINE_EN,
     DISCLAIMER_EN,
     REPO,
@@ -220,7 +221,7 @@ def test_template_without_stamp_is_refused(make_project: ProjectFactory, cli: CL
     root = make_project({"handouts/en/a.md": handout(), "templates/handout.html": no_stamp})
     result = cli("build", "--project", root)
     assert result.exit_code == 1
-    assert "handouts/en/a.md: error: stamp-missing: not written: page 1 of 1" in result.output
+    assert "handouts/en/a.md: error: stamp-missing: a.pdf not written: page 1 of 1" in result.output
     assert not (root / "build/en/a.pdf").exists()
 
 
@@ -277,4 +278,21 @@ def test_template_mistake_is_a_config_error_with_its_line(
     assert result.exit_code == 2
     assert "templates/handout.html:3: error: theme: template error:" in result.output
     assert "Traceback" not in result.output
+    assert not (root / "build/en/a.pdf").exists()
+
+
+def test_a_stamp_too_tall_for_its_margin_is_refused(make_project: ProjectFactory, cli: CLI) -> None:
+    long_disclaimer = " ".join([DISCLAIMER_EN] * 12)
+    root = make_project(
+        {"handouts/en/a.md": handout(large_print="false")},
+        config=CONFIG.replace(DISCLAIMER_EN, long_disclaimer),
+    )
+    result = cli("build", "--project", root)
+    assert result.exit_code == 1
+    assert (
+        "handouts/en/a.md: error: stamp-cut-off: a.pdf not written: on page 1 of 1, the "
+        "stamp runs " in result.output
+    )
+    assert "pt past the bottom edge of the paper" in result.output
+    assert "Make the disclaimer in handouts.toml shorter" in result.output
     assert not (root / "build/en/a.pdf").exists()

@@ -470,9 +470,8 @@ def render_job(renderer: Renderer, job: Job) -> JobResult:
             error(
                 handout.rel,
                 0,
-                "stamp-missing",
-                f"not written: {exc}. The theme's templates must "
-                "keep the stamp; check templates/ in the project",
+                exc.code,
+                f"{job.pdf_path.name} not written: {exc}. {exc.advice}",
             ),
         )
     if job.write_html:

@@ -9,8 +9,8 @@
   raised while it draws an SVG (the image is just left out), so the fetcher also keeps
   a list of what it refused, and ``render_pdf`` fails on it after drawing.
 - ``render_pdf`` lays the document out, checks that every page carries the stamp
-  (disclaimer and crisis line) and that the body lists the crisis contacts, and only
-  then produces PDF bytes. A PDF without its stamp is never returned.
+  (disclaimer and crisis line), wholly on the paper, and that the body lists the crisis
+  contacts, and only then produces PDF bytes. A PDF without its stamp is never returned.
 - Every PDF is tagged (PDF/UA-1: structure tree, /Lang, DisplayDocTitle, MarkInfo), with
   fonts embedded and subset; ``tagging.finish_structure`` marks the margin stamp as
   artifacts and gives header cells their scope before the bytes are written.
@@ -50,6 +50,19 @@ class BlockedResource(FatalURLFetchingError):  # type: ignore[misc]
 
 class StampMissing(Exception):
     """A rendered page lacks the disclaimer or the crisis line."""
+
+    code = "stamp-missing"
+    advice = "The theme's templates must keep the stamp; check templates/ in the project"
+
+
+class StampCutOff(StampMissing):
+    """Part of the running stamp lies beyond the edge of the paper."""
+
+    code = "stamp-cut-off"
+    advice = (
+        "Make the disclaimer in handouts.toml shorter, or give the stamp more room: the "
+        "page margins in styles/print.css (styles/large-print.css for large print)"
+    )
 
 
 MAX_RESOURCE_BYTES = 20_000_000  # a print-quality photo is a few MB
@@ -126,7 +139,39 @@ def page_texts(document: object, skip_margins: bool = False) -> list[str]:
     return [normalize(" ".join(_texts(page._page_box, skip_margins))) for page in pages]
 
 
+def _boxes(box: boxes.Box) -> Iterator[boxes.Box]:
+    yield box
+    if isinstance(box, boxes.ParentBox):
+        for child in box.children:
+            yield from _boxes(child)
+
+
+def verify_stamp_fits(document: object) -> None:
+    """The header and footer in the page margins lie wholly on the paper: a footer that
+    grows too tall (a long disclaimer, large print, a long crisis line) would otherwise
+    be printed with its last lines cut off."""
+    pages: list[Any] = document.pages  # type: ignore[attr-defined]
+    for number, page in enumerate(pages, start=1):
+        for margin in page._page_box.children:
+            if not isinstance(margin, boxes.MarginBox):
+                continue
+            lines = [b for b in _boxes(margin) if isinstance(b, boxes.LineBox)]
+            if not lines:
+                continue
+            top = min(line.position_y for line in lines)
+            bottom = max(line.position_y + line.height for line in lines)
+            beyond = max(-top, bottom - page.height)
+            if beyond > 0.5:  # CSS pixels; rounding stays well under one
+                side = "top" if top < 0 else "bottom"
+                raise StampCutOff(
+                    f"on page {number} of {len(pages)}, the stamp runs "
+                    f"{beyond * 0.75:.0f} pt past the {side} edge of the paper, so part of "
+                    "it would be cut off"
+                )
+
+
 def verify_stamp(document: object, stamp: Stamp) -> None:
+    verify_stamp_fits(document)
     pages = page_texts(document)
     for number, text in enumerate(pages, start=1):
         for required in stamp.every_page:
