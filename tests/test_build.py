@@ -296,3 +296,41 @@ def test_a_stamp_too_tall_for_its_margin_is_refused(make_project: ProjectFactory
     assert "pt past the bottom edge of the paper" in result.output
     assert "Make the disclaimer in handouts.toml shorter" in result.output
     assert not (root / "build/en/a.pdf").exists()
+
+
+def link_addresses(pdf: Path) -> list[str]:
+    """Every address a reader can click in the PDF (link annotations)."""
+    found = []
+    for page in PdfReader(pdf).pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A") or {}
+            if "/URI" in action:
+                found.append(str(action["/URI"]))
+    return found
+
+
+def test_a_link_to_a_project_file_prints_its_words_without_the_address(
+    make_project: ProjectFactory, cli: CLI
+) -> None:
+    body = (
+        "Fill in [the intake form](forms/intake.pdf) before you come.\n\n"
+        "Read more on [our website](https://clinic.example.org/sleep) or go to "
+        "[the tips](#tips).\n\n## Tips {: #tips }\n\nRest.\n"
+    )
+    root = make_project(
+        {
+            "handouts/en/a.md": handout(body=body, large_print="false"),
+            "handouts/en/forms/intake.pdf": b"%PDF-1.4 a form",
+        }
+    )
+    result = cli("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert (
+        "handouts/en/a.md:7: warning: local-link: forms/intake.pdf: a link to a file on this "
+        "computer cannot work on paper or in an emailed PDF" in result.output
+    )
+    pdf = root / "build/en/a.pdf"
+    assert "Fill in the intake form before you come." in pdf_pages(pdf)[0]
+    addresses = link_addresses(pdf)
+    assert addresses == ["https://clinic.example.org/sleep"]  # no file:// into this computer
+    assert str(root) not in pdf.read_bytes().decode("latin-1")

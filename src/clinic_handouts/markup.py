@@ -19,9 +19,11 @@ allowlist from the output, and every removal is reported with its line, never si
   them to place the disclaimer and crisis line on every page, and a handout element with
   one could take their place. Using one is ``unsafe-html`` and it is removed.
 - Links (``<a href>``) are printed, never fetched: http, https, mailto and tel addresses
-  and relative links are allowed. ``javascript:``, ``data:``, ``file:`` and every other
-  scheme (however written: upper case, with tabs or entities) is ``blocked-resource``
-  and the address is removed.
+  and links within the page (``#tips``) are kept. A relative link to a file keeps its
+  words but loses its address: WeasyPrint would turn it into a ``file://`` address on
+  the computer that made the PDF (checks/resources.py says so, as ``local-link``).
+  ``javascript:``, ``data:``, ``file:`` and every other scheme (however written: upper
+  case, with tabs or entities) is ``blocked-resource`` and the address is removed.
 - Images (``<img src>``) are embedded: a relative path to a file inside the project
   (``SafeFetcher`` in pdf.py checks it when the PDF is made: inside the project, not
   through a link out of it, at most ``MAX_RESOURCE_BYTES``), or a ``data:image/...``
@@ -354,13 +356,19 @@ def _too_big(value: str) -> bool:
     return digits.isdigit() and int(digits[:9]) > MAX_SPAN
 
 
+def _local_file(url: str) -> bool:
+    """A relative address of a file (not a place in this page: ``#tips``)."""
+    clean = normalize_url(url)
+    return bool(clean) and not clean.startswith("#") and not scheme_of(clean)
+
+
 def _keep_attribute(tag: str, name: str, value: str) -> str | None:
     """nh3's last word on each allowed attribute (defence in depth: anything it drops
     here has already been reported by _Scanner)."""
     if name in {"class", "id"}:
         kept = " ".join(v for v in value.split() if not v.startswith(RESERVED_PREFIX))
         return kept or None
-    if tag == "a" and name == "href" and refusal(value, link=True):
+    if tag == "a" and name == "href" and (refusal(value, link=True) or _local_file(value)):
         return None
     if tag == "img" and name == "src" and refusal(value):
         return None  # SafeFetcher would refuse it too; never hand it to the renderer

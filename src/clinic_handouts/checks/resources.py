@@ -7,6 +7,11 @@
   (through ``..`` or a symbolic link). Local links are held to the same rule: a linked
   file that is not in the project is not shipped with it.
 - ``missing-resource`` (error): an image or local link to a file that does not exist.
+- ``local-link`` (warning): a link to a file in the project. On paper a link does
+  nothing, and in a PDF it would point into the folders of the computer that made it
+  (and differ from one computer to another), so markup.py prints the link's words
+  without the address. To let patients open the file, put it on the clinic's website
+  and link to that.
 
 Markdown images and links (inline and reference style) and raw ``<img>``/``<a>`` tags are
 found in the source; paths are resolved relative to the handout's file, as the renderer
@@ -27,7 +32,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from clinic_handouts.config import suggest
-from clinic_handouts.errors import Problem, error
+from clinic_handouts.errors import Problem, error, warning
 from clinic_handouts.markup import Markup, normalize_url, scheme_of
 from clinic_handouts.prose import blank_comments
 from clinic_handouts.sources import Handout
@@ -208,6 +213,15 @@ def _resource_problem(handout: Handout, ref: Reference, roots: tuple[Path, ...])
             ref.line,
             "missing-resource",
             f"{url}: this is a folder, not a file; write the path of the file inside it",
+        )
+    if ref.kind == "link":
+        return warning(
+            handout.rel,
+            ref.line,
+            "local-link",
+            f"{url}: a link to a file on this computer cannot work on paper or in an "
+            "emailed PDF, so only its words are printed. To let patients open the file, "
+            "put it on the clinic's website and link to its https:// address",
         )
     return None
 
