@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from clinic_handouts.catalog import (
     render_catalogue,
 )
 from clinic_handouts.theme import Theme, builtin_theme_dir
-from tests.conftest import TODAY, ProjectFactory, handout
+from tests.conftest import CONFIG, TODAY, ProjectFactory, handout
 from tests.html_tree import Element, parse
 
 CLI = Callable[..., Result]
@@ -228,3 +229,57 @@ def test_header_text_stays_readable_on_any_brand_colour() -> None:
     assert readable_on("#1f4e79") == "#ffffff"
     assert readable_on("#ffe066") == "#111111"
     assert readable_on("#fff") == "#111111"
+
+
+def test_a_spanish_clinic_gets_a_spanish_catalogue(make_project: ProjectFactory, cli: CLI) -> None:
+    root = make_project(
+        {"handouts/es/sueno.md": handout("Dormir bien", SLEEP_BODY, large_print="false")},
+        config=CONFIG + '\n[languages]\ndefault = "es"\n',
+    )
+    result = cli("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    page = catalogue(root)
+    assert page.find_all("html")[0].attrs["lang"] == "es"
+    text = " ".join(page.text.split())
+    assert "Biblioteca de hojas informativas" in text
+    assert "Actualizada el 21 de noviembre de 2026." in text
+    assert "Se muestran" in text or "1 hojas." in text
+    assert "Esta hoja no tiene versión en letra grande." in text
+    assert "Handout library" not in text and "Reviewed" not in text
+
+
+def test_every_catalogue_words_file_has_every_key() -> None:
+    folder = builtin_theme_dir().parent / "data" / "catalogue"
+    english = tomllib.loads((folder / "en.toml").read_text(encoding="utf-8"))
+    for path in folder.glob("*.toml"):
+        words = tomllib.loads(path.read_text(encoding="utf-8"))
+        assert words.keys() == english.keys(), path.name
+        for key, text in words.items():  # the same {placeholders} as in English
+            assert re.findall(r"{\w+}", text) == re.findall(r"{\w+}", english[key]), key
+
+
+def test_a_tampered_record_never_lists_or_touches_files_outside_build(
+    make_project: ProjectFactory, cli: CLI
+) -> None:
+    root = make_project(
+        {
+            "handouts/en/sleep.md": handout("Sleep better"),
+            "handouts/en/panic.md": handout("Panic attacks"),
+        }
+    )
+    assert cli("build", "--project", root).exit_code == 0
+    outside = root / "outside.png"
+    outside.write_bytes(PNG_MAGIC)
+    sidecar = root / "build/catalogue.json"
+    data = json.loads(sidecar.read_text())
+    panic = next(e for e in data["entries"] if e["id"] == "panic")
+    panic["files"][0]["path"] = "../handouts/en/panic.md"
+    panic["thumbnail"] = "../outside.png"
+    sidecar.write_text(json.dumps(data))
+
+    # Only sleep is built: panic's card comes from the record, which is now refused.
+    assert cli("build", "--project", root, "--only", "sleep").exit_code == 0
+    page = catalogue(root)
+    assert [c.attrs["id"] for c in page.find_all("li", cls="card")] == ["handout-sleep"]
+    assert outside.read_bytes() == PNG_MAGIC
+    assert "../" not in (root / "build/index.html").read_text()
