@@ -3,11 +3,14 @@ refuses to give. (Reloading and the catalogue in a browser: test_browser.py.)"""
 
 from __future__ import annotations
 
+import io
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
+from pypdf import PdfReader
 
 from clinic_handouts.errors import UsageError
 from clinic_handouts.serve import PreviewServer, exposure_warning
@@ -101,3 +104,37 @@ def test_a_port_in_use_is_a_usage_error(make_project: ProjectFactory) -> None:
             second.start()
     assert f"port {port} is already in use" in str(caught.value)
     assert f"--port {port + 1}" in str(caught.value)
+
+
+def wait_for_rebuild(server: PreviewServer, after: int) -> None:
+    deadline = time.monotonic() + 30
+    while server.version <= after:
+        assert time.monotonic() < deadline, "no rebuild after the change"
+        time.sleep(0.05)
+    with server.lock:  # the rebuild has finished once its lock is free
+        pass
+
+
+@pytest.mark.parametrize("changed", ["handouts.toml", "locales/en.toml"])
+def test_saving_the_config_or_a_words_file_rebuilds_the_pdfs(
+    make_project: ProjectFactory, changed: str
+) -> None:
+    root = make_project({"handouts/en/sleep.md": handout("Sleep better", large_print="false")})
+    (root / "locales").mkdir()
+    (root / "locales/en.toml").write_text("# our own words\n")
+    with running(root) as server:
+        version = server.version
+        if changed == "handouts.toml":
+            config = root / "handouts.toml"
+            replaced = root / "handouts.toml.new"  # saved the way many editors save
+            replaced.write_text(config.read_text().replace("Test Clinic", "Hillside Clinic"))
+            replaced.replace(config)
+            expected = "Hillside Clinic"
+        else:
+            (root / "locales/en.toml").write_text('page_of = "Sheet {page} of {pages}"\n')
+            expected = "Sheet 1 of 1"
+        wait_for_rebuild(server, version)
+        status, body = get(server, "/en/sleep.pdf")
+        assert status == 200
+        text = " ".join((PdfReader(io.BytesIO(body)).pages[0].extract_text() or "").split())
+        assert expected in text

@@ -5,8 +5,10 @@ handout and its PDFs, rebuilt and reloaded as an author saves.
   that means). Only files inside ``build/``, the project and the bundled theme are ever
   served, never a hidden file (a name starting with '.'), never through '..' or a link
   that leads outside (``safe_file``).
-- A thread watches handouts/, templates/ and styles/ (watchfiles) and rebuilds what
-  changed: the handouts whose files changed, or everything when the theme changed. A
+- Threads watch what a build reads (watchfiles): handouts/, templates/, styles/,
+  crisis/, locales/ and images/, and handouts.toml itself. They rebuild what changed:
+  the handouts whose files changed, or everything for any other file (the build is
+  incremental, so only the PDFs that file goes into are made again). A
   mistake in a file becomes problems shown on the pages, never a crash; the previous
   good PDF stays in build/ because the build never replaces a PDF with a failed one.
 - ``/`` is the catalogue and ``/preview/<lang>/<slug>.html`` the print HTML of a handout
@@ -152,13 +154,26 @@ class PreviewServer:
         self._http.app = self
         self.rebuild(None)
         self._spawn(self._http.serve_forever)
-        folders = [
-            p
-            for p in (self.config.handouts_dir, self.config.templates_dir, self.config.styles_dir)
-            if p.is_dir()
-        ]
+        folders = [p for p in self._watched_folders() if p.is_dir()]
+        ready = [threading.Event() for _ in range(2 if folders else 1)]
         if folders:
-            self._spawn(lambda: self._watch(folders))
+            self._spawn(lambda: self._watch(folders, ready[1]))
+        # handouts.toml: its folder, not the file, so a save that replaces the file (as
+        # many editors do) is seen too; nothing below the project folder is watched here.
+        config_name = self.config.config_path.name
+        self._spawn(
+            lambda: self._watch(
+                [self.root], ready[0], recursive=False, wanted=lambda p: p.name == config_name
+            )
+        )
+        for event in ready:  # a save made as soon as this returns is seen
+            event.wait(timeout=10)
+
+    def _watched_folders(self) -> tuple[Path, ...]:
+        """Folders with files a build reads (crisis data, words files, pictures)."""
+        config = self.config
+        other = tuple(self.root / name for name in ("crisis", "locales", "images"))
+        return (config.handouts_dir, config.templates_dir, config.styles_dir, *other)
 
     def _spawn(self, target: Callable[[], None]) -> None:
         thread = threading.Thread(target=target, daemon=True)
@@ -173,11 +188,26 @@ class PreviewServer:
         for thread in self._threads:
             thread.join(timeout=10)
 
-    def _watch(self, folders: Sequence[Path]) -> None:
-        for changes in watchfiles.watch(*folders, stop_event=self._stop, raise_interrupt=False):
+    def _watch(
+        self,
+        folders: Sequence[Path],
+        ready: threading.Event,
+        recursive: bool = True,
+        wanted: Callable[[Path], bool] = lambda path: True,
+    ) -> None:
+        for changes in watchfiles.watch(
+            *folders,
+            stop_event=self._stop,
+            raise_interrupt=False,
+            recursive=recursive,
+            # An empty batch every 0.2 s tells us the watch is in place.
+            yield_on_timeout=True,
+            rust_timeout=200,
+        ):
+            ready.set()
             # Editors and tools save through temporary files that are gone by now; only a
             # handout's own file matters when it is gone (its card must go too).
-            paths = {Path(path) for _change, path in changes}
+            paths = {Path(path) for _change, path in changes if wanted(Path(path))}
             relevant = sorted(p for p in paths if p.exists() or p.suffix == ".md")
             if relevant:
                 self.rebuild(relevant)
