@@ -433,7 +433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         floor, cold = min(floors), min(colds)
         rows.append(
             (
-                f"floor: WeasyPrint alone, {n} HTML documents, {jobs} processes "
+                f"floor: WeasyPrint alone, {len(items)} HTML documents, {jobs} processes "
                 f"(runs: {runs(floors)})",
                 f"{floor:.1f}",
                 "1.00",

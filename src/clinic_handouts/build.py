@@ -50,24 +50,25 @@ from clinic_handouts.config import ProjectConfig, load_config, suggest
 from clinic_handouts.crisis import CrisisDirectory, load_crisis
 from clinic_handouts.errors import Problem, UsageError, error
 from clinic_handouts.i18n import Strings, load_languages
+from clinic_handouts.jobs import Job, JobResult, Output, new_renderer, render_job
 from clinic_handouts.lock import BuildLock
 from clinic_handouts.manifest import (
-    MANIFEST_NAME,
     Entry,
     Manifest,
     load_manifest,
     remove_output,
     save_manifest,
 )
-from clinic_handouts.pool import Crashed, RenderPool, default_jobs, warm_up
+from clinic_handouts.pool import Crashed, RenderPool, default_jobs
 from clinic_handouts.render import Page, make_environment, render_html
 from clinic_handouts.sources import Handout, load_handouts
 from clinic_handouts.stamp import Stamp
 from clinic_handouts.theme import Theme, builtin_theme_dir, load_theme
 from clinic_handouts.variants import VARIANTS, Variant, variants_for
+from clinic_handouts.warm_start import WORKER_MODULES, start_renderer_early
 
 if TYPE_CHECKING:
-    from clinic_handouts.pdf import Renderer
+    pass
 
 # Called with (outputs settled so far, outputs in this build) as the build goes.
 Progress = Callable[[int, int], None]
@@ -93,38 +94,6 @@ class Project:
     theme: Theme
     handouts: tuple[Handout, ...]
     problems: tuple[Problem, ...]
-
-
-@dataclass(frozen=True)
-class Job:
-    """One PDF to make: a handout in one variant, with its HTML already rendered."""
-
-    handout: Handout
-    variant: Variant
-    html: str
-    base_url: str
-    stamp: Stamp
-    pdf_path: Path
-    write_html: bool
-    fingerprint: str = ""  # of everything the PDF is made from (see fingerprint.py)
-    pdf_id: bytes = b"clinic-handouts"  # the PDF's permanent identifier
-
-
-@dataclass(frozen=True)
-class Output:
-    handout: Handout
-    variant: Variant
-    pdf: Path
-    pages: int
-    size: int
-    built: bool = True  # False: it was up to date and left as it was
-
-
-@dataclass(frozen=True)
-class JobResult:
-    job: Job
-    output: Output | None
-    problem: Problem | None
 
 
 @dataclass
@@ -432,85 +401,8 @@ def plan(
     return jobs, report
 
 
-def _line_of(handout: Handout, url: str) -> int:
-    """The source line that mentions a URL (or the last part of its path)."""
-    for needle in (url, url.rsplit("/", 1)[-1]):
-        for offset, text in enumerate(handout.body.split("\n")):
-            if needle and needle in text:
-                return handout.body_line + offset
-    return 0
-
-
-def new_renderer(roots: tuple[Path, ...]) -> Renderer:
-    """A renderer for this process (imports WeasyPrint: see the module docstring)."""
-    from clinic_handouts.pdf import Renderer
-
-    return Renderer(roots)
-
-
-def render_job(renderer: Renderer, job: Job) -> JobResult:
-    """Render, verify and atomically write one job's PDF (and HTML when asked)."""
-    from clinic_handouts.pdf import BlockedResource, StampMissing
-
-    handout = job.handout
-    try:
-        data, pages = renderer.render_pdf(
-            job.html, base_url=job.base_url, stamp=job.stamp, identifier=job.pdf_id
-        )
-    except BlockedResource as exc:
-        return JobResult(
-            job,
-            None,
-            error(handout.rel, _line_of(handout, exc.url), exc.code, f"{exc.url}: {exc.reason}"),
-        )
-    except StampMissing as exc:
-        return JobResult(
-            job,
-            None,
-            error(
-                handout.rel,
-                0,
-                exc.code,
-                f"{job.pdf_path.name} not written: {exc}. {exc.advice}",
-            ),
-        )
-    if job.write_html:
-        write_atomic(job.pdf_path.with_suffix(".html"), job.html.encode("utf-8"))
-    write_atomic(job.pdf_path, data)
-    return JobResult(job, Output(handout, job.variant, job.pdf_path, pages, len(data)), None)
-
-
 def allowed_roots(config: ProjectConfig) -> tuple[Path, ...]:
     return (config.root, builtin_theme_dir())
-
-
-# What a worker needs loaded: the renderer, and the module its jobs' functions live in.
-WORKER_MODULES = ("clinic_handouts.pdf", "clinic_handouts.build")
-# Folders whose files a build reads (besides the bundled theme and data).
-_INPUT_FOLDERS = ("handouts", "templates", "styles", "images", "crisis", "locales")
-
-
-def probably_stale(root: Path) -> bool:
-    """A quick guess, only used to start the renderer early: did anything change?
-
-    File dates are fine for a guess (fingerprints decide what is rebuilt): with no
-    manifest, or a project file newer than it, a render is likely. A wrong guess costs
-    a second of one core's time, or that second later.
-    """
-    try:
-        recorded = (root / "build" / MANIFEST_NAME).stat().st_mtime
-        if (root / "handouts.toml").stat().st_mtime >= recorded:
-            return True
-    except OSError:
-        return True
-    for name in _INPUT_FOLDERS:
-        for path in (root / name).rglob("*"):
-            try:
-                if path.stat().st_mtime >= recorded:
-                    return True
-            except OSError:
-                return True
-    return False
 
 
 def crash_problem(job: Job, crash: Crashed) -> Problem:
@@ -612,8 +504,7 @@ def build(
     """
     started = time.perf_counter()
     workers = options.jobs or default_jobs()
-    if workers > 1 and (options.force or probably_stale(root)):
-        warm_up(WORKER_MODULES)
+    start_renderer_early(root, workers, options.force)  # `handouts build` did already
     project = load_project(root, options.today)
     _check(stop)
     report = BuildReport(problems=list(project.problems))

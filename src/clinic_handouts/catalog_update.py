@@ -17,7 +17,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from clinic_handouts.atomic import write_atomic
@@ -25,12 +25,11 @@ from clinic_handouts.catalog import CatalogueSettings, Entry, FileEntry, write_c
 from clinic_handouts.errors import HandoutError
 from clinic_handouts.i18n import Strings, load_strings
 from clinic_handouts.theme import Theme
-from clinic_handouts.thumbnails import write_thumbnail
 from clinic_handouts.variants import VARIANTS
 
 if TYPE_CHECKING:
-    from clinic_handouts.build import Output
     from clinic_handouts.config import ProjectConfig
+    from clinic_handouts.jobs import Output
 
 SIDECAR = "catalogue.json"
 SIDECAR_VERSION = 1
@@ -47,27 +46,37 @@ def _variant_rank(name: str) -> tuple[int, str]:
 
 
 def entries_from_outputs(
-    outputs: Iterable[Output], build_dir: Path, grades: Mapping[str, float | None]
+    outputs: Iterable[Output],
+    build_dir: Path,
+    grades: Mapping[str, float | None],
+    previous: Sequence[Entry] = (),
 ) -> list[Entry]:
     """Group the build's outputs (built or up to date) into one entry per handout/language.
 
-    ``grades``: the reading grade of each handout file, as its checks measured it."""
+    ``grades``: the reading grade of each handout file, as its checks measured it. An
+    output the build found up to date (its manifest entry and size match) keeps the
+    hash ``previous`` recorded for it, rather than reading its bytes again."""
+    known = {f.path: f for entry in previous for f in entry.files}
     groups: dict[tuple[str, str], list[Output]] = {}
     for output in outputs:
         groups.setdefault((output.handout.lang, output.handout.id), []).append(output)
     entries: list[Entry] = []
     for group in groups.values():
         handout = group[0].handout
-        files = [
-            FileEntry(
-                variant=output.variant.name,
-                path=output.pdf.relative_to(build_dir).as_posix(),
-                pages=output.pages,
-                size=output.size,
-                sha256=sha256_of(output.pdf),
+        files = []
+        for output in group:
+            path = output.pdf.relative_to(build_dir).as_posix()
+            old = known.get(path)
+            kept = not output.built and old is not None and old.size == output.size
+            files.append(
+                FileEntry(
+                    variant=output.variant.name,
+                    path=path,
+                    pages=output.pages,
+                    size=output.size,
+                    sha256=old.sha256 if kept and old is not None else sha256_of(output.pdf),
+                )
             )
-            for output in group
-        ]
         files.sort(key=lambda f: _variant_rank(f.variant))
         entries.append(
             Entry(
@@ -121,6 +130,9 @@ def with_thumbnails(
 ) -> list[Entry]:
     """Give each entry a page-1 thumbnail of its first PDF, reusing the previous picture
     when that PDF's bytes have not changed; remove pictures no entry uses any more."""
+    # PDFium is loaded only when a picture must be made (not on a build with nothing new).
+    from clinic_handouts.thumbnails import write_thumbnail
+
     before = {entry.key: entry for entry in previous}
     result: list[Entry] = []
     for entry in entries:
@@ -217,13 +229,20 @@ def read_sidecar(build_dir: Path) -> list[Entry]:
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return []
     # Paths come from a file on disk: never let one point outside build/.
-    return [e for e in entries if _inside(build_dir, e)]
+    return [e for e in entries if _inside(e)]
 
 
-def _inside(build_dir: Path, entry: Entry) -> bool:
-    root = build_dir.resolve()
+def _inside(entry: Entry) -> bool:
+    """Only relative paths that stay below build/ (the tool writes no links there)."""
     paths = [f.path for f in entry.files] + ([entry.thumbnail] if entry.thumbnail else [])
-    return all((root / p).resolve().is_relative_to(root) for p in paths) and bool(entry.files)
+    return bool(entry.files) and all(_plain_relative(p) for p in paths)
+
+
+def _plain_relative(path: str) -> bool:
+    pure = PurePosixPath(path)
+    return (
+        bool(pure.parts) and not pure.is_absolute() and ".." not in pure.parts and "\\" not in path
+    )
 
 
 def sidecar_json(entries: Sequence[Entry]) -> str:
@@ -271,7 +290,7 @@ def update_catalogue(
     and the reading grade of each handout file they were made from."""
     build_dir = config.build_dir
     previous = read_sidecar(build_dir)
-    current = entries_from_outputs(outputs, build_dir, grades)
+    current = entries_from_outputs(outputs, build_dir, grades, previous)
     entries = merge(current, previous, config.root, build_dir)
     entries = with_thumbnails(entries, previous, build_dir)
     page = write_catalogue(build_dir, theme, settings_for(config, today), entries)

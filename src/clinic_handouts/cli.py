@@ -19,16 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from clinic_handouts.build import BuildOptions, BuildReport, Progress, build
 from clinic_handouts.clock import build_date
 from clinic_handouts.config import PAPER_SIZES
 from clinic_handouts.errors import HandoutError, Problem
+from clinic_handouts.warm_start import start_renderer_early
 
 if TYPE_CHECKING:
+    from clinic_handouts.build import BuildReport, Progress
     from clinic_handouts.checking import CheckResult
 
 # What only one command needs (the report's PDF reader, the email checks) is imported
-# inside that command, so `handouts build` does not pay for it at every start.
+# inside that command, so `handouts build` does not pay for it at every start. The build
+# itself is imported only after the renderer has started loading (warm_start.py).
 
 INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
 
@@ -226,6 +228,10 @@ def build_command(
     """
 
     def action() -> int:
+        # First, before the rest of the tool loads: it runs alongside on another core.
+        start_renderer_early(project, jobs or 0, force)
+        from clinic_handouts.build import BuildOptions, build
+
         options = BuildOptions(
             today=build_date(os.environ),
             only=only,

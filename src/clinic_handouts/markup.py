@@ -55,7 +55,6 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-import markdown
 import nh3
 
 from clinic_handouts.complexity import MAX_HTML_DEPTH, MAX_SPAN, check_body, too_complex
@@ -436,6 +435,8 @@ def to_html(body: str, rel: str, first_line: int) -> Markup:
     refused = check_body(body, rel, first_line)
     if refused:
         return Markup(html="", problems=tuple(refused))
+    import markdown  # only when converting: a build with nothing new reuses check_cache
+
     converter = markdown.Markdown(
         extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
     )

@@ -14,8 +14,6 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 
-import segno
-
 PLACEHOLDERS = ("lang", "slug", "id")
 
 
@@ -50,6 +48,8 @@ def handout_url(pattern: str, lang: str, slug: str, handout_id: str) -> str:
 
 def qr_data_uri(url: str) -> str:
     """The QR code for ``url`` as an SVG ``data:`` URL (black on white, quiet zone kept)."""
+    import segno  # only a project with [online] url needs it, and only when rendering
+
     code = segno.make(url, error="m", micro=False)
     uri: str = code.svg_data_uri(scale=1, border=4, dark="#000", light="#fff")
     return uri

@@ -23,8 +23,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
-
 from clinic_handouts.errors import UsageError, error
 
 # Line breaks and every other control character: none belongs in an address or a header.
@@ -77,6 +75,10 @@ def address_complaint(value: str) -> str | None:
             "looks like several addresses (a comma, semicolon, space or two @ signs); "
             "a handout goes to one patient at a time"
         )
+    # Loaded here, not at the top: handouts.toml's [email] checks use this module on
+    # every build, but only an address in it needs the validator.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         validate_email(value.strip(), check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
@@ -86,6 +88,8 @@ def address_complaint(value: str) -> str | None:
 
 def normalise(value: str) -> str:
     """The address as it goes into headers and to the server (call after the checks)."""
+    from email_validator import validate_email
+
     result = validate_email(value.strip(), check_deliverability=False, allow_smtputf8=False)
     return str(result.ascii_email or result.normalized)
 

@@ -1,0 +1,102 @@
+"""One PDF to make, and what a render worker does with it.
+
+A ``Job`` holds everything a render needs as plain, picklable data (the HTML is already
+made), so ``render_job`` runs in this process or in a worker. Workers load this module
+and the renderer (warm_start.py), not the whole build with its checks and catalogue, so
+they are ready sooner when a build needs them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from clinic_handouts.atomic import write_atomic
+from clinic_handouts.errors import Problem, error
+from clinic_handouts.sources import Handout
+from clinic_handouts.stamp import Stamp
+from clinic_handouts.variants import Variant
+
+if TYPE_CHECKING:
+    from clinic_handouts.pdf import Renderer
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF to make: a handout in one variant, with its HTML already rendered."""
+
+    handout: Handout
+    variant: Variant
+    html: str
+    base_url: str
+    stamp: Stamp
+    pdf_path: Path
+    write_html: bool
+    fingerprint: str = ""  # of everything the PDF is made from (see fingerprint.py)
+    pdf_id: bytes = b"clinic-handouts"  # the PDF's permanent identifier
+
+
+@dataclass(frozen=True)
+class Output:
+    handout: Handout
+    variant: Variant
+    pdf: Path
+    pages: int
+    size: int
+    built: bool = True  # False: it was up to date and left as it was
+
+
+@dataclass(frozen=True)
+class JobResult:
+    job: Job
+    output: Output | None
+    problem: Problem | None
+
+
+def _line_of(handout: Handout, url: str) -> int:
+    """The source line that mentions a URL (or the last part of its path)."""
+    for needle in (url, url.rsplit("/", 1)[-1]):
+        for offset, text in enumerate(handout.body.split("\n")):
+            if needle and needle in text:
+                return handout.body_line + offset
+    return 0
+
+
+def new_renderer(roots: tuple[Path, ...]) -> Renderer:
+    """A renderer for this process (imports WeasyPrint: see the module docstring)."""
+    from clinic_handouts.pdf import Renderer
+
+    return Renderer(roots)
+
+
+def render_job(renderer: Renderer, job: Job) -> JobResult:
+    """Render, verify and atomically write one job's PDF (and HTML when asked)."""
+    from clinic_handouts.pdf import BlockedResource, StampMissing
+
+    handout = job.handout
+    try:
+        data, pages = renderer.render_pdf(
+            job.html, base_url=job.base_url, stamp=job.stamp, identifier=job.pdf_id
+        )
+    except BlockedResource as exc:
+        return JobResult(
+            job,
+            None,
+            error(handout.rel, _line_of(handout, exc.url), exc.code, f"{exc.url}: {exc.reason}"),
+        )
+    except StampMissing as exc:
+        return JobResult(
+            job,
+            None,
+            error(
+                handout.rel,
+                0,
+                exc.code,
+                f"{job.pdf_path.name} not written: {exc}. {exc.advice}",
+            ),
+        )
+    if job.write_html:
+        write_atomic(job.pdf_path.with_suffix(".html"), job.html.encode("utf-8"))
+    write_atomic(job.pdf_path, data)
+    return JobResult(job, Output(handout, job.variant, job.pdf_path, pages, len(data)), None)
