@@ -6,11 +6,14 @@ This is the one place where PDF bytes are compared (see the test conventions).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pikepdf
 
 from tests.conftest import CONFIG, EPOCH, handout
 from tests.test_incremental import png
@@ -64,3 +67,29 @@ def test_same_inputs_give_identical_pdfs_in_other_folders_and_processes(tmp_path
     build(two, jobs="2", hash_seed="3")
     for pdf in pdfs:
         assert (one / pdf).read_bytes() == (two / pdf).read_bytes(), pdf
+
+
+def test_pdf_id_is_permanent_per_output_and_changes_with_the_content(tmp_path: Path) -> None:
+    root = make(tmp_path / "clinic")
+    build(root, jobs="1", hash_seed="1")
+    pdf = root / "build" / "en" / "door.pdf"
+    with pikepdf.open(pdf) as first:  # qpdf would repair (and warn about) a broken trailer
+        assert not first.check_pdf_syntax()
+        assert not first.get_warnings()
+        permanent, changing = (bytes(part) for part in first.trailer.ID)
+    assert (
+        changing
+        == hashlib.md5(
+            pdf.read_bytes().replace(  # the file, less its own ID
+                b"/ID [<" + permanent.hex().encode() + b"> <" + changing.hex().encode() + b">]", b""
+            ),
+            usedforsecurity=False,
+        ).digest()
+    )
+    source = root / "handouts" / "en" / "door.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nWe are on the ground floor.\n")
+    build(root, jobs="2", hash_seed="2")
+    with pikepdf.open(pdf) as second:
+        assert not second.check_pdf_syntax()
+        assert bytes(second.trailer.ID[0]) == permanent  # the same document, a new version
+        assert bytes(second.trailer.ID[1]) != changing
