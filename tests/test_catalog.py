@@ -5,6 +5,7 @@ the page, search and filters, is in test_browser.py.)"""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 import tomllib
@@ -134,6 +135,11 @@ def test_thumbnail_is_remade_only_when_the_pdf_changes(
     )
     assert cli("build", "--project", root).exit_code == 0
     assert png.read_bytes() != first_bytes
+    # The picture is recorded as showing the PDF now in build/, byte for byte.
+    (recorded,) = json.loads((root / "build/catalogue.json").read_text())["entries"]
+    pdf = (root / "build/en/sleep.pdf").read_bytes()
+    assert recorded["thumbnail_of"] == hashlib.sha256(pdf).hexdigest()
+    assert recorded["files"][0]["sha256"] == recorded["thumbnail_of"]
 
 
 def test_handout_that_failed_keeps_its_card_behind_an_overdue_warning(

@@ -43,7 +43,7 @@ from markupsafe import Markup as SafeHtml
 from clinic_handouts import fingerprint
 from clinic_handouts import markup as markup_mod
 from clinic_handouts.atomic import remove_stale_temporaries, write_atomic
-from clinic_handouts.catalog_update import update_catalogue
+from clinic_handouts.catalog_update import thumbnail_path, update_catalogue
 from clinic_handouts.check_cache import FRESH, CheckCache, Checker, load_check_cache
 from clinic_handouts.checks import CheckContext, Findings, check_handout, check_project
 from clinic_handouts.config import ProjectConfig, load_config, suggest
@@ -388,6 +388,11 @@ def plan_jobs(
                 write_html=options.write_html,
                 fingerprint=print_fingerprint,
                 pdf_id=pdf_identifier(key),
+                thumbnail=(  # the catalogue shows the first edition
+                    config.build_dir / thumbnail_path(handout.lang, handout.slug)
+                    if variant == variants[0]
+                    else None
+                ),
             )
 
 

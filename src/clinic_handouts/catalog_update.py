@@ -36,6 +36,11 @@ SIDECAR_VERSION = 1
 THUMBNAILS = "thumbnails"
 
 
+def thumbnail_path(lang: str, slug: str) -> str:
+    """Where a handout's page-1 picture goes, inside build/."""
+    return f"{THUMBNAILS}/{lang}/{slug}.png"
+
+
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -68,13 +73,19 @@ def entries_from_outputs(
             path = output.pdf.relative_to(build_dir).as_posix()
             old = known.get(path)
             kept = not output.built and old is not None and old.size == output.size
+            if output.built and output.sha256:
+                digest = output.sha256  # the worker hashed the bytes it wrote
+            elif kept and old is not None:
+                digest = old.sha256
+            else:
+                digest = sha256_of(output.pdf)
             files.append(
                 FileEntry(
                     variant=output.variant.name,
                     path=path,
                     pages=output.pages,
                     size=output.size,
-                    sha256=old.sha256 if kept and old is not None else sha256_of(output.pdf),
+                    sha256=digest,
                 )
             )
         files.sort(key=lambda f: _variant_rank(f.variant))
@@ -126,10 +137,15 @@ def merge(
 
 
 def with_thumbnails(
-    entries: Sequence[Entry], previous: Sequence[Entry], build_dir: Path
+    entries: Sequence[Entry],
+    previous: Sequence[Entry],
+    build_dir: Path,
+    made: Mapping[str, str] | None = None,
 ) -> list[Entry]:
-    """Give each entry a page-1 thumbnail of its first PDF, reusing the previous picture
-    when that PDF's bytes have not changed; remove pictures no entry uses any more."""
+    """Give each entry a page-1 thumbnail of its first PDF, reusing the picture a render
+    worker made this run (``made``: picture -> hash of the PDF it shows) or the previous
+    one when that PDF's bytes have not changed; remove pictures no entry uses any more."""
+    made = made or {}
     # PDFium is loaded only when a picture must be made (not on a build with nothing new).
     from clinic_handouts.thumbnails import write_thumbnail
 
@@ -137,14 +153,12 @@ def with_thumbnails(
     result: list[Entry] = []
     for entry in entries:
         first = entry.files[0]
-        target = f"{THUMBNAILS}/{entry.lang}/{entry.slug}.png"
+        target = thumbnail_path(entry.lang, entry.slug)
         old = before.get(entry.key)
-        if (
-            old is not None
-            and old.thumbnail == target
-            and old.thumbnail_of == first.sha256
-            and (build_dir / target).is_file()
-        ) or write_thumbnail(build_dir / first.path, build_dir / target):
+        shown = made.get(target) or (old.thumbnail_of if old and old.thumbnail == target else "")
+        if (shown == first.sha256 and (build_dir / target).is_file()) or write_thumbnail(
+            build_dir / first.path, build_dir / target
+        ):
             result.append(replace(entry, thumbnail=target, thumbnail_of=first.sha256))
         else:
             result.append(replace(entry, thumbnail="", thumbnail_of=""))
@@ -292,7 +306,10 @@ def update_catalogue(
     previous = read_sidecar(build_dir)
     current = entries_from_outputs(outputs, build_dir, grades, previous)
     entries = merge(current, previous, config.root, build_dir)
-    entries = with_thumbnails(entries, previous, build_dir)
+    made = {
+        thumbnail_path(o.handout.lang, o.handout.slug): o.sha256 for o in outputs if o.thumbnail
+    }
+    entries = with_thumbnails(entries, previous, build_dir, made)
     page = write_catalogue(build_dir, theme, settings_for(config, today), entries)
     write_atomic(build_dir / SIDECAR, sidecar_json(entries).encode("utf-8"))
     return page

@@ -8,6 +8,7 @@ they are ready sooner when a build needs them.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +36,9 @@ class Job:
     write_html: bool
     fingerprint: str = ""  # of everything the PDF is made from (see fingerprint.py)
     pdf_id: bytes = b"clinic-handouts"  # the PDF's permanent identifier
+    # Where the catalogue's page-1 picture of this PDF goes, when this is the edition the
+    # catalogue shows: made here, on the worker's core, not one by one after the build.
+    thumbnail: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,8 @@ class Output:
     pages: int
     size: int
     built: bool = True  # False: it was up to date and left as it was
+    sha256: str = ""  # of the bytes written (built outputs only)
+    thumbnail: bool = False  # the job's page-1 picture was made from those bytes
 
 
 @dataclass(frozen=True)
@@ -99,4 +105,18 @@ def render_job(renderer: Renderer, job: Job) -> JobResult:
     if job.write_html:
         write_atomic(job.pdf_path.with_suffix(".html"), job.html.encode("utf-8"))
     write_atomic(job.pdf_path, data)
-    return JobResult(job, Output(handout, job.variant, job.pdf_path, pages, len(data)), None)
+    thumbnail = False
+    if job.thumbnail is not None:
+        from clinic_handouts.thumbnails import write_thumbnail
+
+        thumbnail = write_thumbnail(data, job.thumbnail)
+    output = Output(
+        handout,
+        job.variant,
+        job.pdf_path,
+        pages,
+        len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        thumbnail=thumbnail,
+    )
+    return JobResult(job, output, None)

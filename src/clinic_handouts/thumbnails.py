@@ -18,8 +18,9 @@ from clinic_handouts.atomic import write_atomic
 WIDTH_PX = 240  # shown at 120 CSS pixels: sharp on high-density screens
 
 
-def write_thumbnail(pdf: Path, target: Path) -> bool:
-    """Render page 1 of ``pdf`` to ``target`` (PNG), written atomically.
+def write_thumbnail(pdf: Path | bytes, target: Path) -> bool:
+    """Render page 1 of ``pdf`` (a file, or the bytes a render worker just wrote) to
+    ``target`` (PNG), written atomically.
 
     False when the file cannot be read as a PDF (say, damaged by hand after the build):
     the catalogue then shows the card without a picture rather than failing the build.

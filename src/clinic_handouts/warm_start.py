@@ -18,8 +18,9 @@ from pathlib import Path
 from clinic_handouts.manifest import MANIFEST_NAME
 from clinic_handouts.pool import default_jobs, warm_up
 
-# What a worker needs loaded: the renderer, and the module its jobs' functions live in.
-WORKER_MODULES = ("clinic_handouts.pdf", "clinic_handouts.jobs")
+# What a worker needs loaded: the renderer, the module its jobs' functions live in, and
+# what makes the catalogue's thumbnails.
+WORKER_MODULES = ("clinic_handouts.pdf", "clinic_handouts.jobs", "clinic_handouts.thumbnails")
 # Folders whose files a build reads (besides the bundled theme and data).
 INPUT_FOLDERS = ("handouts", "templates", "styles", "images", "crisis", "locales")
 
