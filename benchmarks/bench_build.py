@@ -18,7 +18,8 @@ then measures on this machine, in one run:
 - md2pdf (its batch mode, installed into a throw-away environment) and pandoc with the
   WeasyPrint engine (one process per file, as many at once as there are cores), as ratios
   to our cold build of the same sources with large print off (the peers make one PDF per
-  source); "not available" when they cannot be installed here;
+  source), and per page made (their pages carry no stamp and no crisis box, so they make
+  fewer); "not available" when they cannot be installed here;
 - the peak memory of each render worker during a build of 1,000 handouts (target: under
   300 MB), read from /proc while the build runs.
 
@@ -253,13 +254,17 @@ def time_md2pdf(library: Path, work: Path, env: dict[str, str]) -> float | None:
     return timed(args, env, cwd=copy)
 
 
-def count_pages(folder: Path) -> str:
+def count_pages(folder: Path) -> int | None:
     """Pages in every PDF under ``folder`` (peers make simpler, shorter documents)."""
     try:
         from pypdf import PdfReader
     except ImportError:
-        return "? pages"
-    return f"{sum(len(PdfReader(pdf).pages) for pdf in folder.rglob('*.pdf'))} pages"
+        return None
+    return sum(len(PdfReader(pdf).pages) for pdf in folder.rglob("*.pdf"))
+
+
+def pages_text(pages: int | None) -> str:
+    return "? pages" if pages is None else f"{pages} pages"
 
 
 def pandoc_available() -> bool:
@@ -537,7 +542,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             pages = count_pages(standard / "build")
             rows.append(
                 (
-                    f"`handouts build`, cold, standard edition only, {pages} "
+                    f"`handouts build`, cold, standard edition only, {pages_text(pages)} "
                     f"(runs: {runs(standards)})",
                     f"{ours_standard:.1f}",
                     "",
@@ -545,22 +550,25 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             )
             peer_md2pdf = time_md2pdf(library, work, env)
-            made = count_pages(work / "md2pdf-sources") if peer_md2pdf else ""
+            made = count_pages(work / "md2pdf-sources") if peer_md2pdf else None
             rows.append(
                 peer_row(
-                    f"md2pdf 3, batch mode (`md2pdf -i ... -i ...`): {made}",
+                    f"md2pdf 3, batch mode (`md2pdf -i ... -i ...`): {pages_text(made)}",
                     peer_md2pdf,
                     ours_standard,
+                    (made, pages),
                 )
             )
             print(f"  md2pdf: {peer_md2pdf}", flush=True)
             peer_pandoc = time_pandoc(library, work, env, jobs)
+            made = count_pages(work / "pandoc-pdf") if peer_pandoc else None
             rows.append(
                 peer_row(
                     f"pandoc `--pdf-engine=weasyprint`, a process per file, {jobs} at once: "
-                    + (count_pages(work / "pandoc-pdf") if peer_pandoc else ""),
+                    + pages_text(made),
                     peer_pandoc,
                     ours_standard,
+                    (made, pages),
                 )
             )
             print(f"  pandoc: {peer_pandoc}", flush=True)
@@ -590,13 +598,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def peer_row(name: str, seconds: float | None, ours: float) -> tuple[str, str, str, str]:
+def peer_row(
+    name: str, seconds: float | None, ours: float, pages: tuple[int | None, int | None]
+) -> tuple[str, str, str, str]:
+    """A peer's time as a ratio to our build of the same sources; and per page made,
+    because the peers' PDFs have no stamp or crisis box and so fewer pages."""
     if seconds is None:
         return (name, "not available", "", "")
+    theirs, our_pages = pages
+    per_page = ""
+    if theirs and our_pages:
+        per_page = f"; per page {(seconds / theirs) / (ours / our_pages):.1f} x"
     return (
         name,
         f"{seconds:.1f}",
-        f"{seconds / ours:.1f} x ours, standard only",
+        f"{seconds / ours:.1f} x ours, standard only{per_page}",
         "at least 2 x: " + verdict(seconds / ours >= 2),
     )
 
