@@ -36,7 +36,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from markupsafe import Markup as SafeHtml
 
@@ -66,9 +65,6 @@ from clinic_handouts.stamp import Stamp
 from clinic_handouts.theme import Theme, builtin_theme_dir, load_theme
 from clinic_handouts.variants import VARIANTS, Variant, variants_for
 from clinic_handouts.warm_start import WORKER_MODULES, start_renderer_early
-
-if TYPE_CHECKING:
-    pass
 
 # Called with (outputs settled so far, outputs in this build) as the build goes.
 Progress = Callable[[int, int], None]

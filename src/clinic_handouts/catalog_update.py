@@ -72,10 +72,9 @@ def entries_from_outputs(
         for output in group:
             path = output.pdf.relative_to(build_dir).as_posix()
             old = known.get(path)
-            kept = not output.built and old is not None and old.size == output.size
             if output.built and output.sha256:
                 digest = output.sha256  # the worker hashed the bytes it wrote
-            elif kept and old is not None:
+            elif not output.built and old is not None and old.size == output.size:
                 digest = old.sha256
             else:
                 digest = sha256_of(output.pdf)
@@ -146,9 +145,6 @@ def with_thumbnails(
     worker made this run (``made``: picture -> hash of the PDF it shows) or the previous
     one when that PDF's bytes have not changed; remove pictures no entry uses any more."""
     made = made or {}
-    # PDFium is loaded only when a picture must be made (not on a build with nothing new).
-    from clinic_handouts.thumbnails import write_thumbnail
-
     before = {entry.key: entry for entry in previous}
     result: list[Entry] = []
     for entry in entries:
@@ -156,7 +152,7 @@ def with_thumbnails(
         target = thumbnail_path(entry.lang, entry.slug)
         old = before.get(entry.key)
         shown = made.get(target) or (old.thumbnail_of if old and old.thumbnail == target else "")
-        if (shown == first.sha256 and (build_dir / target).is_file()) or write_thumbnail(
+        if (shown == first.sha256 and (build_dir / target).is_file()) or _make_thumbnail(
             build_dir / first.path, build_dir / target
         ):
             result.append(replace(entry, thumbnail=target, thumbnail_of=first.sha256))
@@ -170,6 +166,14 @@ def with_thumbnails(
                 with contextlib.suppress(OSError):
                     png.unlink()
     return result
+
+
+def _make_thumbnail(pdf: Path, target: Path) -> bool:
+    # PDFium and Pillow (about 0.1 s to load) only when a picture must be made: not on a
+    # build with nothing new, nor when the workers made the pictures.
+    from clinic_handouts.thumbnails import write_thumbnail
+
+    return write_thumbnail(pdf, target)
 
 
 # --- the sidecar ------------------------------------------------------------------------
