@@ -247,7 +247,7 @@ def _check_settings(
             config,
             "from_address",
             "required to email a handout: add an [email] table with from_address = "
-            '"handouts@your-clinic.org" (and host, for sending); see README.md',
+            '"handouts@your-clinic.org" (and host, for sending); see docs/email.md',
         )
     if not sending:
         return None
