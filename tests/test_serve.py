@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import socket
 import struct
 import threading
@@ -19,7 +20,7 @@ from pypdf import PdfReader
 
 from clinic_handouts.build import BuildOptions, BuildReport, build
 from clinic_handouts.errors import UsageError
-from clinic_handouts.serve import PreviewServer, exposure_warning
+from clinic_handouts.serve import PreviewServer, exposure_warning, host_allowed
 from tests.conftest import CONFIG, PNG, ProjectFactory, handout
 from tests.servers import fetch, get, running
 
@@ -149,6 +150,7 @@ def test_saving_the_config_or_a_words_file_rebuilds_the_pdfs(
 # --- hostile clients (issue 19) ----------------------------------------------------------
 
 PATIENT = "rosa.m@example.org"
+BIG = PNG + bytes(8_000_000)  # more than the socket buffers hold: the write must wait
 
 
 def private_project(make_project: ProjectFactory, cli: CLI) -> Path:
@@ -177,8 +179,11 @@ def private_project(make_project: ProjectFactory, cli: CLI) -> Path:
     (root / "images/log.png").symlink_to(root / "send-log.jsonl")
     (root / "images/draft.png").symlink_to(root / "panic.eml")
     (root / ".hidden").mkdir()
-    (root / ".hidden/photo.png").write_bytes(PNG)
+    (root / ".hidden/photo.png").write_bytes(PNG + SECRET.encode())
+    (root / "images/photo.png").symlink_to(root / ".hidden/photo.png")
+    (root / "handouts/en/notes.css").write_text(f"/* {SECRET} */\n")  # not the theme's
     (root / "images/.secret.png").write_bytes(PNG + SECRET.encode())
+    os.mkfifo(root / "images/pipe.png")  # reading it would wait for ever
     return root
 
 
@@ -188,11 +193,15 @@ PRIVATE = (
     "/_project/.send-log-salt",
     "/_project/handouts.toml",
     "/_project/handouts/en/sleep.md",
+    "/_project/handouts/en/notes.css",
     "/_project/images/salt.png",  # links inside the project, named as pictures
     "/_project/images/log.png",
     "/_project/images/draft.png",
+    "/_project/images/photo.png",
     "/_project/.hidden/photo.png",
     "/_project/images/.secret.png",
+    "/_project/images/pipe.png",
+    "/_project/images",
     "/_project/build/.manifest.json",
     "/_project/build/.check-cache.json",
     "/_project/build/en/panic.eml",
@@ -307,8 +316,7 @@ def wait_idle(server: PreviewServer) -> None:
 def test_a_client_that_leaves_mid_answer_leaves_no_traceback(
     make_project: ProjectFactory, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    big = PNG + bytes(8_000_000)  # larger than the socket buffers: the write must block
-    root = make_project({"handouts/en/sleep.md": handout("Sleep better"), "images/big.png": big})
+    root = make_project({"handouts/en/sleep.md": handout("Sleep better"), "images/big.png": BIG})
     with running(root) as server:
         capfd.readouterr()
         for _ in range(5):
@@ -329,7 +337,7 @@ def test_a_client_that_leaves_mid_answer_leaves_no_traceback(
 def test_an_idle_or_slow_connection_is_closed_after_the_timeout(
     make_project: ProjectFactory,
 ) -> None:
-    root = make_project({"handouts/en/sleep.md": handout("Sleep better")})
+    root = make_project({"handouts/en/sleep.md": handout("Sleep better"), "images/big.png": BIG})
     with running(root, timeout=0.5) as server:
         with socket.create_connection(("127.0.0.1", server.port_in_use), timeout=10) as idle:
             started = time.monotonic()
@@ -350,6 +358,21 @@ def test_an_idle_or_slow_connection_is_closed_after_the_timeout(
                 with contextlib.suppress(TimeoutError):
                     closed = slow.recv(100) == b""
             assert closed, "a request dribbled in a byte at a time was never cut off"
+            assert time.monotonic() - started < 3
+        # A client that asks for a large file and never reads it: the write gives up.
+        with socket.socket() as stalled:
+            stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            stalled.connect(("127.0.0.1", server.port_in_use))
+            host = f"127.0.0.1:{server.port_in_use}"
+            stalled.sendall(
+                f"GET /_project/images/big.png HTTP/1.0\r\nHost: {host}\r\n\r\n".encode()
+            )
+            deadline = time.monotonic() + 5
+            while not server.handling:
+                assert time.monotonic() < deadline, "the request was never taken"
+                time.sleep(0.01)
+            started = time.monotonic()
+            wait_idle(server)
             assert time.monotonic() - started < 3
 
 
@@ -421,3 +444,16 @@ def test_a_rebuild_that_crashes_is_shown_and_the_watching_goes_on(
         assert "Sleep much better" in text
         assert "internal" not in get(server, "/")[1].decode()
     assert "FatalFetch" in capfd.readouterr().err  # the details, for whoever fixes it
+
+
+def test_serving_on_every_address_accepts_addresses_and_this_computers_name_only() -> None:
+    # (Not run on a real 0.0.0.0 socket: a test must not open the machine to the network.)
+    name = socket.gethostname()
+    for header in ("192.168.1.20:8000", "[fe80::1]:8000", f"{name}:8000", "localhost:8000"):
+        assert host_allowed(header, "0.0.0.0", 8000), header
+    for header in ("attacker.example:8000", "192.168.1.20:8001", "192.168.1.20", ""):
+        assert not host_allowed(header, "0.0.0.0", 8000), header
+    assert host_allowed("192.168.1.20:8000", "192.168.1.20", 8000)
+    assert not host_allowed("192.168.1.21:8000", "192.168.1.20", 8000)
+    assert host_allowed("example.test", "127.0.0.1", 80) is False
+    assert host_allowed("localhost", "127.0.0.1", 80)

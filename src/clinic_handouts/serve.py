@@ -6,8 +6,8 @@ handout and its PDFs, rebuilt and reloaded as an author saves.
   a web page elsewhere that points its own name at 127.0.0.1 (DNS rebinding) gets 421
   and nothing else.
 - What may be served is an allow-list by folder and by type (``SERVED``): built PDFs
-  and thumbnails from ``build/``; stylesheets, pictures and fonts of the bundled theme's
-  ``styles/``; from the project, pictures and fonts (what a preview page shows) and the
+  and thumbnails from ``build/``; stylesheets, pictures and fonts of the bundled theme
+  (not its templates); from the project, pictures and fonts (what a preview page shows) and the
   stylesheets of its ``styles/``. Never a draft ``.eml``, a send log, a salt, the config,
   a Markdown source, nor a hidden file (a name starting with '.'), never through '..' or
   a link whose target is outside its folder, hidden, or of another type (``servable``).
@@ -45,7 +45,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -143,7 +143,7 @@ STYLES = {".css": "text/css"}
 PDFS = {".pdf": "application/pdf"}
 SERVED = {
     "build": PDFS | IMAGES,  # the handouts and the catalogue's thumbnails
-    "theme": STYLES | IMAGES | FONTS,  # only under the theme's styles/
+    "theme": STYLES | IMAGES | FONTS,  # not its templates
     "project": IMAGES | FONTS,  # what a handout or a project stylesheet shows
     "project styles": STYLES | IMAGES | FONTS,  # only under the project's styles/
 }
@@ -151,24 +151,17 @@ SERVED = {
 _SVG_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
 
 
-def _hidden(parts: Sequence[str]) -> bool:
-    return any(part.startswith(".") for part in parts)
-
-
 def servable(base: Path, rel: str, types: dict[str, str]) -> tuple[Path, str] | None:
     """The file ``rel`` names inside ``base`` and its content type, or None.
 
-    Both the name asked for and the file it leads to (after links) must be inside
-    ``base``, have no hidden part, and end in one of ``types``: a link ``x.png`` to
-    ``../send-log.jsonl`` or to ``.send-log-salt`` is refused. Nothing but regular
-    files."""
+    Judged by the file it leads to, after '..' and links: it must be a regular file
+    inside ``base``, with no hidden part (a name starting with '.') and a type in
+    ``types``. So a link ``images/x.png`` to ``../send-log.jsonl`` or to
+    ``../.hidden/photo.png`` is refused, as is '.git/config' or '.x.pdf.tmp'."""
     if "\x00" in rel or "\\" in rel:
         return None
     parts = [part for part in rel.split("/") if part]
-    if not parts or _hidden(parts):
-        return None  # also refuses '..', '.git', and half-written '.x.pdf.tmp' files
-    kind = types.get(PurePosixPath(parts[-1]).suffix.lower())
-    if kind is None:
+    if not parts:
         return None
     root = base.resolve()
     try:
@@ -178,9 +171,10 @@ def servable(base: Path, rel: str, types: dict[str, str]) -> tuple[Path, str] | 
         return None
     if not regular or not resolved.is_relative_to(root):
         return None
-    if _hidden(resolved.relative_to(root).parts) or types.get(resolved.suffix.lower()) != kind:
+    if any(part.startswith(".") for part in resolved.relative_to(root).parts):
         return None
-    return resolved, kind
+    kind = types.get(resolved.suffix.lower())
+    return None if kind is None else (resolved, kind)
 
 
 # --- the server -------------------------------------------------------------------------
@@ -537,9 +531,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         elif path.startswith("/_project/"):
             self._file(app.project_file(path.removeprefix("/_project/")), head)
             return
-        elif path.startswith("/_theme/styles/"):
-            rel = path.removeprefix("/_theme/styles/")
-            self._file(servable(builtin_theme_dir() / "styles", rel, SERVED["theme"]), head)
+        elif path.startswith("/_theme/"):
+            rel = path.removeprefix("/_theme/")
+            self._file(servable(builtin_theme_dir(), rel, SERVED["theme"]), head)
             return
         elif not path.startswith(("/preview/", "/_")):
             self._file(servable(app.config.build_dir, path, SERVED["build"]), head)
