@@ -7,10 +7,11 @@ handout and its PDFs, rebuilt and reloaded as an author saves.
   and nothing else.
 - What may be served is an allow-list by folder and by type (``SERVED``): built PDFs
   and thumbnails from ``build/``; stylesheets, pictures and fonts of the bundled theme
-  (not its templates); from the project, pictures and fonts (what a preview page shows) and the
-  stylesheets of its ``styles/``. Never a draft ``.eml``, a send log, a salt, the config,
-  a Markdown source, nor a hidden file (a name starting with '.'), never through '..' or
-  a link whose target is outside its folder, hidden, or of another type (``servable``).
+  (not its templates); from the project, pictures and fonts (what a preview page
+  shows) and the stylesheets of its ``styles/``. Never a draft ``.eml``, a send log, a
+  salt, the config, a Markdown source, nor a hidden file (a name starting with '.'),
+  never through '..' or a link whose target is outside its folder, hidden, or of
+  another type (``servable``).
 - Each connection has ``timeout`` seconds to send its request and between reads and
   writes; at most ``max_connections`` are handled at once (one thread each), the others
   wait in a listen queue of ``QUEUE_SIZE``. A client that goes away mid-answer is
