@@ -1,11 +1,14 @@
-"""The stamp must be seen, not only be in the PDF's text (issue 19, items 3 and 8; issue 14).
+"""The stamp must be seen, not only be in the PDF's text, and cannot be imitated
+(issue 19, items 3 and 8; issue 14).
 
 A picture taller than the page used to run over the footer: the crisis line and the
 disclaimer were printed black on black, and the text check passed because their words
 were still there. Here the picture is laid out inside the page, checked as a reader gets
 it (the text of every page, where the picture lies, the colour of the footer's pixels),
 and a theme that lets something cover the margins is refused by the layout check
-(``pdf.verify_stamp_uncovered``), not only by the CSS that normally prevents it.
+(``pdf.verify_stamp_uncovered``), not only by the CSS that normally prevents it. A
+handout may not use the theme's class and id names (``reserved.py``), so it cannot print
+a crisis box or page numbers of its own that look like the real ones.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from click.testing import Result
+from pdfplumber.page import Page
+from pdfplumber.pdf import PDF
 from PIL import Image
 
 from clinic_handouts.theme import builtin_theme_dir
@@ -58,7 +63,7 @@ def tall_picture_project(make_project: ProjectFactory, how: str, **extra: str | 
     return make_project(files)
 
 
-def footer_top_pt(pdf: pdfplumber.PDF, page: pdfplumber.page.Page) -> float:
+def footer_top_pt(pdf: PDF, page: Page) -> float:
     """Where the footer starts on this page: the top of its crisis line."""
     words = page.search(CRISIS_LINE_EN.split(".")[0], regex=False)
     assert words, f"no crisis line on page {page.page_number} of {len(pdf.pages)}"
@@ -184,3 +189,53 @@ def test_width_and_height_attributes_are_honoured(make_project: ProjectFactory, 
         (image,) = [i for page in pdf.pages for i in page.images]
     assert image["width"] == pytest.approx(36, abs=0.5)
     assert image["height"] == pytest.approx(36 * 2000 / 700, abs=0.5)
+
+
+def test_a_handout_cannot_imitate_the_theme_of_its_own_project(
+    make_project: ProjectFactory, cli: CLI
+) -> None:
+    """Issue 19, item 8: the reserved names come from the theme in use, the project's own
+    templates and styles included, so a class the clinic adds is reserved at once, and
+    the build refuses what ``check`` reports."""
+    css = print_css_with(lambda text: text + "\n.urgent-banner { border: 3pt solid #000; }\n")
+    template = (builtin_theme_dir() / "templates/handout.html").read_text(encoding="utf-8")
+    seal = '<p class="clinic-seal">Approved by the clinic</p>\n{% endblock %}'
+    template = template.replace("{% endblock %}", seal)
+    body = (
+        "Intro.\n\n"
+        '<div class="crisis-box"><h2>Get help now</h2>Call 555-0199.</div>\n\n'
+        '<p class="page-number"></p>\n\n'
+        '<div class="urgent-banner">Call 555-0199 now.</div>\n\n'
+        '<p class="clinic-seal">Approved</p>\n'
+    )
+    root = make_project(
+        {
+            "handouts/en/a.md": handout(body=body),
+            "styles/print.css": css,
+            "templates/handout.html": template,
+        }
+    )
+    for command in ("check", "build"):
+        result = cli(command, "--project", root)
+        assert result.exit_code == 1, result.output
+        for line, name in ((8, "crisis-box"), (10, "page-number"), (12, "urgent-banner")):
+            expected = f'handouts/en/a.md:{line}: error: unsafe-html: class="{name}" is reserved'
+            assert expected in result.output, (command, result.output)
+        assert 'handouts/en/a.md:14: error: unsafe-html: class="clinic-seal"' in result.output
+    assert not (root / "build/en/a.pdf").exists()
+
+
+def test_a_name_the_theme_starts_using_is_reserved_on_the_next_build(
+    make_project: ProjectFactory, cli: CLI
+) -> None:
+    """The check cache keeps converted Markdown between builds; the theme's names are
+    part of its key, so a class the theme adds later is not waved through from it."""
+    body = 'Intro.\n\n<div class="urgent-banner">Call 555-0199 now.</div>\n'
+    root = make_project({"handouts/en/a.md": handout(body=body)})
+    assert cli("build", "--project", root).exit_code == 0
+    css = print_css_with(lambda text: text + "\n.urgent-banner { border: 3pt solid #000; }\n")
+    (root / "styles").mkdir()
+    (root / "styles/print.css").write_text(css, encoding="utf-8")
+    result = cli("build", "--project", root)
+    assert result.exit_code == 1, result.output
+    assert 'handouts/en/a.md:8: error: unsafe-html: class="urgent-banner"' in result.output
