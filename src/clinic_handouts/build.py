@@ -39,7 +39,7 @@ from pathlib import Path
 
 from markupsafe import Markup as SafeHtml
 
-from clinic_handouts import fingerprint
+from clinic_handouts import fingerprint, reserved
 from clinic_handouts import markup as markup_mod
 from clinic_handouts.atomic import remove_stale_temporaries, write_atomic
 from clinic_handouts.catalog_update import thumbnail_path, update_catalogue
@@ -224,7 +224,7 @@ def check_one(
     handout: Handout, context: CheckContext, checker: Checker = FRESH
 ) -> tuple[markup_mod.Markup, Findings]:
     """One handout's Markdown converted, and every per-handout check's findings."""
-    converted = checker.convert(handout.body, handout.rel, handout.body_line)
+    converted = checker.convert(handout.body, handout.rel, handout.body_line, context.reserved)
     return converted, check_handout(handout, converted, context, checker.text)
 
 
@@ -321,7 +321,12 @@ def plan_jobs(
         return  # nothing may be stamped with unconfirmed crisis data
     selection = selection or select_for_build(project, options)
     strings = selection.strings
-    context = CheckContext(config=config, crisis=project.crisis, today=options.today)
+    context = CheckContext(
+        config=config,
+        crisis=project.crisis,
+        today=options.today,
+        reserved=reserved.for_theme(project.theme),
+    )
     env = make_environment(project.theme)
     checker = cache.checker() if cache is not None else FRESH
     shared = fingerprint.shared_digest(config, project.theme, project.crisis, options.today)

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from clinic_handouts import reserved
 from clinic_handouts.build import Project, check_chosen, load_project, select
 from clinic_handouts.checks import CheckContext
 from clinic_handouts.errors import Problem
@@ -46,7 +47,12 @@ def check_project(root: Path, options: CheckOptions) -> CheckResult:
     """Check every chosen handout; config errors raise ConfigError, as for the build."""
     project = load_project(root, options.today)
     chosen = select(project.handouts, options.only)
-    context = CheckContext(config=project.config, crisis=project.crisis, today=options.today)
+    context = CheckContext(
+        config=project.config,
+        crisis=project.crisis,
+        today=options.today,
+        reserved=reserved.for_theme(project.theme),
+    )
     problems = list(project.problems) + check_chosen(project, chosen, context)
     return CheckResult(project, tuple(chosen), tuple(sorted(problems)))
 
