@@ -168,8 +168,10 @@ def private_project(make_project: ProjectFactory, cli: CLI) -> Path:
         },
         config=config,
     )
-    result = cli("email", "sleep", "--to", PATIENT, "--eml", root / "panic.eml", "--project", root)
+    draft = root.parent / "panic.eml"
+    result = cli("email", "sleep", "--to", PATIENT, "--eml", draft, "--project", root)
     assert result.exit_code == 0, result.output
+    draft.rename(root / "panic.eml")
     assert PATIENT.encode() in (root / "panic.eml").read_bytes()
     for name, text in (("send-log.jsonl", f'{{"to": "{SECRET}"}}\n'), (".send-log-salt", SECRET)):
         (root / name).write_text(text)
