@@ -413,7 +413,9 @@ def read_only_build(make_project: ProjectFactory, cli: CLI) -> Iterator[Path]:
     root = make_project({"handouts/en/dose.md": dose_sheet(50, "false")})
     assert cli("build", "--project", root).exit_code == 0
     build_dir = str(root / "build")
-    mounted = subprocess.run(["mount", "--bind", build_dir, build_dir], capture_output=True)
+    mounted = subprocess.run(
+        ["mount", "--bind", build_dir, build_dir], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount here: {mounted.stderr.strip()}")
     try:
