@@ -41,7 +41,7 @@ from markupsafe import Markup as SafeHtml
 
 from clinic_handouts import fingerprint, reserved
 from clinic_handouts import markup as markup_mod
-from clinic_handouts.atomic import remove_stale_temporaries, write_atomic
+from clinic_handouts.atomic import OutputError, remove_stale_temporaries, write_atomic
 from clinic_handouts.catalog_update import thumbnail_path, update_catalogue
 from clinic_handouts.check_cache import FRESH, CheckCache, Checker, load_check_cache
 from clinic_handouts.checks import CheckContext, Findings, check_handout, check_project
@@ -487,9 +487,19 @@ class _Recorder:
                 pages=output.pages,
                 size=output.size,
                 built_on=self.today.isoformat(),
+                sha256=output.sha256,
+                status=output.status,
             )
             self.report.outputs.append(output)
         self.settle(1)
+
+
+def _saving(report: BuildReport, save: Callable[[], object]) -> None:
+    """Run one of the build's own writes; a full or read-only disk becomes a problem."""
+    try:
+        save()
+    except OutputError as exc:
+        report.problems.extend(exc.problems)
 
 
 def _check(stop: threading.Event | None) -> None:
@@ -524,7 +534,9 @@ def build(
     with BuildLock(build_dir):
         remove_stale_temporaries(build_dir)
         manifest = load_manifest(build_dir)
-        cache = load_check_cache(build_dir)
+        # --force trusts nothing kept in build/: every handout is converted and checked
+        # afresh (and the cache written anew), as every PDF is made afresh.
+        cache = load_check_cache(build_dir, reuse=not options.force)
         recorder = _Recorder(report, manifest, build_dir, options.today, total, progress)
         pool: RenderPool[Job, JobResult] = RenderPool(
             workers=workers,
@@ -555,14 +567,23 @@ def build(
             for source in report.failed_files:
                 manifest.mark_failed_source(source)
             report.removed = prune(project, manifest)
-            save_manifest(build_dir, manifest)
-            cache.save(build_dir, keep_unused=bool(options.only or options.langs))
+            # A full disk here is reported with the rest, and the summary still printed: a
+            # store that could not be saved only makes the next build do more (the PDFs'
+            # content hashes keep it from calling a stale PDF current).
+            _saving(report, lambda: save_manifest(build_dir, manifest))
+            _saving(
+                report,
+                lambda: cache.save(build_dir, keep_unused=bool(options.only or options.langs)),
+            )
             remove_stale_temporaries(build_dir)
+        # --- catalogue: build/index.html from every current output (built or up to date)
+        _saving(
+            report,
+            lambda: update_catalogue(
+                project.config, project.theme, report.outputs, report.reading_grades, options.today
+            ),
+        )
         # Every edition of a handout meets the same refused address: report it once.
         report.problems = sorted(set(report.problems))
-        # --- catalogue: build/index.html from every current output (built or up to date)
-        update_catalogue(
-            project.config, project.theme, report.outputs, report.reading_grades, options.today
-        )
     report.seconds = time.perf_counter() - started
     return report

@@ -8,13 +8,15 @@ they are ready sooner when a build needs them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clinic_handouts.atomic import write_atomic
+from clinic_handouts.atomic import OutputError, write_atomic
 from clinic_handouts.errors import Problem, error
+from clinic_handouts.manifest import signature
 from clinic_handouts.sources import Handout
 from clinic_handouts.stamp import Stamp
 from clinic_handouts.variants import Variant
@@ -50,6 +52,8 @@ class Output:
     size: int
     built: bool = True  # False: it was up to date and left as it was
     sha256: str = ""  # of the bytes written (built outputs only)
+    # manifest.signature() of the file written, taken right after the rename
+    status: tuple[int, ...] = ()
     thumbnail: bool = False  # the job's page-1 picture was made from those bytes
 
 
@@ -102,14 +106,24 @@ def render_job(renderer: Renderer, job: Job) -> JobResult:
                 f"{job.pdf_path.name} not written: {exc}. {exc.advice}",
             ),
         )
-    if job.write_html:
-        write_atomic(job.pdf_path.with_suffix(".html"), job.html.encode("utf-8"))
-    write_atomic(job.pdf_path, data)
+    try:
+        if job.write_html:
+            write_atomic(job.pdf_path.with_suffix(".html"), job.html.encode("utf-8"))
+        written = write_atomic(job.pdf_path, data)
+    except OutputError as exc:
+        # A full disk is a problem of this output, not the end of the build: the build
+        # still records what it made, and prints its summary.
+        cause = exc.problems[0]
+        return JobResult(
+            job, None, error(handout.rel, 0, cause.code, f"{cause.path}: {cause.message}")
+        )
     thumbnail = False
     if job.thumbnail is not None:
         from clinic_handouts.thumbnails import write_thumbnail
 
-        thumbnail = write_thumbnail(data, job.thumbnail)
+        # On a full disk the PDF is still whole: its card shows without a picture.
+        with contextlib.suppress(OutputError):
+            thumbnail = write_thumbnail(data, job.thumbnail)
     output = Output(
         handout,
         job.variant,
@@ -117,6 +131,7 @@ def render_job(renderer: Renderer, job: Job) -> JobResult:
         pages,
         len(data),
         sha256=hashlib.sha256(data).hexdigest(),
+        status=signature(written),
         thumbnail=thumbnail,
     )
     return JobResult(job, output, None)
