@@ -44,11 +44,13 @@ MAX_IMAGE_BYTES = 20_000_000
 # still passes. Decoding the largest allowed picture takes about 200 MB.
 MAX_IMAGE_PIXELS = 50_000_000
 # Real diagrams and icons have hundreds to a few thousand elements.
-MAX_SVG_ELEMENTS = 50_000
+MAX_SVG_ELEMENTS = 30_000
 MAX_SVG_DEPTH = 100  # WeasyPrint draws SVG recursively
-# Elements drawn once every reference is expanded. A 10-level tree of 10 <use> each is
-# 10^10; a real diagram that reuses a symbol draws it a few hundred times at most.
-MAX_SVG_DRAWN = 100_000
+# Elements drawn once every reference is expanded (each <use> counts, and what it draws).
+# A 9-level tree of 10 <use> each is 10^9 (the 1.7 KB file of issue 19). WeasyPrint draws
+# about 7,000 such elements a second, so this is a few seconds at most; a real diagram
+# that reuses a symbol draws it a few hundred times.
+MAX_SVG_DRAWN = 30_000
 
 FIX = "open it in an image editor and save it again as PNG, JPEG or SVG, then build again"
 _REFERENCE = re.compile(r"url\(\s*['\"]?#([^)'\"\s]+)")
