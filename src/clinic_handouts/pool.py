@@ -457,14 +457,15 @@ class RenderPool(Generic[J, R]):
         self._backlog.clear()
         executor, self._executor = self._executor, None
         if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
             if self.limits is not None:
+                for future in self._futures:
+                    future.cancel()  # those not handed to a worker yet
                 running = [f for f in self._futures if not f.done()]
                 _done, stuck = wait(running, timeout=self.limits.grace)
                 if stuck:
                     for pid in {pid for pid in self._slots[:] if pid > 0}:
                         kill(pid)
-            executor.shutdown(wait=True)
+            executor.shutdown(wait=True, cancel_futures=True)
         if self._watchdog is not None:
             self._watchdog.stop()
             self._watchdog = None
