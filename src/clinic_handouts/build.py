@@ -17,8 +17,12 @@ checked every time, but what its text checks found is reused from check_cache.py
 the text, config and crisis data are unchanged. At the end, whatever happened (even
 Ctrl-C), it records what was made in the manifest, removes the outputs of handouts and
 variants that no longer exist, and leaves no temporary file behind. This process never
-imports WeasyPrint unless it renders itself (-j 1): loading it takes longer than a build
-with nothing to do.
+imports WeasyPrint: loading it takes longer than a build with nothing to do.
+
+Every PDF is rendered in a worker process, even with -j 1, under ``options.limits``
+(pool.RenderLimits): a render that takes too long or too much memory is stopped and is
+a ``render-timeout`` or ``render-memory`` problem naming its handout; the others build.
+A render in this process could not be stopped, nor could Ctrl-C end it.
 
 Render workers are separate processes that import the main module of the program that
 called ``build``, so a script calling it must guard its own work with ``if __name__ ==
@@ -36,6 +40,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup as SafeHtml
 
@@ -58,13 +63,16 @@ from clinic_handouts.manifest import (
     remove_output,
     save_manifest,
 )
-from clinic_handouts.pool import Crashed, RenderPool, default_jobs
+from clinic_handouts.pool import Crashed, RenderLimits, RenderPool, default_jobs
 from clinic_handouts.render import Page, make_environment, render_html
 from clinic_handouts.sources import Handout, load_handouts
 from clinic_handouts.stamp import Stamp
 from clinic_handouts.theme import Theme, builtin_theme_dir, load_theme
 from clinic_handouts.variants import VARIANTS, Variant, variants_for
 from clinic_handouts.warm_start import WORKER_MODULES, start_renderer_early
+
+if TYPE_CHECKING:
+    from clinic_handouts.pdf import Renderer
 
 # Called with (outputs settled so far, outputs in this build) as the build goes.
 Progress = Callable[[int, int], None]
@@ -79,6 +87,8 @@ class BuildOptions:
     jobs: int = 0  # render processes; 0: one per core, 1: in this process
     langs: tuple[str, ...] = ()  # build only handouts in these languages
     paper: str | None = None  # "letter" or "a4": overrides [print] paper for this build
+    # Time and memory one PDF may take; every render runs in a worker process under them.
+    limits: RenderLimits = field(default_factory=RenderLimits)
 
 
 @dataclass(frozen=True)
@@ -413,6 +423,15 @@ def allowed_roots(config: ProjectConfig) -> tuple[Path, ...]:
 
 def crash_problem(job: Job, crash: Crashed) -> Problem:
     edition = "" if job.variant.name == "standard" else f"{job.variant.name} edition: "
+    if crash.kind in ("timeout", "memory"):
+        code = "render-timeout" if crash.kind == "timeout" else "render-memory"
+        return error(
+            job.handout.rel,
+            0,
+            code,
+            f"{edition}{crash.message}. Its previous PDF, if any, was kept; the other "
+            "handouts were built",
+        )
     return error(
         job.handout.rel,
         0,
@@ -512,11 +531,15 @@ def build(
     options: BuildOptions,
     progress: Progress | None = None,
     stop: threading.Event | None = None,
+    make_renderer: Callable[[tuple[Path, ...]], Renderer] = new_renderer,
 ) -> BuildReport:
     """Check everything, render what is not current, and report; see the module docstring.
 
     Setting ``stop`` (from a signal handler, say) ends the build at its next safe point
-    with KeyboardInterrupt: PDFs being rendered finish, what was made is recorded.
+    with KeyboardInterrupt: PDFs being rendered get ``options.limits.grace`` seconds to
+    finish, then their workers are killed; what was made is recorded.
+    ``make_renderer(allowed_roots)`` makes each worker's renderer (a module-level
+    function: workers import it by name).
     """
     started = time.perf_counter()
     workers = options.jobs or default_jobs()
@@ -540,10 +563,11 @@ def build(
         recorder = _Recorder(report, manifest, build_dir, options.today, total, progress)
         pool: RenderPool[Job, JobResult] = RenderPool(
             workers=workers,
-            make_renderer=functools.partial(new_renderer, allowed_roots(config)),
+            make_renderer=functools.partial(make_renderer, allowed_roots(config)),
             work=render_job,
             capacity=max(total, 1),
             preload=WORKER_MODULES,
+            limits=options.limits,
         )
 
         def settled(count: int) -> None:

@@ -73,6 +73,11 @@ def _line_of(handout: Handout, url: str) -> int:
     return 0
 
 
+def _shown(url: str) -> str:
+    """An address as a message shows it: a data: address can be a megabyte long."""
+    return url if len(url) <= 80 else url[:60] + "…"
+
+
 def new_renderer(roots: tuple[Path, ...]) -> Renderer:
     """A renderer for this process (imports WeasyPrint: see the module docstring)."""
     from clinic_handouts.pdf import Renderer
@@ -82,6 +87,8 @@ def new_renderer(roots: tuple[Path, ...]) -> Renderer:
 
 def render_job(renderer: Renderer, job: Job) -> JobResult:
     """Render, verify and atomically write one job's PDF (and HTML when asked)."""
+    from weasyprint.urls import FatalURLFetchingError
+
     from clinic_handouts.pdf import BlockedResource, StampMissing
 
     handout = job.handout
@@ -93,7 +100,28 @@ def render_job(renderer: Renderer, job: Job) -> JobResult:
         return JobResult(
             job,
             None,
-            error(handout.rel, _line_of(handout, exc.url), exc.code, f"{exc.url}: {exc.reason}"),
+            error(
+                handout.rel,
+                _line_of(handout, exc.url),
+                exc.code,
+                f"{_shown(exc.url)}: {exc.reason}",
+            ),
+        )
+    except FatalURLFetchingError as exc:
+        # A BaseException: uncaught, it would end the whole build (or kill serve's
+        # watcher). The fetcher turns what it knows into BlockedResource; this is the
+        # rest, such as a file that vanished while the PDF was being made.
+        return JobResult(
+            job,
+            None,
+            error(
+                handout.rel,
+                0,
+                "render-failed",
+                f"{job.pdf_path.name} not written: a file it needs could not be read "
+                f"({_shown(str(exc))}). Check the pictures and links of this handout, "
+                "then build again",
+            ),
         )
     except StampMissing as exc:
         return JobResult(
