@@ -17,10 +17,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from clinic_handouts.build import BuildOptions, build
-from clinic_handouts.catalog import CatalogueSettings, Entry, FileEntry, write_catalogue
-from clinic_handouts.catalog_update import sha256_of, with_thumbnails
-from clinic_handouts.theme import Theme, builtin_theme_dir
+from clinic_handouts.build.run import BuildOptions, build
+from clinic_handouts.catalogue.entries import sha256_of, with_thumbnails
+from clinic_handouts.catalogue.page import CatalogueSettings, Entry, FileEntry, write_catalogue
+from clinic_handouts.project.theme import Theme, builtin_theme_dir
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 21)

@@ -14,11 +14,12 @@ import sys
 import time
 from pathlib import Path
 
-from clinic_handouts import markup, syllables
-from clinic_handouts.build import BuildOptions, allowed_roots, load_project, plan
+from clinic_handouts.build.run import BuildOptions, allowed_roots, load_project, plan
 from clinic_handouts.checks import CheckContext, check_handout
-from clinic_handouts.clock import build_date
-from clinic_handouts.pdf import Renderer
+from clinic_handouts.project.clock import build_date
+from clinic_handouts.render.pdf import Renderer
+from clinic_handouts.text import markdown as markup
+from clinic_handouts.text import syllables
 
 ROUNDS = 20
 

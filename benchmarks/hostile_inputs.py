@@ -4,7 +4,7 @@
 
 Each case runs in a fresh process (peak memory is per process), through the same
 ``load_project`` + ``plan`` a build uses, without rendering. Cases "at-limit-*" sit just
-under a limit of complexity.py, so they are parsed in full: they show the worst time a
+under a limit of text/limits.py, so they are parsed in full: they show the worst time a
 handout can take to read. The rest must be refused with a problem, quickly.
 """
 
@@ -18,7 +18,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-from clinic_handouts import complexity
+from clinic_handouts.text import limits as complexity
 
 HEAD = "---\ntitle: Bench\nreviewed_on: 2026-10-01\n---\n\n"
 CONFIG = """\
@@ -70,7 +70,7 @@ CHILD = textwrap.dedent(
     """
     import datetime as dt, json, resource, sys, time
     from pathlib import Path
-    from clinic_handouts.build import BuildOptions, load_project, plan
+    from clinic_handouts.build.run import BuildOptions, load_project, plan
     started = time.perf_counter()
     today = dt.date(2026, 11, 21)
     project = load_project(Path(sys.argv[1]), today)

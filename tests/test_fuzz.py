@@ -19,9 +19,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clinic_handouts.build import BuildOptions, load_project, plan
+from clinic_handouts.build.run import BuildOptions, load_project, plan
 from clinic_handouts.errors import Severity
-from clinic_handouts.sources import FIELDS
+from clinic_handouts.project.sources import FIELDS
 from tests.conftest import CONFIG, TODAY
 
 # HANDOUTS_FUZZ_EXAMPLES=5000 runs a longer, randomized search (not in CI).

@@ -19,18 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from clinic_handouts.clock import build_date
-from clinic_handouts.config import PAPER_SIZES
+from clinic_handouts.build.warm_start import start_renderer_early
 from clinic_handouts.errors import HandoutError, Problem
-from clinic_handouts.warm_start import start_renderer_early
+from clinic_handouts.project.clock import build_date
+from clinic_handouts.project.config import PAPER_SIZES
 
 if TYPE_CHECKING:
-    from clinic_handouts.build import BuildReport, Progress
-    from clinic_handouts.checking import CheckResult
+    from clinic_handouts.build.run import BuildReport, Progress
+    from clinic_handouts.checks.run import CheckResult
 
 # What only one command needs (the report's PDF reader, the email checks) is imported
 # inside that command, so `handouts build` does not pay for it at every start. The build
-# itself is imported only after the renderer has started loading (warm_start.py).
+# itself is imported only after the renderer has started loading (build/warm_start.py).
 
 INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
 
@@ -57,7 +57,7 @@ def run(action: Callable[[], int]) -> None:
         print_problems(exc.problems)
         raise SystemExit(exc.exit_code) from None
     except KeyboardInterrupt:
-        # Ctrl-C or SIGTERM: every PDF is written whole or not at all (atomic.py), so
+        # Ctrl-C or SIGTERM: every PDF is written whole or not at all (build/atomic.py), so
         # say so and exit like an interrupted shell command does.
         click.echo(
             "\nStopped before the end. PDFs already written are complete; the others were "
@@ -230,7 +230,7 @@ def build_command(
     def action() -> int:
         # First, before the rest of the tool loads: it runs alongside on another core.
         start_renderer_early(project, jobs or 0, force)
-        from clinic_handouts.build import BuildOptions, build
+        from clinic_handouts.build.run import BuildOptions, build
 
         options = BuildOptions(
             today=build_date(os.environ),
@@ -256,7 +256,7 @@ def echo_json(problems: Sequence[Problem]) -> None:
 
 
 def show_report(result: CheckResult, table_on_screen: bool) -> None:
-    from clinic_handouts import report
+    from clinic_handouts.checks import report
 
     table = report.rows(result)
     written = report.write_report(table, result.project.config.build_dir)
@@ -303,7 +303,7 @@ def check_command(
     as_json = output_format == "json"
 
     def action() -> int:
-        from clinic_handouts.checking import CheckOptions, check_project, summary
+        from clinic_handouts.checks.run import CheckOptions, check_project, summary
 
         options = CheckOptions(today=build_date(os.environ), only=only)
         try:
@@ -365,7 +365,7 @@ def email_command(
     """
 
     def action() -> int:
-        from clinic_handouts.delivery import EmailRequest, email_handout
+        from clinic_handouts.mail.deliver import EmailRequest, email_handout
 
         request = EmailRequest(handout_id, to, lang, large_print, dry_run, eml)
         result = email_handout(
@@ -406,7 +406,7 @@ def serve_command(project: Path, port: int, host: str) -> None:
     or styles/, what changed is rebuilt and the page reloads; a mistake is shown on the
     page, and the last good PDF stays available. Stop with Ctrl+C.
     """
-    from clinic_handouts import serve
+    from clinic_handouts.serve import server as serve
 
     run(lambda: serve.run(project, host=host, port=port, log=click.echo))
 
@@ -423,7 +423,7 @@ def new_command(project: Path, slug: str, lang: str | None, title: str | None) -
     reviewed_on is left for the clinical reviewer; the handout is not built until it is
     filled in. An existing file is never replaced.
     """
-    from clinic_handouts.scaffold import new_handout
+    from clinic_handouts.project.scaffold import new_handout
 
     def action() -> int:
         made = new_handout(project, slug, lang, title)
@@ -448,7 +448,7 @@ def init_command(directory: Path) -> None:
     templates/ and styles/ folders for your own look, and a .gitignore. Existing files
     are never replaced.
     """
-    from clinic_handouts.scaffold import init_project
+    from clinic_handouts.project.scaffold import init_project
 
     def action() -> int:
         written = init_project(directory, build_date(os.environ))

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from clinic_handouts.errors import Problem, error
-from clinic_handouts.markup import Markup
-from clinic_handouts.sources import Handout
+from clinic_handouts.project.sources import Handout
+from clinic_handouts.text.markdown import Markup
 
 if TYPE_CHECKING:
     from clinic_handouts.checks import CheckContext

@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from clinic_handouts import metrics, prose
 from clinic_handouts.errors import Problem, error, warning
-from clinic_handouts.markup import Markup
-from clinic_handouts.sources import Handout
+from clinic_handouts.project.sources import Handout
+from clinic_handouts.text import prose
+from clinic_handouts.text import readability as metrics
+from clinic_handouts.text.markdown import Markup
 
 if TYPE_CHECKING:
     from clinic_handouts.checks import CheckContext

@@ -1,0 +1,272 @@
+"""HTML document -> verified PDF bytes. The only module that imports WeasyPrint.
+
+- ``SafeFetcher`` lets WeasyPrint read ``data:`` URLs and files inside the allowed
+  folders (the project and the bundled theme), resolved so ``..`` and symlinks cannot
+  escape, and at most ``MAX_RESOURCE_BYTES`` long. Anything else stops the render with
+  ``BlockedResource``; nothing is fetched from the network, ever. Every fetch goes
+  through it: the page's images and stylesheets, ``@import`` and ``url()`` in the
+  theme's CSS, fonts, and what an SVG image refers to. WeasyPrint swallows errors
+  raised while it draws an SVG (the image is just left out), so the fetcher also keeps
+  a list of what it refused, and ``render_pdf`` fails on it after drawing.
+- ``render_pdf`` lays the document out, checks that every page carries the stamp
+  (disclaimer and crisis line), wholly on the paper, and that the body lists the crisis
+  contacts, and only then produces PDF bytes. A PDF without its stamp is never returned.
+- Every PDF is tagged (PDF/UA-1: structure tree, /Lang, DisplayDocTitle, MarkInfo), with
+  fonts embedded and subset; ``tagging.finish_structure`` marks the margin stamp as
+  artifacts and gives header cells their scope before the bytes are written.
+- The bytes depend only on the document and the build date: the PDF's ID is given by
+  the caller and pictures are named after their place in the project, so the same
+  project built in another folder or process gives the same bytes.
+- The ID (``/ID [permanent changing]``, the second part a hash of the file) is written
+  into the finished trailer by ``with_identifier``. Asking the PDF writer for it instead
+  makes it serialise and compress every object a second time just to hash them, about
+  4 % of a render.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
+from weasyprint.images import RasterImage
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from clinic_handouts.render.stamp import Stamp
+from clinic_handouts.render.tagging import finish_structure
+
+
+class BlockedResource(FatalURLFetchingError):  # type: ignore[misc]
+    """The document asked for a URL the build refuses to fetch."""
+
+    def __init__(self, url: str, reason: str, code: str = "blocked-resource") -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.code = code
+
+
+class StampMissing(Exception):
+    """A rendered page lacks the disclaimer or the crisis line."""
+
+    code = "stamp-missing"
+    advice = "The theme's templates must keep the stamp; check templates/ in the project"
+
+
+class StampCutOff(StampMissing):
+    """Part of the running stamp lies beyond the edge of the paper."""
+
+    code = "stamp-cut-off"
+    advice = (
+        "Make the disclaimer in handouts.toml shorter, or give the stamp more room: the "
+        "page margins in styles/print.css (styles/large-print.css for large print)"
+    )
+
+
+MAX_RESOURCE_BYTES = 20_000_000  # a print-quality photo is a few MB
+
+
+class SafeFetcher(URLFetcher):  # type: ignore[misc]
+    def __init__(self, allowed_roots: Iterable[Path]) -> None:
+        super().__init__(allowed_protocols=("file", "data"), fail_on_errors=True)
+        self.allowed_roots = tuple(root.resolve() for root in allowed_roots)
+        self.refused: list[BlockedResource] = []
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        try:
+            return self._fetch(url, headers)
+        except BlockedResource as exc:
+            self.refused.append(exc)  # remembered even if WeasyPrint swallows it
+            raise
+
+    def _fetch(self, url: str, headers: dict[str, str] | None) -> URLFetcherResponse:
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme != "file":
+            raise BlockedResource(
+                url,
+                "network addresses are never fetched; save the file "
+                "in the project folder and link to it there",
+            )
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise BlockedResource(url, "files on other computers are never fetched")
+        path = Path(unquote(parts.path))
+        try:
+            resolved = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise BlockedResource(url, "no such file", code="missing-resource") from None
+        if not any(resolved.is_relative_to(root) for root in self.allowed_roots):
+            raise BlockedResource(
+                url,
+                "this file is outside the project folder; copy it "
+                "into the project and link to the copy",
+            )
+        if not resolved.is_file():
+            raise BlockedResource(url, "not a file", code="missing-resource")
+        with resolved.open("rb") as handle:
+            data = handle.read(MAX_RESOURCE_BYTES + 1)  # bounded, whatever the file says
+        if len(data) > MAX_RESOURCE_BYTES:
+            raise BlockedResource(
+                url,
+                f"the file is over {MAX_RESOURCE_BYTES // 1_000_000} MB; save a smaller "
+                "copy (an image for print needs at most a few MB)",
+            )
+        content_type = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, data, headers={"Content-Type": content_type})
+
+
+def normalize(text: str) -> str:
+    return " ".join(text.replace("\u00ad", "").split())
+
+
+def _texts(box: boxes.Box, skip_margins: bool) -> Iterator[str]:
+    if skip_margins and isinstance(box, boxes.MarginBox):
+        return
+    if isinstance(box, boxes.TextBox):
+        yield box.text
+    if isinstance(box, boxes.ParentBox):
+        for child in box.children:
+            yield from _texts(child, skip_margins)
+
+
+def page_texts(document: object, skip_margins: bool = False) -> list[str]:
+    """The text laid out on each page (margin boxes included unless asked otherwise)."""
+    pages: list[Any] = document.pages  # type: ignore[attr-defined]
+    return [normalize(" ".join(_texts(page._page_box, skip_margins))) for page in pages]
+
+
+def _boxes(box: boxes.Box) -> Iterator[boxes.Box]:
+    yield box
+    if isinstance(box, boxes.ParentBox):
+        for child in box.children:
+            yield from _boxes(child)
+
+
+def verify_stamp_fits(document: object) -> None:
+    """The header and footer in the page margins lie wholly on the paper: a footer that
+    grows too tall (a long disclaimer, large print, a long crisis line) would otherwise
+    be printed with its last lines cut off."""
+    pages: list[Any] = document.pages  # type: ignore[attr-defined]
+    for number, page in enumerate(pages, start=1):
+        for margin in page._page_box.children:
+            if not isinstance(margin, boxes.MarginBox):
+                continue
+            lines = [b for b in _boxes(margin) if isinstance(b, boxes.LineBox)]
+            if not lines:
+                continue
+            top = min(line.position_y for line in lines)
+            bottom = max(line.position_y + line.height for line in lines)
+            beyond = max(-top, bottom - page.height)
+            if beyond > 0.5:  # CSS pixels; rounding stays well under one
+                side = "top" if top < 0 else "bottom"
+                raise StampCutOff(
+                    f"on page {number} of {len(pages)}, the stamp runs "
+                    f"{beyond * 0.75:.0f} pt past the {side} edge of the paper, so part of "
+                    "it would be cut off"
+                )
+
+
+def verify_stamp(document: object, stamp: Stamp) -> None:
+    verify_stamp_fits(document)
+    pages = page_texts(document)
+    for number, text in enumerate(pages, start=1):
+        for required in stamp.every_page:
+            if normalize(required) not in text:
+                raise StampMissing(f"page {number} of {len(pages)} does not show {required!r}")
+    body = " ".join(page_texts(document, skip_margins=True))
+    for contact in stamp.in_body:
+        if contact not in body:
+            raise StampMissing(f"the crisis box in the body does not list {contact!r}")
+
+
+_XREF_STREAM = re.compile(rb"\d+ 0 obj\n<</Type /XRef/")
+
+
+def with_identifier(data: bytes, permanent: bytes) -> bytes | None:
+    """``data`` with ``/ID [<permanent> <md5 of data>]`` in its trailer, or None when the
+    file does not end in the cross-reference stream the PDF writer makes.
+
+    The trailer is the dictionary of the last object, which starts at ``startxref``: the
+    ID goes just inside it, so no object before it moves and the offsets stay right.
+    """
+    tail = data.rfind(b"startxref")
+    if tail < 0:
+        return None
+    try:
+        start = int(data[tail + len(b"startxref") :].split()[0])
+    except (IndexError, ValueError):
+        return None
+    if not _XREF_STREAM.match(data, start):
+        return None
+    inside = data.index(b"<<", start) + 2
+    changing = hashlib.md5(data, usedforsecurity=False).hexdigest().encode()
+    entry = b"/ID [<" + permanent.hex().encode() + b"> <" + changing + b">]"
+    return data[:inside] + entry + data[inside:]
+
+
+class Renderer:
+    """One WeasyPrint setup, reused for many documents (fonts are configured once)."""
+
+    def __init__(self, allowed_roots: Iterable[Path]) -> None:
+        self.fetcher = SafeFetcher(allowed_roots)
+        self.font_config = FontConfiguration()
+
+    def render_pdf(
+        self, html: str, base_url: str, stamp: Stamp, identifier: bytes = b"clinic-handouts"
+    ) -> tuple[bytes, int]:
+        """PDF bytes and page count; raises BlockedResource or StampMissing.
+
+        ``identifier`` is the PDF's permanent ID: fixed per output (never random), so
+        equal input gives equal bytes.
+        """
+        self.fetcher.refused.clear()
+        images: dict[str, Any] = {}
+        document = HTML(string=html, base_url=base_url, url_fetcher=self.fetcher).render(
+            font_config=self.font_config, pdf_identifier=identifier, cache=images
+        )
+        verify_stamp(document, stamp)
+        self._name_images(images)
+        data = document.write_pdf(
+            pdf_variant="pdf/ua-1",  # tagged, with /Lang, DisplayDocTitle and MarkInfo
+            finisher=finish_structure,
+        )
+        assert isinstance(data, bytes)
+        identified = with_identifier(data, identifier)
+        if identified is None:  # a trailer this module does not know: let pydyf add the ID
+            identified = document.write_pdf(
+                pdf_identifier=identifier, pdf_variant="pdf/ua-1", finisher=finish_structure
+            )
+        assert isinstance(identified, bytes)
+        if self.fetcher.refused:  # refused while drawing an SVG, where WeasyPrint hides it
+            raise self.fetcher.refused[0]
+        return identified, len(document.pages)
+
+    def _name_images(self, images: dict[str, Any]) -> None:
+        """Name each picture in the PDF after its place in the project, not on this disk.
+
+        WeasyPrint names an image after a hash of its full address, which includes the
+        folder the project happens to be in; the same project built in another folder
+        would then give other bytes.
+        """
+        for url, image in images.items():
+            if isinstance(image, RasterImage):
+                image.id = hashlib.md5(
+                    self._portable(url).encode(), usedforsecurity=False
+                ).hexdigest()
+
+    def _portable(self, url: str) -> str:
+        if url.startswith("file:"):
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            for index, root in enumerate(self.fetcher.allowed_roots):
+                if path.is_relative_to(root):
+                    return f"{index}:{path.relative_to(root).as_posix()}"
+        return url

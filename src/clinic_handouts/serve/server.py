@@ -1,0 +1,391 @@
+"""The preview server behind ``handouts serve``: the catalogue, an HTML preview of each
+handout and its PDFs, rebuilt and reloaded as an author saves.
+
+- Serves on 127.0.0.1 unless another host is asked for (``exposure_warning`` says what
+  that means). Only files inside ``build/``, the project and the bundled theme are ever
+  served, never a hidden file (a name starting with '.'), never through '..' or a link
+  that leads outside (``safe_file``).
+- Threads watch what a build reads (watchfiles): handouts/, templates/, styles/,
+  crisis/, locales/ and images/, and handouts.toml itself. They rebuild what changed:
+  the handouts whose files changed, or everything for any other file (the build is
+  incremental, so only the PDFs that file goes into are made again). A
+  mistake in a file becomes problems shown on the pages, never a crash; the previous
+  good PDF stays in build/ because the build never replaces a PDF with a failed one.
+- ``/`` is the catalogue and ``/preview/<lang>/<slug>.html`` the print HTML of a handout
+  as saved now, styled by the print CSS (their pages are made in ``serve/pages.py``); both
+  reload when a rebuild ends, polling ``/_/version``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import http.server
+import ipaddress
+import json
+import mimetypes
+import os
+import re
+import socket
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import watchfiles
+
+from clinic_handouts.build.run import BuildOptions, BuildReport, build, load_project
+from clinic_handouts.errors import HandoutError, Problem, UsageError, error
+from clinic_handouts.project.clock import build_date
+from clinic_handouts.project.config import load_config
+from clinic_handouts.project.sources import LANG_RE, SLUG_RE
+from clinic_handouts.project.theme import builtin_theme_dir
+from clinic_handouts.serve.pages import (
+    VERSION_PATH,
+    Preview,
+    catalogue_document,
+    preview_document,
+    render_preview,
+)
+
+Log = Callable[[str], None]
+Clock = Callable[[], dt.date]
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_warning(host: str) -> str | None:
+    """What it means to serve on ``host``; None for this computer only."""
+    if is_loopback(host):
+        return None
+    return (
+        f"warning: serving on {host}: other computers on the network can open these "
+        "handouts, drafts not yet reviewed included. Stop with Ctrl+C and leave out "
+        "--host to keep the preview on this computer."
+    )
+
+
+def safe_file(base: Path, rel: str) -> Path | None:
+    """The file ``rel`` names inside ``base``, or None: no '..', no hidden names, no link
+    leading outside ``base``, nothing but regular files."""
+    if "\x00" in rel or "\\" in rel:
+        return None
+    parts = [part for part in rel.split("/") if part]
+    if not parts or any(part.startswith(".") for part in parts):
+        return None  # also refuses '..', '.git', and half-written '.x.pdf.tmp' files
+    root = base.resolve()
+    try:
+        resolved = root.joinpath(*parts).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not resolved.is_relative_to(root) or not resolved.is_file():
+        return None
+    return resolved
+
+
+# --- the server -------------------------------------------------------------------------
+
+
+class _HTTPServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    app: PreviewServer
+
+
+class _HTTPServer6(_HTTPServer):
+    address_family = socket.AF_INET6
+
+
+class PreviewServer:
+    """The catalogue, previews and PDFs of one project, rebuilt as files change."""
+
+    def __init__(
+        self,
+        root: Path,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        log: Log = print,
+        clock: Clock | None = None,
+    ) -> None:
+        self.root = root.resolve()
+        self.config = load_config(self.root)  # a missing or broken handouts.toml stops here
+        self.host = host
+        self.port = port
+        self.log = log
+        self.clock: Clock = clock or (lambda: build_date(os.environ))
+        self.lock = threading.Lock()  # one build or preview render at a time
+        self.version = 0
+        self.problems: tuple[Problem, ...] = ()
+        self.last_good: dict[str, str] = {}
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._http: _HTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self._http is not None
+        port = self._http.server_address[1]
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{port}/"
+
+    # -- life cycle
+
+    def start(self) -> None:
+        server_class = _HTTPServer6 if ":" in self.host else _HTTPServer
+        try:
+            self._http = server_class((self.host, self.port), _Handler)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UsageError(
+                    f"port {self.port} is already in use (is 'handouts serve' running in "
+                    f"another window?). Stop it, or choose another port: --port {self.port + 1}"
+                ) from None
+            raise UsageError(
+                f"cannot serve on {self.host}:{self.port}: {exc.strerror}. Leave out "
+                "--host to serve on this computer only"
+            ) from None
+        self._http.app = self
+        self.rebuild(None)
+        self._spawn(self._http.serve_forever)
+        folders = [p for p in self._watched_folders() if p.is_dir()]
+        ready = [threading.Event() for _ in range(2 if folders else 1)]
+        if folders:
+            self._spawn(lambda: self._watch(folders, ready[1]))
+        # handouts.toml: its folder, not the file, so a save that replaces the file (as
+        # many editors do) is seen too; nothing below the project folder is watched here.
+        config_name = self.config.config_path.name
+        self._spawn(
+            lambda: self._watch(
+                [self.root], ready[0], recursive=False, wanted=lambda p: p.name == config_name
+            )
+        )
+        for event in ready:  # a save made as soon as this returns is seen
+            event.wait(timeout=10)
+
+    def _watched_folders(self) -> tuple[Path, ...]:
+        """Folders with files a build reads (crisis data, words files, pictures)."""
+        config = self.config
+        other = tuple(self.root / name for name in ("crisis", "locales", "images"))
+        return (config.handouts_dir, config.templates_dir, config.styles_dir, *other)
+
+    def _spawn(self, target: Callable[[], None]) -> None:
+        thread = threading.Thread(target=target, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._http is not None:
+            self._http.shutdown()
+            self._http.server_close()
+        for thread in self._threads:
+            thread.join(timeout=10)
+
+    def _watch(
+        self,
+        folders: Sequence[Path],
+        ready: threading.Event,
+        recursive: bool = True,
+        wanted: Callable[[Path], bool] = lambda path: True,
+    ) -> None:
+        for changes in watchfiles.watch(
+            *folders,
+            stop_event=self._stop,
+            raise_interrupt=False,
+            recursive=recursive,
+            # An empty batch every 0.2 s tells us the watch is in place.
+            yield_on_timeout=True,
+            rust_timeout=200,
+        ):
+            ready.set()
+            # Editors and tools save through temporary files that are gone by now; only a
+            # handout's own file matters when it is gone (its card must go too).
+            paths = {Path(path) for _change, path in changes if wanted(Path(path))}
+            relevant = sorted(p for p in paths if p.exists() or p.suffix == ".md")
+            if relevant:
+                self.rebuild(relevant)
+
+    # -- building
+
+    def _only_for(self, changed: Sequence[Path]) -> tuple[str, ...] | None:
+        """Ids to rebuild for these changed files; None for everything."""
+        handouts = self.config.handouts_dir.resolve()
+        for path in changed:
+            inside = path.resolve().is_relative_to(handouts) and path.suffix == ".md"
+            if not inside or not path.exists():
+                return None  # the theme changed, or a handout went: rebuild all
+        project = load_project(self.root, self.clock())
+        wanted = {path.resolve() for path in changed}
+        return tuple(sorted({h.id for h in project.handouts if h.source.resolve() in wanted}))
+
+    def rebuild(self, changed: Sequence[Path] | None) -> None:
+        """Rebuild after a change (None: everything) and tell the pages to reload."""
+        with self.lock:
+            today = self.clock()
+            touched = {self._rel(p) for p in changed or ()}
+            report: BuildReport | None = None
+            try:
+                only = None if changed is None else self._only_for(changed)
+                if only == ():
+                    # Only broken files changed: nothing to build, their problems to show.
+                    found = list(load_project(self.root, today).problems)
+                else:
+                    report = build(self.root, BuildOptions(today=today, only=only or ()))
+                    found = report.problems
+                    touched |= {o.handout.rel for o in report.outputs}
+                if only is None:
+                    problems = set(found)
+                else:  # problems of files not looked at this time stay as they were
+                    kept = {
+                        p
+                        for p in self.problems
+                        if p.path.startswith("handouts") and p.path not in touched
+                    }
+                    fresh = {
+                        p for p in found if p.path in touched or not p.path.startswith("handouts")
+                    }
+                    problems = kept | fresh
+            except HandoutError as exc:
+                problems = set(exc.problems)
+            except Exception:  # a bug in the tool: keep serving, say where the details are
+                traceback.print_exc()
+                problems = {
+                    error("", 0, "internal", "the tool failed; the terminal shows the details")
+                }
+            self.problems = tuple(sorted(problems))
+            self.version += 1
+        for problem in self.problems:
+            self.log(problem.format())
+        if report is not None:
+            built = len(report.outputs)
+            self.log(f"Built {built} PDF{'s' if built != 1 else ''} in {report.seconds:.1f} s.")
+
+    def _rel(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    # -- pages
+
+    def catalogue_page(self) -> str:
+        return catalogue_document(self.config.build_dir, self.problems, self.version)
+
+    def preview_page(self, lang: str, slug: str) -> str | None:
+        rel = f"handouts/{lang}/{slug}.md"
+        if safe_file(self.root, rel) is None:
+            return None
+        with self.lock:
+            try:
+                preview = render_preview(self.root, rel, self.clock())
+            except HandoutError as exc:
+                preview = Preview(None, tuple(exc.problems))
+            version = self.version
+        if preview.html is not None and not preview.draft:
+            self.last_good[rel] = preview.html
+        pdf = self.config.build_dir / lang / f"{slug}.pdf"
+        return preview_document(
+            preview,
+            rel=rel,
+            lang=lang,
+            last_good=self.last_good.get(rel),
+            pdf_url=f"/{lang}/{slug}.pdf" if pdf.is_file() else None,
+            roots=[(self.root, "/_project/"), (builtin_theme_dir(), "/_theme/")],
+            version=version,
+        )
+
+
+_PREVIEW_RE = re.compile(r"^/preview/([^/]+)/([^/]+)\.html$")
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server: _HTTPServer
+    server_version = "handouts-serve"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # the page polls twice a second: request logs would drown the problems
+
+    def do_HEAD(self) -> None:
+        self._respond(head=True)
+
+    def do_GET(self) -> None:
+        self._respond(head=False)
+
+    def _respond(self, head: bool) -> None:
+        app = self.server.app
+        path = unquote(urlsplit(self.path).path)
+        if path in ("/", "/index.html"):
+            self._send(200, app.catalogue_page().encode("utf-8"), "text/html", head)
+            return
+        if path == VERSION_PATH:
+            body = json.dumps({"version": app.version}).encode("utf-8")
+            self._send(200, body, "application/json", head)
+            return
+        match = _PREVIEW_RE.match(path)
+        if match and LANG_RE.match(match.group(1)) and SLUG_RE.match(match.group(2)):
+            page = app.preview_page(match.group(1), match.group(2))
+            if page is not None:
+                self._send(200, page.encode("utf-8"), "text/html", head)
+                return
+        elif path.startswith("/_project/"):
+            self._file(safe_file(app.root, path.removeprefix("/_project/")), head)
+            return
+        elif path.startswith("/_theme/"):
+            self._file(safe_file(builtin_theme_dir(), path.removeprefix("/_theme/")), head)
+            return
+        elif not path.startswith("/preview/"):
+            self._file(safe_file(app.config.build_dir, path), head)
+            return
+        self._not_found(head)
+
+    def _file(self, found: Path | None, head: bool) -> None:
+        if found is None:
+            self._not_found(head)
+            return
+        kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+        self._send(200, found.read_bytes(), kind, head)
+
+    def _not_found(self, head: bool) -> None:
+        body = (
+            b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Not found'
+            b'</title></head><body><main><h1>Not found</h1><p><a href="/">Go to the '
+            b"catalogue</a>.</p></main></body></html>"
+        )
+        self._send(404, body, "text/html", head)
+
+    def _send(self, status: int, body: bytes, kind: str, head: bool) -> None:
+        self.send_response(status)
+        if kind.startswith("text/") or kind == "application/json":
+            kind += "; charset=utf-8"
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+
+def run(root: Path, host: str, port: int, log: Log) -> int:
+    """``handouts serve``: serve until Ctrl+C."""
+    warning = exposure_warning(host)
+    if warning:
+        log(warning)
+    server = PreviewServer(root, host=host, port=port, log=log)
+    server.start()
+    log(f"Serving {server.root} at {server.url}")
+    log("Edit and save a handout: the page in your browser updates. Stop with Ctrl+C.")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
