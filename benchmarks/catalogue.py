@@ -17,10 +17,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from clinic_handouts.addresses import bundled_theme_dir
 from clinic_handouts.build.run import BuildOptions, build
 from clinic_handouts.catalogue.entries import sha256_of, with_thumbnails
 from clinic_handouts.catalogue.page import CatalogueSettings, Entry, FileEntry, write_catalogue
-from clinic_handouts.project.theme import Theme, builtin_theme_dir
+from clinic_handouts.project.theme import Theme
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 21)
@@ -69,8 +70,8 @@ def main(count: int) -> None:
                 )
             )
         theme = Theme(
-            template_dirs=(builtin_theme_dir() / "templates",),
-            style_dirs=(builtin_theme_dir() / "styles",),
+            template_dirs=(bundled_theme_dir() / "templates",),
+            style_dirs=(bundled_theme_dir() / "styles",),
         )
         settings = CatalogueSettings(
             clinic_name="Benchmark Clinic",

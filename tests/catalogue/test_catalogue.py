@@ -16,6 +16,7 @@ import pytest
 from click.testing import Result
 from pypdf import PdfReader
 
+from clinic_handouts.addresses import bundled_theme_dir
 from clinic_handouts.catalogue.page import (
     CatalogueSettings,
     Entry,
@@ -23,7 +24,7 @@ from clinic_handouts.catalogue.page import (
     readable_on,
     render_catalogue,
 )
-from clinic_handouts.project.theme import Theme, builtin_theme_dir
+from clinic_handouts.project.theme import Theme
 from tests.conftest import CONFIG, TODAY, ProjectFactory, handout
 from tests.helpers.html_tree import Element, parse
 
@@ -214,8 +215,8 @@ def test_page_is_made_from_plain_entries(tmp_path: Path) -> None:
         lang_names={"en": "English"},
     )
     theme = Theme(
-        template_dirs=(builtin_theme_dir() / "templates",),
-        style_dirs=(builtin_theme_dir() / "styles",),
+        template_dirs=(bundled_theme_dir() / "templates",),
+        style_dirs=(bundled_theme_dir() / "styles",),
     )
     html = render_catalogue(theme, settings, [entry, opted_out])
     assert "<medicines>" not in html  # escaped
@@ -255,7 +256,7 @@ def test_a_spanish_clinic_gets_a_spanish_catalogue(make_project: ProjectFactory,
 
 
 def test_every_catalogue_words_file_has_every_key() -> None:
-    folder = builtin_theme_dir().parent / "data" / "catalogue"
+    folder = bundled_theme_dir().parent / "data" / "catalogue"
     english = tomllib.loads((folder / "en.toml").read_text(encoding="utf-8"))
     for path in folder.glob("*.toml"):
         words = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ import pytest
 from click.testing import Result
 from pypdf import PdfReader
 
-from clinic_handouts.build.run import allowed_roots
+from clinic_handouts.addresses import allowed_roots
 from clinic_handouts.project.config import load_config
 from clinic_handouts.render.pdf import Renderer
 from clinic_handouts.render.stamp import Stamp
@@ -134,7 +134,7 @@ def test_sanitized_html_loads_nothing_even_when_rendered(
     clean = to_html(attacks, "handouts/en/a.md", 6).html
     assert url not in clean.replace(f'href="{url}/b.pdf"', "")  # a link is kept, as text
     html = f"<!DOCTYPE html><html><body><p>Stamp.</p>{clean}</body></html>"
-    renderer = Renderer(allowed_roots(load_config(root)))
+    renderer = Renderer(allowed_roots(load_config(root).root))
     base = (root / "handouts/en").as_uri() + "/"
     data, _ = renderer.render_pdf(html, base_url=base, stamp=Stamp(("Stamp.",), ()))
     assert requests == []

@@ -39,6 +39,7 @@ from pathlib import Path
 
 from markupsafe import Markup as SafeHtml
 
+from clinic_handouts.addresses import allowed_roots
 from clinic_handouts.build import fingerprint
 from clinic_handouts.build.atomic import remove_stale_temporaries, write_atomic
 from clinic_handouts.build.lock import BuildLock
@@ -60,7 +61,7 @@ from clinic_handouts.project.config import ProjectConfig, load_config, suggest
 from clinic_handouts.project.crisis import CrisisDirectory, load_crisis
 from clinic_handouts.project.editions import VARIANTS, Variant, variants_for
 from clinic_handouts.project.sources import Handout, load_handouts
-from clinic_handouts.project.theme import Theme, builtin_theme_dir, load_theme
+from clinic_handouts.project.theme import Theme, load_theme
 from clinic_handouts.project.words import Strings, load_languages
 from clinic_handouts.render.html import Page, make_environment, render_html
 from clinic_handouts.render.stamp import Stamp
@@ -402,10 +403,6 @@ def plan(
     return jobs, report
 
 
-def allowed_roots(config: ProjectConfig) -> tuple[Path, ...]:
-    return (config.root, builtin_theme_dir())
-
-
 def crash_problem(job: Job, crash: Crashed) -> Problem:
     edition = "" if job.variant.name == "standard" else f"{job.variant.name} edition: "
     return error(
@@ -523,7 +520,7 @@ def build(
         recorder = _Recorder(report, manifest, build_dir, options.today, total, progress)
         pool: RenderPool[Job, JobResult] = RenderPool(
             workers=workers,
-            make_renderer=functools.partial(new_renderer, allowed_roots(config)),
+            make_renderer=functools.partial(new_renderer, allowed_roots(config.root)),
             work=render_job,
             capacity=max(total, 1),
             preload=WORKER_MODULES,

@@ -31,11 +31,11 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from clinic_handouts.addresses import allowed_roots, normalize_url, scheme_of
 from clinic_handouts.errors import Problem, error, warning
 from clinic_handouts.project.config import suggest
 from clinic_handouts.project.sources import Handout
-from clinic_handouts.project.theme import builtin_theme_dir
-from clinic_handouts.text.markdown import Markup, normalize_url, scheme_of
+from clinic_handouts.text.markdown import Markup
 from clinic_handouts.text.prose import blank_comments
 
 if TYPE_CHECKING:
@@ -227,8 +227,7 @@ def _resource_problem(handout: Handout, ref: Reference, roots: tuple[Path, ...])
 
 
 def check(handout: Handout, markup: Markup, context: CheckContext) -> list[Problem]:
-    # The same folders the renderer's fetcher allows (build.allowed_roots).
-    roots = (context.config.root.resolve(), builtin_theme_dir().resolve())
+    roots = allowed_roots(context.config.root)
     problems: set[Problem] = set()
     for ref in references(handout.body, handout.body_line):
         if ref.kind == "image" and (alt := _alt_problem(handout, ref)):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from clinic_handouts import addresses
 from clinic_handouts.errors import ConfigError, Problem, error
 from clinic_handouts.mail.recipient import address_complaint, has_control
 from clinic_handouts.project import contrast, online
@@ -411,8 +412,8 @@ def load_config(root: Path) -> ProjectConfig:
 
     logo = values["clinic"]["logo"]
     if logo:
-        logo_path = (root / logo).resolve()
-        if not logo_path.is_relative_to(root.resolve()):
+        found = addresses.locate(root / logo, (root.resolve(),))
+        if addresses.refusal(logo) or found.status in ("outside", "linked-outside"):
             problems.append(
                 error(
                     rel,
@@ -422,7 +423,7 @@ def load_config(root: Path) -> ProjectConfig:
                     "copy the logo into styles/ and point to it there",
                 )
             )
-        elif not logo_path.is_file():
+        elif not found.ok:
             problems.append(
                 error(
                     rel,

@@ -24,10 +24,10 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
+from clinic_handouts.addresses import bundled_theme_dir
 from clinic_handouts.errors import UsageError, error
 from clinic_handouts.project.config import CONFIG_NAME, load_config
 from clinic_handouts.project.sources import DATE_PLACEHOLDER, LANG_RE, SLUG_RE
-from clinic_handouts.project.theme import builtin_theme_dir
 
 EXAMPLE = "handouts/en/example-handout.md"
 
@@ -97,7 +97,7 @@ def new_handout(root: Path, slug: str, lang: str | None, title: str | None) -> N
 
 
 def _theme_readme(folder: str) -> str:
-    source = builtin_theme_dir() / folder
+    source = bundled_theme_dir() / folder
     names = sorted(p.name for p in source.iterdir() if p.is_file())
     listing = "\n".join(f"- {name}" for name in names)
     return _template("theme-readme.md").substitute(

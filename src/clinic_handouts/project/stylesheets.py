@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin
 
 import tinycss2
 
+from clinic_handouts.addresses import loadable, refusal, scheme_of
 from clinic_handouts.errors import ConfigError, Problem, error
-from clinic_handouts.text.markdown import refusal
 
 
 def _addresses(nodes: Iterable[Any]) -> Iterator[tuple[str, int]]:
@@ -43,23 +43,18 @@ def _addresses(nodes: Iterable[Any]) -> Iterator[tuple[str, int]]:
                 yield from _addresses(children)
 
 
-def _why_refused(address: str, sheet: Path, roots: Sequence[Path]) -> tuple[str, str] | None:
+def _why_refused(address: str, sheet: Path, roots: tuple[Path, ...]) -> tuple[str, str] | None:
     """(code, reason) if the build would not load this address from this stylesheet."""
     url = urljoin(sheet.resolve().as_uri(), address.strip())
-    parts = urlsplit(url)
-    if parts.scheme != "file":
+    if scheme_of(url) != "file":
         reason = refusal(address)
         return ("blocked-resource", reason) if reason else None
-    if parts.netloc not in ("", "localhost"):
-        return "blocked-resource", "files on other computers are never fetched"
-    target = Path(unquote(parts.path))
-    try:
-        resolved = target.resolve(strict=True)
-    except (OSError, RuntimeError):
-        resolved = target.resolve()
-        if any(resolved.is_relative_to(root) for root in roots):
-            return "missing-resource", "no such file; check the name and the folder"
-    if not any(resolved.is_relative_to(root) for root in roots):
+    found = loadable(url, roots)
+    if isinstance(found, str):
+        return "blocked-resource", found
+    if found.status in ("missing", "not-a-file"):
+        return "missing-resource", "no such file; check the name and the folder"
+    if not found.ok:
         return (
             "blocked-resource",
             "this file is outside the project folder; copy it into styles/ and refer "
@@ -71,7 +66,7 @@ def _why_refused(address: str, sheet: Path, roots: Sequence[Path]) -> tuple[str,
 def check_stylesheets(sheets: Iterable[Path], project: Path, roots: Sequence[Path]) -> None:
     """Raise ConfigError listing every refused address in these CSS files."""
     problems: list[Problem] = []
-    allowed = [root.resolve() for root in roots]
+    allowed = tuple(root.resolve() for root in roots)
     for sheet in sheets:
         try:
             text = sheet.read_text(encoding="utf-8", errors="replace")

@@ -8,16 +8,12 @@ file (say, ``styles/print.css``) and keep the rest.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
+from clinic_handouts.addresses import bundled_theme_dir
 from clinic_handouts.errors import ConfigError, error
 from clinic_handouts.project.config import ProjectConfig
 from clinic_handouts.project.stylesheets import check_stylesheets
-
-
-def builtin_theme_dir() -> Path:
-    return Path(str(resources.files("clinic_handouts") / "theme"))
 
 
 @dataclass(frozen=True)
@@ -46,7 +42,7 @@ class Theme:
 
 
 def load_theme(config: ProjectConfig) -> Theme:
-    builtin = builtin_theme_dir()
+    builtin = bundled_theme_dir()
     theme = Theme(
         template_dirs=(config.templates_dir, builtin / "templates"),
         style_dirs=(config.styles_dir, builtin / "styles"),

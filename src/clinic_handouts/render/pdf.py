@@ -39,6 +39,7 @@ from weasyprint.images import RasterImage
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from clinic_handouts.addresses import OUTSIDE, loadable, scheme_of
 from clinic_handouts.render.stamp import Stamp
 from clinic_handouts.render.tagging import finish_structure
 
@@ -87,31 +88,16 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
             raise
 
     def _fetch(self, url: str, headers: dict[str, str] | None) -> URLFetcherResponse:
-        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-        if scheme == "data":
+        found = loadable(url, self.allowed_roots)  # the one address policy
+        if isinstance(found, str):
+            raise BlockedResource(url, found)
+        if found.status in ("missing", "not-a-file"):
+            raise BlockedResource(url, "no such file", code="missing-resource")
+        if not found.ok:
+            raise BlockedResource(url, OUTSIDE)
+        if scheme_of(url) == "data":
             return super().fetch(url, headers)
-        if scheme != "file":
-            raise BlockedResource(
-                url,
-                "network addresses are never fetched; save the file "
-                "in the project folder and link to it there",
-            )
-        parts = urlsplit(url)
-        if parts.netloc not in ("", "localhost"):
-            raise BlockedResource(url, "files on other computers are never fetched")
-        path = Path(unquote(parts.path))
-        try:
-            resolved = path.resolve(strict=True)
-        except (OSError, RuntimeError):
-            raise BlockedResource(url, "no such file", code="missing-resource") from None
-        if not any(resolved.is_relative_to(root) for root in self.allowed_roots):
-            raise BlockedResource(
-                url,
-                "this file is outside the project folder; copy it "
-                "into the project and link to the copy",
-            )
-        if not resolved.is_file():
-            raise BlockedResource(url, "not a file", code="missing-resource")
+        resolved = found.path
         with resolved.open("rb") as handle:
             data = handle.read(MAX_RESOURCE_BYTES + 1)  # bounded, whatever the file says
         if len(data) > MAX_RESOURCE_BYTES:

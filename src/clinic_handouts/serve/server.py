@@ -35,12 +35,12 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
+from clinic_handouts.addresses import bundled_theme_dir
 from clinic_handouts.build.run import BuildOptions, BuildReport, build, load_project
 from clinic_handouts.errors import HandoutError, Problem, UsageError, error
 from clinic_handouts.project.clock import build_date
 from clinic_handouts.project.config import load_config
 from clinic_handouts.project.sources import LANG_RE, SLUG_RE
-from clinic_handouts.project.theme import builtin_theme_dir
 from clinic_handouts.serve.pages import (
     VERSION_PATH,
     Preview,
@@ -297,7 +297,7 @@ class PreviewServer:
             lang=lang,
             last_good=self.last_good.get(rel),
             pdf_url=f"/{lang}/{slug}.pdf" if pdf.is_file() else None,
-            roots=[(self.root, "/_project/"), (builtin_theme_dir(), "/_theme/")],
+            roots=[(self.root, "/_project/"), (bundled_theme_dir(), "/_theme/")],
             version=version,
         )
 
@@ -338,7 +338,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._file(safe_file(app.root, path.removeprefix("/_project/")), head)
             return
         elif path.startswith("/_theme/"):
-            self._file(safe_file(builtin_theme_dir(), path.removeprefix("/_theme/")), head)
+            self._file(safe_file(bundled_theme_dir(), path.removeprefix("/_theme/")), head)
             return
         elif not path.startswith("/preview/"):
             self._file(safe_file(app.config.build_dir, path), head)

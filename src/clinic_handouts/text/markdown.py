@@ -57,6 +57,7 @@ from html.parser import HTMLParser
 
 import nh3
 
+from clinic_handouts.addresses import normalize_url, refusal, scheme_of
 from clinic_handouts.errors import Problem, error, warning
 from clinic_handouts.text.limits import MAX_HTML_DEPTH, MAX_SPAN, check_body, too_complex
 
@@ -119,7 +120,6 @@ ALLOWED_ATTRIBUTES = {
 }
 # nh3 keeps data: for images; link schemes are narrowed further by _keep_attribute.
 URL_SCHEMES = {"http", "https", "mailto", "tel", "data"}
-LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 UNSAFE_TAGS = {
     "script",
     "style",
@@ -168,7 +168,6 @@ LOADING_ATTRIBUTES = {
 }
 VOID_TAGS = {"br", "hr", "img", "wbr", "area", "base", "col", "embed", "input", "link", "meta"}
 
-_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _CSS_URL_RE = re.compile(
     r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""",
     re.IGNORECASE,
@@ -187,55 +186,6 @@ class _Finding:
     kind: str  # "unsafe", "unsupported", "blocked", "complex"
     message: str
     needles: tuple[str, ...]  # texts to look for in the source, best first
-
-
-def normalize_url(url: str) -> str:
-    """The address as a URL parser reads it: tabs and line breaks inside it do not
-    count, nor do spaces and control characters around it (so ``jav&#9;ascript:`` is
-    ``javascript:``)."""
-    return re.sub(r"[\t\n\r]", "", url).strip(
-        "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c"
-        "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18"
-        "\x19\x1a\x1b\x1c\x1d\x1e\x1f "
-    )
-
-
-def scheme_of(url: str) -> str:
-    match = _SCHEME_RE.match(normalize_url(url))
-    return match.group(1).lower() if match else ""
-
-
-def refusal(url: str, *, link: bool = False) -> str | None:
-    """Why the build refuses this address (``None``: allowed here, or a relative path
-    that the fetcher checks when the PDF is made). ``link``: a link, printed and never
-    fetched, rather than something loaded into the page."""
-    clean = normalize_url(url)
-    scheme = scheme_of(clean)
-    if link:
-        if not scheme or scheme in LINK_SCHEMES:
-            return None
-        return (
-            f"'{scheme}:' addresses are not allowed in a link; link to a web page "
-            "(https://...), an email address (mailto:) or a phone number (tel:)"
-        )
-    if scheme == "data" and clean[5:].lstrip().lower().startswith("image/"):
-        return None  # embedded in the handout file itself
-    if scheme in {"http", "https", "ftp", "ftps", "ws", "wss"} or clean.startswith(("//", "\\\\")):
-        return (
-            "network addresses are never fetched; save the file in the project folder "
-            "and link to it there"
-        )
-    if scheme:
-        return (
-            f"'{scheme}:' addresses are not allowed in a handout; put the file in the "
-            "project folder and use a relative path"
-        )
-    if clean.startswith(("/", "\\")):
-        return (
-            "this file is outside the project folder; copy it into the project and link "
-            "to the copy with a relative path"
-        )
-    return None
 
 
 def css_urls(css: str) -> list[str]:
@@ -310,8 +260,8 @@ class _Scanner(HTMLParser):
             # checks/resources.py reports network addresses and paths of images, with
             # advice for each case; it leaves other schemes (file:, javascript:) to us.
             reason = refusal(value)
-            scheme = _SCHEME_RE.match(value.strip())
-            if reason and scheme and scheme.group(1).lower() not in ("http", "https"):
+            scheme = scheme_of(value)
+            if reason and scheme and scheme not in ("http", "https"):
                 self._blocked(normalize_url(value), reason, tag_text)
             return bool(reason)
         if name == "style":
