@@ -53,10 +53,11 @@ from clinic_handouts.build.manifest import (
 from clinic_handouts.build.pool import Crashed, RenderPool, default_jobs
 from clinic_handouts.build.warm_start import WORKER_MODULES, start_renderer_early
 from clinic_handouts.build.worker import Job, JobResult, Output, new_renderer, render_job
-from clinic_handouts.catalogue.entries import thumbnail_path, update_catalogue
+from clinic_handouts.catalogue.entries import update_catalogue
 from clinic_handouts.checks import CheckContext, Findings, check_handout, check_project
 from clinic_handouts.checks.cache import FRESH, CheckCache, Checker, load_check_cache
 from clinic_handouts.errors import Problem, UsageError, error
+from clinic_handouts.project import paths
 from clinic_handouts.project.config import ProjectConfig, load_config, suggest
 from clinic_handouts.project.crisis import CrisisDirectory, load_crisis
 from clinic_handouts.project.editions import VARIANTS, Variant, variants_for
@@ -291,7 +292,7 @@ def stamping_blocked(problems: Sequence[Problem]) -> bool:
 
 def output_key(handout: Handout, variant: Variant) -> str:
     """Where an output goes, inside build/: ``en/sleep.pdf``."""
-    return f"{handout.output_stem}{variant.suffix}.pdf"
+    return paths.output_key(handout.lang, handout.slug, variant.suffix)
 
 
 def pdf_identifier(key: str) -> bytes:
@@ -386,7 +387,7 @@ def plan_jobs(
                 fingerprint=print_fingerprint,
                 pdf_id=pdf_identifier(key),
                 thumbnail=(  # the catalogue shows the first edition
-                    config.build_dir / thumbnail_path(handout.lang, handout.slug)
+                    config.build_dir / paths.thumbnail_key(handout.lang, handout.slug)
                     if variant == variants[0]
                     else None
                 ),

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from clinic_handouts.build.manifest import MANIFEST_NAME
 from clinic_handouts.build.pool import default_jobs, warm_up
+from clinic_handouts.project import paths
 
 # What a worker needs loaded: the renderer, the module its jobs' functions live in, and
 # what makes the catalogue's thumbnails.
@@ -26,7 +27,7 @@ WORKER_MODULES = (
     "clinic_handouts.render.thumbnails",
 )
 # Folders whose files a build reads (besides the bundled theme and data).
-INPUT_FOLDERS = ("handouts", "templates", "styles", "images", "crisis", "locales")
+INPUT_FOLDERS = paths.INPUT_FOLDERS
 
 
 def probably_stale(root: Path) -> bool:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from clinic_handouts.build.atomic import write_atomic
 from clinic_handouts.catalogue.page import CatalogueSettings, Entry, FileEntry, write_catalogue
 from clinic_handouts.errors import HandoutError
+from clinic_handouts.project import paths
 from clinic_handouts.project.editions import VARIANTS
 from clinic_handouts.project.theme import Theme
 from clinic_handouts.project.words import Strings, load_strings
@@ -33,12 +34,6 @@ if TYPE_CHECKING:
 
 SIDECAR = "catalogue.json"
 SIDECAR_VERSION = 1
-THUMBNAILS = "thumbnails"
-
-
-def thumbnail_path(lang: str, slug: str) -> str:
-    """Where a handout's page-1 picture goes, inside build/."""
-    return f"{THUMBNAILS}/{lang}/{slug}.png"
 
 
 def sha256_of(path: Path) -> str:
@@ -149,7 +144,7 @@ def with_thumbnails(
     result: list[Entry] = []
     for entry in entries:
         first = entry.files[0]
-        target = thumbnail_path(entry.lang, entry.slug)
+        target = paths.thumbnail_key(entry.lang, entry.slug)
         old = before.get(entry.key)
         shown = made.get(target) or (old.thumbnail_of if old and old.thumbnail == target else "")
         if (shown == first.sha256 and (build_dir / target).is_file()) or _make_thumbnail(
@@ -159,7 +154,7 @@ def with_thumbnails(
         else:
             result.append(replace(entry, thumbnail="", thumbnail_of=""))
     used = {build_dir / entry.thumbnail for entry in result if entry.thumbnail}
-    folder = build_dir / THUMBNAILS
+    folder = build_dir / paths.THUMBNAILS
     if folder.is_dir():
         for png in folder.rglob("*.png"):
             if png not in used:
@@ -311,7 +306,9 @@ def update_catalogue(
     current = entries_from_outputs(outputs, build_dir, grades, previous)
     entries = merge(current, previous, config.root, build_dir)
     made = {
-        thumbnail_path(o.handout.lang, o.handout.slug): o.sha256 for o in outputs if o.thumbnail
+        paths.thumbnail_key(o.handout.lang, o.handout.slug): o.sha256
+        for o in outputs
+        if o.thumbnail
     }
     entries = with_thumbnails(entries, previous, build_dir, made)
     page = write_catalogue(build_dir, theme, settings_for(config, today), entries)

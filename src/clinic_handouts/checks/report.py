@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from clinic_handouts.build.atomic import write_atomic
 from clinic_handouts.checks.run import CheckResult
 from clinic_handouts.errors import Problem
+from clinic_handouts.project import paths
 from clinic_handouts.text import readability as metrics
 
 REPORT_NAME = "handouts-report.csv"
@@ -83,7 +84,7 @@ def rows(result: CheckResult) -> list[ReportRow]:
             id=h.id,
             lang=h.lang,
             readability=metrics.measure(h),
-            pages=pdf_pages(config.build_dir / f"{h.output_stem}.pdf"),
+            pages=pdf_pages(config.build_dir / paths.output_key(h.lang, h.slug)),
             reviewed_on=h.reviewed_on,
             next_review=h.next_review,
             problems=tuple(by_file.get(h.rel, ())),

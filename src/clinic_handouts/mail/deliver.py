@@ -47,6 +47,7 @@ from clinic_handouts.mail.message import (
 from clinic_handouts.mail.recipient import Recipient, has_control, parse_recipient
 from clinic_handouts.mail.sendlog import SendRecord, open_send_log, pdf_hash
 from clinic_handouts.mail.smtp import Envelope, send
+from clinic_handouts.project import paths
 from clinic_handouts.project.config import (
     CONFIG_NAME,
     PASSWORD_ENV,
@@ -309,7 +310,9 @@ def _build_pdf(
     errors = [p for p in relevant if p.is_error]
     if errors:
         raise _refusal(f"'{handout.title}' ({handout.rel})", errors)
-    pdf_path = project.config.build_dir / f"{handout.output_stem}{variant.suffix}.pdf"
+    pdf_path = project.config.build_dir / paths.output_key(
+        handout.lang, handout.slug, variant.suffix
+    )
     try:
         data = pdf_path.read_bytes()
     except OSError:

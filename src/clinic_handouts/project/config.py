@@ -19,9 +19,9 @@ from typing import Any
 from clinic_handouts import addresses
 from clinic_handouts.errors import ConfigError, Problem, error
 from clinic_handouts.mail.recipient import address_complaint, has_control
-from clinic_handouts.project import contrast, online
+from clinic_handouts.project import contrast, online, paths
 
-CONFIG_NAME = "handouts.toml"
+CONFIG_NAME = paths.CONFIG_NAME
 PAPER_SIZES = ("letter", "a4")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _COLOUR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -102,19 +102,19 @@ class ProjectConfig:
 
     @property
     def handouts_dir(self) -> Path:
-        return self.root / "handouts"
+        return self.root / paths.HANDOUTS
 
     @property
     def templates_dir(self) -> Path:
-        return self.root / "templates"
+        return self.root / paths.TEMPLATES
 
     @property
     def styles_dir(self) -> Path:
-        return self.root / "styles"
+        return self.root / paths.STYLES
 
     @property
     def build_dir(self) -> Path:
-        return self.root / "build"
+        return self.root / paths.BUILD
 
 
 # --- the schema -------------------------------------------------------------------------

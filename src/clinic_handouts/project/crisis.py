@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from clinic_handouts.errors import ConfigError, Problem, error
+from clinic_handouts.project import paths
 from clinic_handouts.project.config import ProjectConfig
 
 
@@ -118,7 +119,7 @@ class CrisisDirectory:
 
 
 def _read(project_root: Path, name: str) -> tuple[str, str] | None:
-    local = project_root / "crisis" / name
+    local = project_root / paths.CRISIS / name
     if local.is_file():
         return local.read_text(encoding="utf-8"), f"crisis/{name}"
     bundled = resources.files("clinic_handouts") / "data" / "crisis" / name

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from clinic_handouts.errors import Problem, error
+from clinic_handouts.project import paths
 from clinic_handouts.project.config import ProjectConfig, suggest
 
 MAX_SOURCE_BYTES = 1_000_000  # a long handout is ~10 KB; anything near this is a mistake
@@ -82,7 +83,7 @@ class Handout:
     @property
     def output_stem(self) -> str:
         """``<lang>/<slug>``: where this handout's outputs go inside build/."""
-        return f"{self.lang}/{self.slug}"
+        return paths.output_stem(self.lang, self.slug)
 
     def line_of(self, key: str) -> int:
         return self.meta_lines.get(key, 1)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from clinic_handouts.errors import ConfigError, Problem, error
+from clinic_handouts.project import paths
 from clinic_handouts.project.config import locate, suggest
 
 # Every text key, with the placeholders it must contain and the ones it may contain.
@@ -205,7 +206,7 @@ def load_strings(lang: str, project_root: Path, used_by: Iterable[str] = ()) -> 
     files: list[tuple[str, str]] = []
     sources = (
         (bundled_dir() / f"{lang}.toml", f"(built-in) strings/{lang}.toml"),
-        (project_root / "locales" / f"{lang}.toml", f"locales/{lang}.toml"),
+        (project_root / paths.LOCALES / f"{lang}.toml", f"{paths.LOCALES}/{lang}.toml"),
     )
     for path, rel in sources:  # the project's file last: its keys win
         if not path.is_file():
@@ -264,7 +265,7 @@ class EmailWords:
 
 
 def _email_table(lang: str, project_root: Path) -> tuple[object, str] | None:
-    local = project_root / "locales" / f"{lang}.toml"
+    local = project_root / paths.LOCALES / f"{lang}.toml"
     bundled = resources.files("clinic_handouts") / "data" / "strings" / f"{lang}.toml"
     for source, where in (
         (local, f"locales/{lang}.toml"),
