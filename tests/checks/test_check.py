@@ -270,6 +270,29 @@ def test_review_overdue_and_due_soon(make_project: ProjectFactory, cli: CLI) -> 
     )
 
 
+def test_future_review_dates_are_refused(make_project: ProjectFactory, cli: CLI) -> None:
+    # A review "done" in 2062 would print "Next review 2064" and switch the overdue rule off;
+    # so would a next_review far beyond the clinic's review interval (24 months here).
+    root = make_project(
+        {
+            "handouts/en/future.md": handout(body=CLEAN, reviewed_on="2062-11-01"),
+            "handouts/en/far.md": handout(body=CLEAN, next_review="2999-12-31"),
+            "handouts/en/quoted.md": handout(body=CLEAN, reviewed_on='"2026-11-01"'),
+        }
+    )
+    result = check(cli, root)
+    assert result.exit_code == 1
+    assert "handouts/en/future.md:3: error: review-in-future: reviewed_on: 2062-11-01 is after" in (
+        result.stdout
+    )
+    assert (
+        "handouts/en/far.md:4: error: front-matter: next_review: 2999-12-31 is later than the "
+        "clinic allows" in result.stdout
+    )
+    assert "the latest is 2028-10-01" in result.stdout
+    assert "quoted.md" not in result.stdout  # a date in quotes is still a date
+
+
 def test_stale_crisis_data(
     make_project: ProjectFactory, cli: CLI, monkeypatch: pytest.MonkeyPatch
 ) -> None:

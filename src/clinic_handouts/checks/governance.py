@@ -1,7 +1,9 @@
-"""Review dates: ``review-overdue`` (error) and ``review-due-soon`` (warning).
+"""Review dates: ``review-overdue`` and ``review-in-future`` (errors), ``review-due-soon``.
 
 A sheet whose review date has passed must not silently keep printing; one that is due
-soon is printed with a warning so the reviewer can plan.
+soon is printed with a warning so the reviewer can plan. A review dated after the build
+date has not happened yet: it would push the next review years away and switch the
+overdue rule off, so it is refused like an overdue one.
 """
 
 from __future__ import annotations
@@ -17,6 +19,16 @@ if TYPE_CHECKING:
 
 
 def check(handout: Handout, markup: Markup, context: CheckContext) -> list[Problem]:
+    if handout.reviewed_on > context.today:
+        return [
+            error(
+                handout.rel,
+                handout.line_of("reviewed_on"),
+                "review-in-future",
+                f"reviewed_on: {handout.reviewed_on} is after today ({context.today}). "
+                "Write the date the clinical reviewer actually checked the handout",
+            )
+        ]
     line = handout.meta_lines.get("next_review") or handout.line_of("reviewed_on")
     due = handout.next_review
     days = (due - context.today).days

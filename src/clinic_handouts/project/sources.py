@@ -7,6 +7,7 @@ a file is never dropped silently.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -375,6 +376,10 @@ def _check_value(key: str, value: Any) -> tuple[Any, str | None]:
                 None,
                 f"not filled in yet: {what}, like 2026-11-21. Until then the handout is not built",
             )
+        if isinstance(value, str):
+            # `reviewed_on: "2026-11-01"` is a date in quotes, not a mistake.
+            with contextlib.suppress(ValueError):
+                value = dt.date.fromisoformat(value.strip())
         if not isinstance(value, dt.date):
             return None, f"expected YYYY-MM-DD, got {value!r}"
         if not MIN_YEAR <= value.year <= MAX_YEAR:
@@ -493,6 +498,19 @@ def validate(source: SourceFile, config: ProjectConfig) -> Handout | list[Proble
                 lines["next_review"],
                 "front-matter",
                 f"next_review: {next_review} is before reviewed_on {reviewed_on}",
+            )
+        ]
+    latest = _add_months(reviewed_on, config.review_interval_months)
+    if next_review > latest:
+        # A far-off next_review would switch the overdue rule off for years.
+        return [
+            error(
+                rel,
+                lines["next_review"],
+                "front-matter",
+                f"next_review: {next_review} is later than the clinic allows: handouts.toml "
+                f"asks for a review every {config.review_interval_months} months, so the "
+                f"latest is {latest}. Use an earlier date or remove next_review",
             )
         ]
     return Handout(
