@@ -20,7 +20,12 @@ from pathlib import Path
 from clinic_handouts.addresses import bundled_theme_dir
 from clinic_handouts.build.run import BuildOptions, build
 from clinic_handouts.catalogue.entries import sha256_of, with_thumbnails
-from clinic_handouts.catalogue.page import CatalogueSettings, Entry, FileEntry, write_catalogue
+from clinic_handouts.catalogue.page import (
+    CatalogueEntry,
+    CatalogueSettings,
+    FileEntry,
+    write_catalogue,
+)
 from clinic_handouts.project.theme import Theme
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,7 +55,7 @@ def main(count: int) -> None:
             pdf = build_dir / "en" / f"handout-{n}.pdf"
             shutil.copy(source_pdf, pdf)
             entries.append(
-                Entry(
+                CatalogueEntry(
                     id=f"handout-{n}",
                     lang="en",
                     slug=f"handout-{n}",

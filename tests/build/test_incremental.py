@@ -29,7 +29,7 @@ from clinic_handouts.checks import CheckContext, Findings, text_findings
 from clinic_handouts.checks import cache as check_cache
 from clinic_handouts.checks.cache import load_check_cache
 from clinic_handouts.project.sources import Handout
-from clinic_handouts.text.markdown import Markup
+from clinic_handouts.text.markdown import BodyHtml
 from tests.conftest import CONFIG, EPOCH, TODAY, handout, pdf_pages
 
 CLI = Callable[..., Result]
@@ -407,7 +407,7 @@ def test_a_build_with_nothing_changed_checks_no_text_again(
     first = cli("build", "--project", project)
     checked: list[str] = []
 
-    def counting(handout: Handout, markup: Markup, context: CheckContext) -> Findings:
+    def counting(handout: Handout, markup: BodyHtml, context: CheckContext) -> Findings:
         checked.append(handout.rel)
         return text_findings(handout, markup, context)
 

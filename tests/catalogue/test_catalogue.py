@@ -18,8 +18,8 @@ from pypdf import PdfReader
 
 from clinic_handouts.addresses import bundled_theme_dir
 from clinic_handouts.catalogue.page import (
+    CatalogueEntry,
     CatalogueSettings,
-    Entry,
     FileEntry,
     readable_on,
     render_catalogue,
@@ -186,7 +186,7 @@ def test_handout_that_failed_keeps_its_card_behind_an_overdue_warning(
 
 def test_page_is_made_from_plain_entries(tmp_path: Path) -> None:
     """No build needed: variants come from the files listed, and the opt-out is said."""
-    entry = Entry(
+    entry = CatalogueEntry(
         id="meds",
         lang="en",
         slug="meds",
@@ -203,7 +203,7 @@ def test_page_is_made_from_plain_entries(tmp_path: Path) -> None:
             FileEntry("large-print", "en/meds.large-print.pdf", 3, 1_500_000, "1" * 64),
         ),
     )
-    opted_out = Entry(
+    opted_out = CatalogueEntry(
         **{**entry.__dict__, "id": "x", "slug": "x", "title": "Other", "large_print": False}
     )
     settings = CatalogueSettings(

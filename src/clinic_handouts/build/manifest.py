@@ -26,7 +26,7 @@ FORMAT = 1
 
 
 @dataclass(frozen=True)
-class Entry:
+class OutputRecord:
     source: str  # the handout file, relative to the project: handouts/en/sleep.md
     handout: str  # the handout's id
     lang: str
@@ -40,7 +40,7 @@ class Entry:
 
 @dataclass
 class Manifest:
-    entries: dict[str, Entry] = field(default_factory=dict)
+    entries: dict[str, OutputRecord] = field(default_factory=dict)
 
     def is_current(self, key: str, fingerprint: str, build_dir: Path) -> bool:
         """True when the PDF at ``key`` exists, is the one recorded, and matches."""
@@ -66,9 +66,9 @@ class Manifest:
                 self.entries[key] = replace(entry, ok=False)
 
 
-def _entry(raw: Any) -> Entry | None:
+def _entry(raw: Any) -> OutputRecord | None:
     try:
-        entry = Entry(**raw)
+        entry = OutputRecord(**raw)
     except TypeError:
         return None
     types = {"pages": int, "size": int, "ok": bool}

@@ -44,8 +44,8 @@ from clinic_handouts.build import fingerprint
 from clinic_handouts.build.atomic import remove_stale_temporaries, write_atomic
 from clinic_handouts.build.lock import BuildLock
 from clinic_handouts.build.manifest import (
-    Entry,
     Manifest,
+    OutputRecord,
     load_manifest,
     remove_output,
     save_manifest,
@@ -213,7 +213,7 @@ class CheckedHandout:
     """One handout after every check: its converted body and all its problems."""
 
     handout: Handout
-    markup: markup_mod.Markup
+    markup: markup_mod.BodyHtml
     problems: list[Problem]  # its own, and those found by comparing it with others
     reading_grade: float | None
 
@@ -224,7 +224,7 @@ class CheckedHandout:
 
 def check_one(
     handout: Handout, context: CheckContext, checker: Checker = FRESH
-) -> tuple[markup_mod.Markup, Findings]:
+) -> tuple[markup_mod.BodyHtml, Findings]:
     """One handout's Markdown converted, and every per-handout check's findings."""
     converted = checker.convert(handout.body, handout.rel, handout.body_line)
     return converted, check_handout(handout, converted, context, checker.text)
@@ -470,7 +470,7 @@ class _Recorder:
                 self.report.problems.append(result.problem)
         else:
             output = result.output
-            self.manifest.entries[out_key] = Entry(
+            self.manifest.entries[out_key] = OutputRecord(
                 source=job.handout.rel,
                 handout=job.handout.id,
                 lang=job.handout.lang,

@@ -21,7 +21,12 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from clinic_handouts.build.atomic import write_atomic
-from clinic_handouts.catalogue.page import CatalogueSettings, Entry, FileEntry, write_catalogue
+from clinic_handouts.catalogue.page import (
+    CatalogueEntry,
+    CatalogueSettings,
+    FileEntry,
+    write_catalogue,
+)
 from clinic_handouts.errors import HandoutError
 from clinic_handouts.project import paths
 from clinic_handouts.project.editions import VARIANTS
@@ -49,8 +54,8 @@ def entries_from_outputs(
     outputs: Iterable[Output],
     build_dir: Path,
     grades: Mapping[str, float | None],
-    previous: Sequence[Entry] = (),
-) -> list[Entry]:
+    previous: Sequence[CatalogueEntry] = (),
+) -> list[CatalogueEntry]:
     """Group the build's outputs (built or up to date) into one entry per handout/language.
 
     ``grades``: the reading grade of each handout file, as its checks measured it. An
@@ -60,7 +65,7 @@ def entries_from_outputs(
     groups: dict[tuple[str, str], list[Output]] = {}
     for output in outputs:
         groups.setdefault((output.handout.lang, output.handout.id), []).append(output)
-    entries: list[Entry] = []
+    entries: list[CatalogueEntry] = []
     for group in groups.values():
         handout = group[0].handout
         files = []
@@ -84,7 +89,7 @@ def entries_from_outputs(
             )
         files.sort(key=lambda f: _variant_rank(f.variant))
         entries.append(
-            Entry(
+            CatalogueEntry(
                 id=handout.id,
                 lang=handout.lang,
                 slug=handout.slug,
@@ -111,8 +116,11 @@ def _file_matches(build_dir: Path, item: FileEntry) -> bool:
 
 
 def merge(
-    current: Sequence[Entry], previous: Sequence[Entry], root: Path, build_dir: Path
-) -> list[Entry]:
+    current: Sequence[CatalogueEntry],
+    previous: Sequence[CatalogueEntry],
+    root: Path,
+    build_dir: Path,
+) -> list[CatalogueEntry]:
     """This run's entries, plus earlier ones whose source still exists and whose PDFs are
     byte for byte the ones described (so a handout that failed this run stays listed with
     its previous, still valid, PDF)."""
@@ -131,17 +139,17 @@ def merge(
 
 
 def with_thumbnails(
-    entries: Sequence[Entry],
-    previous: Sequence[Entry],
+    entries: Sequence[CatalogueEntry],
+    previous: Sequence[CatalogueEntry],
     build_dir: Path,
     made: Mapping[str, str] | None = None,
-) -> list[Entry]:
+) -> list[CatalogueEntry]:
     """Give each entry a page-1 thumbnail of its first PDF, reusing the picture a render
     worker made this run (``made``: picture -> hash of the PDF it shows) or the previous
     one when that PDF's bytes have not changed; remove pictures no entry uses any more."""
     made = made or {}
     before = {entry.key: entry for entry in previous}
-    result: list[Entry] = []
+    result: list[CatalogueEntry] = []
     for entry in entries:
         first = entry.files[0]
         target = paths.thumbnail_key(entry.lang, entry.slug)
@@ -174,7 +182,7 @@ def _make_thumbnail(pdf: Path, target: Path) -> bool:
 # --- the sidecar ------------------------------------------------------------------------
 
 
-def entry_to_json(entry: Entry) -> dict[str, Any]:
+def entry_to_json(entry: CatalogueEntry) -> dict[str, Any]:
     return {
         "id": entry.id,
         "lang": entry.lang,
@@ -202,9 +210,9 @@ def entry_to_json(entry: Entry) -> dict[str, Any]:
     }
 
 
-def entry_from_json(data: Mapping[str, Any]) -> Entry:
+def entry_from_json(data: Mapping[str, Any]) -> CatalogueEntry:
     grade = data["reading_grade"]
-    return Entry(
+    return CatalogueEntry(
         id=str(data["id"]),
         lang=str(data["lang"]),
         slug=str(data["slug"]),
@@ -231,7 +239,7 @@ def entry_from_json(data: Mapping[str, Any]) -> Entry:
     )
 
 
-def read_sidecar(build_dir: Path) -> list[Entry]:
+def read_sidecar(build_dir: Path) -> list[CatalogueEntry]:
     """The entries recorded by the last build; none when the file is missing or unreadable
     (it is the tool's own file: the next full build writes it again)."""
     try:
@@ -245,7 +253,7 @@ def read_sidecar(build_dir: Path) -> list[Entry]:
     return [e for e in entries if _inside(e)]
 
 
-def _inside(entry: Entry) -> bool:
+def _inside(entry: CatalogueEntry) -> bool:
     """Only relative paths that stay below build/ (the tool writes no links there)."""
     paths = [f.path for f in entry.files] + ([entry.thumbnail] if entry.thumbnail else [])
     return bool(entry.files) and all(_plain_relative(p) for p in paths)
@@ -258,7 +266,7 @@ def _plain_relative(path: str) -> bool:
     )
 
 
-def sidecar_json(entries: Sequence[Entry]) -> str:
+def sidecar_json(entries: Sequence[CatalogueEntry]) -> str:
     ordered = sorted(entries, key=lambda e: (e.lang, e.id))
     data = {"version": SIDECAR_VERSION, "entries": [entry_to_json(e) for e in ordered]}
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"

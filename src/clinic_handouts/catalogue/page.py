@@ -1,7 +1,7 @@
 """The catalogue page, ``build/index.html``: the page staff use to find, print and send
 handouts, made from plain data.
 
-It owns ``Entry`` (one handout in one language with its built PDFs), the review status
+It owns ``CatalogueEntry`` (one handout in one language with its built PDFs), the review status
 shown on each card (current, due soon, overdue: the governance check's rule), the page's
 words (``data/catalogue/<lang>.toml``) and rendering: the theme's ``catalogue.html`` with
 ``styles/catalogue.css`` and ``templates/catalogue.js`` inlined, so the page is one file
@@ -21,6 +21,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from clinic_handouts.build.atomic import write_atomic
+from clinic_handouts.checks.governance import review_status
 from clinic_handouts.project.contrast import ratio
 from clinic_handouts.project.theme import Theme
 from clinic_handouts.render.html import make_environment, template_errors
@@ -44,7 +45,7 @@ class FileEntry:
 
 
 @dataclass(frozen=True)
-class Entry:
+class CatalogueEntry:
     """One handout in one language, with the PDFs that exist for it."""
 
     id: str
@@ -99,16 +100,6 @@ class CatalogueSettings:
 
 
 # --- what the page shows ----------------------------------------------------------------
-
-
-def review_status(next_review: dt.date, today: dt.date, due_soon_days: int) -> str:
-    """The same rule as the governance check: overdue once the date has passed."""
-    days = (next_review - today).days
-    if days < 0:
-        return "overdue"
-    if days <= due_soon_days:
-        return "due-soon"
-    return "current"
 
 
 def catalogue_strings(lang: str) -> dict[str, str]:
@@ -172,10 +163,10 @@ def _lang_rank(lang: str, order: Sequence[str]) -> tuple[int, str]:
 
 
 def cards_for(
-    entries: Sequence[Entry], settings: CatalogueSettings, words: Mapping[str, str]
+    entries: Sequence[CatalogueEntry], settings: CatalogueSettings, words: Mapping[str, str]
 ) -> list[Card]:
     order = settings.lang_order or (settings.ui_lang,)
-    by_id: dict[str, list[Entry]] = {}
+    by_id: dict[str, list[CatalogueEntry]] = {}
     for entry in entries:
         by_id.setdefault(entry.id, []).append(entry)
     cards: list[Card] = []
@@ -249,7 +240,9 @@ def _raw_text(text: str, closing: str) -> Markup:
     return Markup(text.replace(f"</{closing}", f"<\\/{closing}"))
 
 
-def render_catalogue(theme: Theme, settings: CatalogueSettings, entries: Sequence[Entry]) -> str:
+def render_catalogue(
+    theme: Theme, settings: CatalogueSettings, entries: Sequence[CatalogueEntry]
+) -> str:
     words = catalogue_strings(settings.ui_lang)
     cards = cards_for(entries, settings, words)
     env = make_environment(theme)
@@ -289,7 +282,7 @@ def render_catalogue(theme: Theme, settings: CatalogueSettings, entries: Sequenc
 
 
 def write_catalogue(
-    build_dir: Path, theme: Theme, settings: CatalogueSettings, entries: Sequence[Entry]
+    build_dir: Path, theme: Theme, settings: CatalogueSettings, entries: Sequence[CatalogueEntry]
 ) -> Path:
     """Write ``build/index.html`` for these entries."""
     html = render_catalogue(theme, settings, entries)

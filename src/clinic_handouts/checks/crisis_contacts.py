@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 
 from clinic_handouts.errors import Problem, error
 from clinic_handouts.project.sources import Handout
-from clinic_handouts.text.markdown import Markup
+from clinic_handouts.text.markdown import BodyHtml
 
 if TYPE_CHECKING:
     from clinic_handouts.checks import CheckContext
 
 
-def check(handout: Handout, markup: Markup, context: CheckContext) -> list[Problem]:
+def check(handout: Handout, markup: BodyHtml, context: CheckContext) -> list[Problem]:
     texts = [
         (handout.title, handout.line_of("title")),
         (handout.summary, handout.line_of("summary")),

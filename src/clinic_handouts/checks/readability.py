@@ -13,7 +13,7 @@ from clinic_handouts.errors import Problem, error, warning
 from clinic_handouts.project.sources import Handout
 from clinic_handouts.text import prose
 from clinic_handouts.text import readability as metrics
-from clinic_handouts.text.markdown import Markup
+from clinic_handouts.text.markdown import BodyHtml
 
 if TYPE_CHECKING:
     from clinic_handouts.checks import CheckContext
@@ -56,7 +56,7 @@ def _level_problem(
     return make(handout.rel, line, "reading-level", message)
 
 
-def check(handout: Handout, markup: Markup, context: CheckContext) -> list[Problem]:
+def check(handout: Handout, markup: BodyHtml, context: CheckContext) -> list[Problem]:
     doc = prose.parse(handout.body, handout.body_line)
     problems = []
     for sentence in doc.sentences:

@@ -35,7 +35,7 @@ from clinic_handouts.addresses import allowed_roots, normalize_url, scheme_of
 from clinic_handouts.errors import Problem, error, warning
 from clinic_handouts.project.config import suggest
 from clinic_handouts.project.sources import Handout
-from clinic_handouts.text.markdown import Markup
+from clinic_handouts.text.markdown import BodyHtml
 from clinic_handouts.text.prose import blank_comments
 
 if TYPE_CHECKING:
@@ -226,7 +226,7 @@ def _resource_problem(handout: Handout, ref: Reference, roots: tuple[Path, ...])
     return None
 
 
-def check(handout: Handout, markup: Markup, context: CheckContext) -> list[Problem]:
+def check(handout: Handout, markup: BodyHtml, context: CheckContext) -> list[Problem]:
     roots = allowed_roots(context.config.root)
     problems: set[Problem] = set()
     for ref in references(handout.body, handout.body_line):

@@ -176,7 +176,7 @@ _URL_IN_CONTENT_RE = re.compile(r"url\s*=\s*['\"]?([^'\";\s]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class Markup:
+class BodyHtml:
     html: str
     problems: tuple[Problem, ...]
 
@@ -380,11 +380,11 @@ def _problem(rel: str, line: int, finding: _Finding) -> Problem:
     return warning(rel, line, "unsupported-html", finding.message)
 
 
-def to_html(body: str, rel: str, first_line: int) -> Markup:
+def to_html(body: str, rel: str, first_line: int) -> BodyHtml:
     """Convert a handout body; ``first_line`` is the body's line number in its file."""
     refused = check_body(body, rel, first_line)
     if refused:
-        return Markup(html="", problems=tuple(refused))
+        return BodyHtml(html="", problems=tuple(refused))
     import markdown  # only when converting: a build with nothing new reuses check_cache
 
     converter = markdown.Markdown(
@@ -394,7 +394,7 @@ def to_html(body: str, rel: str, first_line: int) -> Markup:
         raw_html = converter.convert(body)
     except RecursionError:  # a shape text/limits.py does not foresee: still a message
         message = "the text is nested too deeply to read; use fewer levels of lists and quotes"
-        return Markup(html="", problems=(too_complex(rel, 0, message),))
+        return BodyHtml(html="", problems=(too_complex(rel, 0, message),))
     clean = nh3.clean(
         raw_html,
         tags=ALLOWED_TAGS,
@@ -423,4 +423,4 @@ def to_html(body: str, rel: str, first_line: int) -> Markup:
             )
         )
         clean = ""
-    return Markup(html=clean, problems=tuple(problems))
+    return BodyHtml(html=clean, problems=tuple(problems))
