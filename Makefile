@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: build test lint typecheck unit clean
+.PHONY: build test lint typecheck unit docs clean
 
 $(BIN)/handouts: pyproject.toml
 	tools/system-packages.sh build
@@ -23,7 +23,7 @@ $(VENV)/.test-installed: $(BIN)/handouts tests/package-lock.json
 build: $(BIN)/handouts
 	$(BIN)/handouts build
 
-test: $(VENV)/.test-installed lint typecheck unit
+test: $(VENV)/.test-installed lint typecheck unit docs
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check src tests benchmarks
@@ -35,5 +35,11 @@ typecheck: $(VENV)/.test-installed
 unit: $(VENV)/.test-installed
 	$(BIN)/pytest
 
+# The documentation in docs/, built strictly (strict: true in mkdocs.yml): a broken link or
+# anchor, or a page missing from the nav, fails. No --quiet: it hides the warnings from the
+# strict count, so a broken link would pass (mkdocs issue 4126). Same for -v and anchors.
+docs: $(VENV)/.test-installed
+	$(BIN)/mkdocs build --strict
+
 clean:
-	rm -rf build $(VENV) .pytest_cache .mypy_cache .ruff_cache tests/node_modules
+	rm -rf build .site $(VENV) .pytest_cache .mypy_cache .ruff_cache tests/node_modules

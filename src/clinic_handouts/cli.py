@@ -344,7 +344,14 @@ def check_command(
     "--eml",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE",
-    help="Write the message as a draft .eml file for your mail program; send nothing.",
+    help="Write the message as a draft .eml file for your mail program; send nothing. "
+    "A file name alone goes into ~/handout-drafts/; never inside the project folder.",
+)
+@click.option(
+    "--confirm-address",
+    is_flag=True,
+    help="You checked with the patient an address whose part after the @ has letters "
+    "other than plain a-z (look-alike letters send to a stranger).",
 )
 def email_command(
     project: Path,
@@ -354,6 +361,7 @@ def email_command(
     large_print: bool,
     dry_run: bool,
     eml: Path | None,
+    confirm_address: bool,
 ) -> None:
     """Email the handout ID to one patient as a PDF, with a short note in its language.
 
@@ -367,7 +375,7 @@ def email_command(
     def action() -> int:
         from clinic_handouts.mail.deliver import EmailRequest, email_handout
 
-        request = EmailRequest(handout_id, to, lang, large_print, dry_run, eml)
+        request = EmailRequest(handout_id, to, lang, large_print, dry_run, eml, confirm_address)
         result = email_handout(
             project,
             request,

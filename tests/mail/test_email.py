@@ -23,6 +23,7 @@ from tests.helpers.mailserver import (
     MailServer,
     RawServer,
     Recorder,
+    drop_after_message,
     greet_421_and_close,
     make_certificates,
     never_answer,
@@ -207,6 +208,7 @@ def test_spanish_handout_gets_a_spanish_message(
         (f"{ADDRESS};jo@example.org", "several addresses"),
         (f"{ADDRESS} jo@example.org", "several addresses"),
         (f"Rosa <{ADDRESS}>", "without a name"),
+        ("r\u043esa.m@example.org", "Internationalized characters"),  # a Cyrillic "о"
         (f"{LOCAL_PART}@example", "It should have a period. Nothing was sent"),
         (LOCAL_PART, "must have an @-sign"),
         (f"{LOCAL_PART}@@example.org", "several addresses"),
@@ -561,3 +563,196 @@ def test_large_print_of_a_handout_without_one_is_a_clear_error(
         result.output
     )
     assert plain_server.connections == 0
+
+
+# --- hostile input, round two (issue 19) ---------------------------------------------------
+
+INJECTING = "=?utf-8?q?Sleep=0D=0AReply-To:_help@attacker.example=0D=0ABcc:_evil@attacker.example?="
+HEADER_NAMES = [
+    "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type",
+    "Content-Language",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("how", ["send", "eml"])
+def test_encoded_word_in_the_title_cannot_add_a_bcc(
+    make_project: ProjectFactory, cli: CLI, plain_server: MailServer, tmp_path: Path, how: str
+) -> None:
+    root = make_project(
+        {"handouts/en/sleep.md": handout(f'"{INJECTING}"')},
+        config=email_config(plain_server.port),
+    )
+    draft = tmp_path / "drafts/sleep.eml"
+    extra = ["--eml", draft] if how == "eml" else []
+    result = cli("email", "sleep", "--to", ADDRESS, *extra, "--project", root)
+    assert result.exit_code == 1, result.output
+    assert (
+        "handouts/en/sleep.md:2: error: front-matter: title: it has text in the email "
+        "encoding ('=?...?='), which mail programs would turn into other text; write the "
+        "title on one line as plain words (it is the email's subject)"
+    ) in result.output
+    assert plain_server.connections == 0 and plain_server.messages == []
+    assert not draft.exists()
+
+
+@pytest.mark.parametrize("how", ["send", "eml"])
+def test_encoded_word_in_the_clinic_name_cannot_add_a_bcc(
+    make_project: ProjectFactory, cli: CLI, plain_server: MailServer, tmp_path: Path, how: str
+) -> None:
+    config = email_config(plain_server.port).replace(
+        'name = "Test Clinic"', f'name = "{INJECTING}"'
+    )
+    root = make_project({"handouts/en/sleep.md": handout("Sleep well")}, config=config)
+    draft = tmp_path / "drafts/sleep.eml"
+    extra = ["--eml", draft] if how == "eml" else []
+    result = cli("email", "sleep", "--to", ADDRESS, *extra, "--project", root)
+    assert result.exit_code == 2, result.output
+    assert (
+        "handouts.toml:2: error: config: clinic.name: it has text in the email encoding"
+    ) in result.output
+    assert plain_server.connections == 0 and plain_server.messages == []
+    assert not draft.exists()
+
+
+def test_title_that_only_looks_like_an_encoding_arrives_as_written(
+    make_project: ProjectFactory, cli: CLI, plain_server: MailServer
+) -> None:
+    root = make_project(
+        {"handouts/en/sleep.md": handout('"Sleep: 1+1=? Bcc: evil@attacker.example"')},
+        config=email_config(plain_server.port),
+    )
+    result = cli("email", "sleep", "--to", ADDRESS, "--project", root)
+    assert result.exit_code == 0, result.output
+    (received,) = plain_server.messages
+    assert received.rcpt_tos == [ADDRESS]
+    message = parse(received.data)
+    assert message.keys() == HEADER_NAMES
+    assert message["Subject"] == "Sleep: 1+1=? Bcc: evil@attacker.example (Test Clinic)"
+
+
+def test_right_to_left_override_cannot_disguise_the_attachment(
+    make_project: ProjectFactory, cli: CLI, plain_server: MailServer
+) -> None:
+    # "Results \u202egnp.exe.pdf" would show as "Results fdp.exe.png".
+    root = make_project(
+        {"handouts/en/sleep.md": handout("Results \u202egnp.exe\u200b")},
+        config=email_config(plain_server.port),
+    )
+    result = cli("email", "sleep", "--to", ADDRESS, "--project", root)
+    assert result.exit_code == 0, result.output
+    name, _ = attachment(parse(plain_server.messages[0].data))
+    assert name == "Results gnp.exe.pdf"
+
+
+def test_draft_file_name_loses_invisible_characters(
+    make_project: ProjectFactory, cli: CLI, tmp_path: Path
+) -> None:
+    config = CONFIG + '\n[email]\nfrom_address = "handouts@clinic.example.org"\n'
+    root = make_project({"handouts/en/sleep.md": handout("Sleep well")}, config=config)
+    asked = tmp_path / "drafts" / "sleep\u202elme.txt"  # would show as "sleeptxt.eml"
+    result = cli("email", "sleep", "--to", ADDRESS, "--eml", asked, "--project", root)
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (tmp_path / "drafts").iterdir()] == ["sleeplme.txt"]
+    assert f"Wrote the draft {tmp_path / 'drafts' / 'sleeplme.txt'} " in result.output
+
+
+LOOK_ALIKE = "rosa.m@ex\u0430mple.org"  # a Cyrillic "а"
+LOOK_ALIKE_SHOWN = "r***@ex\u0430mple.org (for mail servers: xn--exmple-4nf.org)"
+
+
+def test_look_alike_domain_is_refused_until_confirmed(
+    make_project: ProjectFactory, cli: CLI, plain_server: MailServer
+) -> None:
+    root = make_project(
+        {"handouts/en/sleep.md": handout("Sleep well")}, config=email_config(plain_server.port)
+    )
+    refused = cli("email", "sleep", "--to", LOOK_ALIKE, "--project", root)
+    assert refused.exit_code == 2, refused.output
+    assert f"error: recipient: --to {LOOK_ALIKE_SHOWN}: the part after the @" in refused.output
+    assert "run the same command again with --confirm-address" in refused.output
+    assert plain_server.connections == 0 and not (root / "build").exists()
+
+    shown = cli("email", "sleep", "--to", LOOK_ALIKE, "--dry-run", "--project", root)
+    assert shown.exit_code == 0, shown.output
+    assert (
+        f"To:         {LOOK_ALIKE} (for mail servers: rosa.m@xn--exmple-4nf.org)\n"
+        "            (the part after the @ has letters that are not plain a-z: check it "
+        "with the patient; sending needs --confirm-address)"
+    ) in shown.output
+
+    sent = cli("email", "sleep", "--to", LOOK_ALIKE, "--confirm-address", "--project", root)
+    assert sent.exit_code == 0, sent.output
+    assert f"to {LOOK_ALIKE_SHOWN}." in sent.output
+    assert plain_server.messages[0].rcpt_tos == ["rosa.m@xn--exmple-4nf.org"]
+
+
+def test_display_name_form_is_refused_and_masked_as_the_address(
+    make_project: ProjectFactory, cli: CLI, plain_server: MailServer
+) -> None:
+    root = make_project({"handouts/en/sleep.md": handout()}, config=email_config(plain_server.port))
+    result = cli("email", "sleep", "--to", "Jane Doe <jane@example.org>", "--project", root)
+    assert result.exit_code == 2, result.output
+    assert (
+        "error: recipient: --to j***@example.org: give only the address, like "
+        "name@example.org, without a name or < >"
+    ) in result.output
+    assert "Jane" not in result.output and "J***" not in result.output
+    assert plain_server.connections == 0
+
+
+def test_masking_leaves_the_tools_own_words_alone(make_project: ProjectFactory, cli: CLI) -> None:
+    # "pat" is in "patient": the advice must still read "ask the patient".
+    with RawServer(drop_after_message) as server:
+        root = make_project({"handouts/en/sleep.md": handout()}, config=email_config(server.port))
+        result = cli("email", "sleep", "--to", "pat@example.org", "--project", root)
+    assert result.exit_code == 1, result.output
+    assert "ask the patient whether it came before you send it again" in result.output
+    assert "p***ient" not in result.output
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "home"
+    folder.mkdir()
+    monkeypatch.setenv("HOME", str(folder))
+    return folder
+
+
+DRAFT_CONFIG = CONFIG + '\n[email]\nfrom_address = "handouts@clinic.example.org"\n'
+
+
+def test_relative_eml_goes_to_the_drafts_folder_not_the_project(
+    make_project: ProjectFactory, cli: CLI, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project({"handouts/en/panic.md": handout("Panic")}, config=DRAFT_CONFIG)
+    monkeypatch.chdir(root)  # the README's example, run in the project folder
+    result = cli("email", "panic", "--to", ADDRESS, "--eml", "panic.eml", "--project", root)
+    assert result.exit_code == 0, result.output
+    draft = home / "handout-drafts" / "panic.eml"
+    assert f"Wrote the draft {draft} " in result.output
+    assert parse(draft.read_bytes())["To"] == ADDRESS
+    assert stat.S_IMODE(draft.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(draft.stat().st_mode) == 0o600
+    assert not list(root.rglob("*.eml"))
+
+
+@pytest.mark.parametrize("where", ["absolute", "symlinked-home"])
+def test_eml_inside_the_project_is_refused(
+    make_project: ProjectFactory, cli: CLI, home: Path, where: str
+) -> None:
+    root = make_project({"handouts/en/panic.md": handout("Panic")}, config=DRAFT_CONFIG)
+    if where == "absolute":
+        asked: Path | str = root / "drafts" / "panic.eml"
+    else:  # ~/handout-drafts is a link into the project
+        (root / "drafts").mkdir()
+        (home / "handout-drafts").symlink_to(root / "drafts")
+        asked = "panic.eml"
+    result = cli("email", "panic", "--to", ADDRESS, "--eml", asked, "--project", root)
+    assert result.exit_code == 2, result.output
+    assert (
+        f"error: usage: --eml {asked}: that is inside the project folder, where the preview "
+        "server, backups and version control could show the patient's address to others. "
+        "Nothing was written. Give only a file name (--eml panic.eml) and the draft goes to "
+        f"{home / 'handout-drafts'}/, or give a full path outside the project"
+    ) in result.output
+    assert not list(root.rglob("*.eml")) and not (root / "build").exists()

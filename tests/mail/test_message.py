@@ -16,6 +16,7 @@ from clinic_handouts.mail.message import (
     UnsafeHeader,
     attachment_name,
     compose,
+    header_complaint,
     to_bytes,
 )
 from clinic_handouts.mail.recipient import mask, parse_recipient, redact
@@ -109,7 +110,8 @@ def test_mask_and_redact() -> None:
 
 
 def test_domain_is_normalised_for_the_wire() -> None:
-    assert parse_recipient(["Rosa.M@Bücher.Example"]).address == "Rosa.M@xn--bcher-kva.example"
+    recipient = parse_recipient(["Rosa.M@Bücher.Example"], confirmed=True)
+    assert recipient.address == "Rosa.M@xn--bcher-kva.example"
 
 
 def test_no_address_at_all_is_a_usage_error() -> None:
@@ -165,3 +167,107 @@ def test_same_address_same_hash_other_salt_other_hash(tmp_path: Path) -> None:
     first.append(record)
     lines = (tmp_path / "a/log.jsonl").read_text().splitlines()
     assert len(lines) == 2 and '"time": "2026-11-21T15:04:05Z"' in lines[0]
+
+
+# --- hostile input, round two (issue 19) ---------------------------------------------------
+
+# Decoded by the email library into "Sleep", CRLF, "Reply-To: ...", CRLF, "Bcc: ...".
+INJECTING_TITLE = (
+    "=?utf-8?q?Sleep=0D=0AReply-To:_help@attacker.example=0D=0ABcc:_evil@attacker.example?="
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "complaint"),
+    [
+        ("Sleep well", None),
+        ("Does 1+1=? Sleep", None),  # looks a little like an encoding, but stays as written
+        ("Qué esperar", None),
+        ("x\r\nBcc: someone@example.net", "a line break"),
+        (INJECTING_TITLE, "text in the email encoding"),
+        ("=?utf-8?b?U2xlZXA=?=", "text in the email encoding"),  # harmless, still not literal
+    ],
+)
+def test_header_values_are_judged_after_decoding(value: str, complaint: str | None) -> None:
+    found = header_complaint(value)
+    assert (found is None) if complaint is None else (found or "").startswith(complaint)
+
+
+@pytest.mark.parametrize("field", ["title", "clinic", "from_name"])
+def test_compose_refuses_an_encoded_word_that_decodes_to_new_headers(field: str) -> None:
+    with pytest.raises(UnsafeHeader, match="text in the email encoding"):
+        compose(replace(INPUTS, **{field: INJECTING_TITLE}))  # type: ignore[arg-type]
+
+
+def test_written_message_must_have_exactly_the_headers_that_were_set() -> None:
+    # The last guard: whatever reaches the message object, the bytes written out are
+    # read back, and a header that was not set (or a changed value) stops them.
+    message = compose(INPUTS)
+    message.replace_header("Subject", INJECTING_TITLE)
+    with pytest.raises(UnsafeHeader, match="other headers than were set: \\['bcc', 'reply-to'\\]"):
+        to_bytes(message)
+    clean = message_from_bytes(to_bytes(compose(INPUTS)), policy=policy.default)
+    assert clean.keys() == [
+        "From", "To", "Reply-To", "Subject", "Date", "Message-ID", "MIME-Version",
+        "Content-Type", "Content-Language",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Results \u202egnp.exe", "Results gnp.exe.pdf"),  # shown as "Results fdp.exe.png"
+        ("Sle\u200bep we\u200dll\ufeff", "Sleep well.pdf"),  # zero-width space, joiner, BOM
+        ("A\u2066B\u2069 \u061cC\u00ad", "AB C.pdf"),  # isolates, Arabic mark, soft hyphen
+        ("\u202e\u200b", "sleep.pdf"),  # nothing visible left: the handout's slug
+    ],
+)
+def test_attachment_name_loses_invisible_characters(title: str, expected: str) -> None:
+    assert attachment_name(title, EN, False, "sleep") == expected
+
+
+def test_redact_masks_only_the_address_never_other_words() -> None:
+    own_words = "ask the patient whether it came; the patient's address (pat@example.org)"
+    assert redact(own_words, "pat@example.org") == (
+        "ask the patient whether it came; the patient's address (p***@example.org)"
+    )
+    assert redact("550 User pat unknown. Bye pat.", "pat@example.org") == (
+        "550 User p*** unknown. Bye p***."
+    )
+    assert redact("no mailbox rosa.m.x here", "rosa.m@example.org") == "no mailbox rosa.m.x here"
+
+
+def test_mask_never_shows_more_than_the_first_letter_and_a_domain() -> None:
+    assert mask("Jane Doe <jane@example.org>") == "J***@***"  # not an address: no domain
+    with pytest.raises(UsageError) as caught:
+        parse_recipient(["Jane Doe <jane@example.org>"])
+    assert str(caught.value) == (
+        "error: recipient: --to j***@example.org: give only the address, like "
+        "name@example.org, without a name or < >. Nothing was sent; check the address with "
+        "the patient"
+    )
+
+
+def test_look_alike_domain_needs_confirmation_and_is_shown_in_both_forms() -> None:
+    cyrillic_a = "pat@ex\u0430mple.org"
+    with pytest.raises(UsageError) as caught:
+        parse_recipient([cyrillic_a])
+    message = str(caught.value)
+    assert message.startswith(
+        "error: recipient: --to p***@ex\u0430mple.org (for mail servers: xn--exmple-4nf.org): "
+        "the part after the @ has letters that are not plain a-z (letters from: Cyrillic, "
+        "Latin)."
+    )
+    assert message.endswith("run the same command again with --confirm-address")
+    # Typed already in the xn-- form it reads as something else too: the same rule.
+    with pytest.raises(UsageError, match="--confirm-address"):
+        parse_recipient(["pat@xn--exmple-4nf.org"])
+    confirmed = parse_recipient([cyrillic_a], confirmed=True)
+    assert confirmed.address == "pat@xn--exmple-4nf.org"
+    assert confirmed.masked == "p***@ex\u0430mple.org (for mail servers: xn--exmple-4nf.org)"
+    assert parse_recipient(["pat@example.org"]).masked == "p***@example.org"
+
+
+def test_mixed_script_local_part_is_refused_outright() -> None:
+    with pytest.raises(UsageError, match="Internationalized characters before the @-sign"):
+        parse_recipient(["p\u0430t@example.org"], confirmed=True)

@@ -4,7 +4,8 @@ draft, or show what would be sent.
 The order is the safety: nothing is built before the address is known to be one plain
 address, and nothing is sent (no connection is even opened) before every check passed:
 
-1. the flags and the address (one address, no line breaks: see ``mail/recipient.py``);
+1. the flags and the address (one address, no line breaks, a domain in other letters than
+   a-z only with ``--confirm-address``: see ``mail/recipient.py``), and where a draft goes;
 2. handouts.toml with its ``[email]`` table, and the password from the environment;
 3. the handout exists in the language and edition asked for;
 4. the build of that one handout: errors, an overdue review or stale crisis data refuse it,
@@ -16,11 +17,21 @@ address, and nothing is sent (no connection is even opened) before every check p
 The patient's address appears in clear only where the staff member asked for it: the dry
 run's own terminal output and the draft file (written readable by its owner only).
 Everything else (confirmations, errors, the log) masks or hashes it.
+
+Drafts are kept out of the project folder, which the preview server serves and which is
+often shared or under version control: a relative ``--eml`` name goes into
+``~/handout-drafts/`` (made readable by its owner only), and any path that ends up inside
+the project is refused with a message saying where to write instead.
+
+Header values from files (the title, the clinic's name, the language's subject line) are
+judged by ``mail.header_complaint`` after every decoding step, so a problem names the file
+and line; ``mail/message.py`` checks them again and verifies the message it writes out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -42,9 +53,12 @@ from clinic_handouts.mail.message import (
     attachment_name,
     body_text,
     compose,
+    header_complaint,
+    strip_invisible,
+    subject,
     to_bytes,
 )
-from clinic_handouts.mail.recipient import Recipient, has_control, parse_recipient
+from clinic_handouts.mail.recipient import CONFIRM_FLAG, Recipient, has_control, parse_recipient
 from clinic_handouts.mail.sendlog import SendRecord, open_send_log, pdf_hash
 from clinic_handouts.mail.smtp import Envelope, send
 from clinic_handouts.project import paths
@@ -61,6 +75,7 @@ from clinic_handouts.project.sources import LANG_RE, Handout
 from clinic_handouts.project.words import load_email_words, load_strings
 
 LARGE_PRINT = "large-print"  # the name of the large-print variant in project/editions.py
+DRAFTS_FOLDER = "handout-drafts"  # in the home folder: where a relative --eml goes
 SECURITY_WORDS = {
     "starttls": "encrypted (STARTTLS)",
     "ssl": "encrypted (SSL/TLS)",
@@ -76,6 +91,7 @@ class EmailRequest:
     large_print: bool = False
     dry_run: bool = False
     eml: Path | None = None
+    confirm_address: bool = False  # staff checked an address in other letters than a-z
 
 
 @dataclass(frozen=True)
@@ -112,8 +128,11 @@ def email_handout(
 ) -> EmailResult:
     """Check, build, then show, draft or send; ``progress`` hears what is happening."""
     _check_flags(request)
-    recipient = parse_recipient(request.to)
-    sending = request.eml is None
+    # A dry run only shows (both forms of an unusual domain); sending or drafting needs
+    # the staff member's confirmation.
+    recipient = parse_recipient(request.to, confirmed=request.confirm_address or request.dry_run)
+    draft = _draft_path(request.eml, root, environ) if request.eml is not None else None
+    sending = draft is None
     project = load_project(root, today)
     config = project.config
     password = _check_settings(config, environ, sending=sending)
@@ -122,15 +141,17 @@ def email_handout(
         return EmailResult(_preview(prepared, recipient, config), prepared.warnings)
     message = compose(prepared.inputs)
     data = to_bytes(message)
-    if request.eml is not None:
+    if draft is not None:
         try:
-            write_atomic(request.eml, data, mode=0o600)  # it holds the patient's address
+            if draft.parent == _drafts_folder(environ):
+                draft.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            write_atomic(draft, data, mode=0o600)  # it holds the patient's address
         except OSError as exc:
             raise _usage(
-                f"--eml {request.eml}: cannot write the draft there ({exc.strerror}); "
+                f"--eml {draft}: cannot write the draft there ({exc.strerror}); "
                 "choose another folder"
             ) from None
-        return EmailResult(_drafted(prepared, request.eml, len(data)), prepared.warnings)
+        return EmailResult(_drafted(prepared, draft, len(data)), prepared.warnings)
     settings = config.email
     log = open_send_log(settings.send_log, config.root) if settings.send_log else None
     progress(
@@ -183,6 +204,35 @@ def _check_flags(request: EmailRequest) -> None:
         raise _usage("--lang expects a language code like 'en' or 'es'")
 
 
+def _drafts_folder(environ: Mapping[str, str]) -> Path:
+    home = environ.get("HOME")
+    return (Path(home) if home else Path.home()) / DRAFTS_FOLDER
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    # resolve() follows symlinks on the way, so a link into the project counts as inside.
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _draft_path(eml: Path, root: Path, environ: Mapping[str, str]) -> Path:
+    """Where the draft goes: never inside the project (the preview server serves it, and
+    it is often shared or under version control); a relative path is under
+    ``~/handout-drafts/``. The file name loses invisible characters (see ``mail/message.py``)."""
+    name = strip_invisible(eml.name)
+    if not name.strip(" ."):
+        raise _usage(f"--eml {eml}: give a file name for the draft, like panic.eml")
+    folder = eml.parent if eml.is_absolute() else _drafts_folder(environ) / eml.parent
+    path = folder / name
+    if _inside(path, root):
+        raise _usage(
+            f"--eml {eml}: that is inside the project folder, where the preview server, "
+            "backups and version control could show the patient's address to others. "
+            f"Nothing was written. Give only a file name (--eml {name}) and the draft goes "
+            f"to {_drafts_folder(environ)}{os.sep}, or give a full path outside the project"
+        )
+    return path
+
+
 def _config_problem(config: ProjectConfig, key: str, message: str) -> ConfigError:
     line = locate(config.source_text, "email", key) or locate(config.source_text, "email")
     return ConfigError([error(CONFIG_NAME, line, "config", f"email.{key}: {message}")])
@@ -198,7 +248,7 @@ def _check_settings(
             config,
             "from_address",
             "required to email a handout: add an [email] table with from_address = "
-            '"handouts@your-clinic.org" (and host, for sending); see README.md',
+            '"handouts@your-clinic.org" (and host, for sending); see docs/email.md',
         )
     if not sending:
         return None
@@ -272,21 +322,25 @@ def _refusal(what: str, problems: list[Problem]) -> HandoutError:
 
 
 def _header_safe(project: Project, handout: Handout) -> None:
-    """Values that go into headers come from files too: no line breaks there either."""
+    """Values that go into headers come from files too: judged after decoding, as a mail
+    program reads them (``mail.header_complaint``), so ``=?utf-8?q?...=0D=0A...?=`` is
+    refused like a line break typed in."""
     config = project.config
-    if has_control(config.clinic.name):
+    complaint = header_complaint(config.clinic.name)
+    if complaint:
         raise ConfigError(
             [
                 error(
                     CONFIG_NAME,
                     locate(config.source_text, "clinic", "name"),
                     "config",
-                    "clinic.name: write the name on one line, without control characters "
-                    "(it is the sender's name in emails)",
+                    f"clinic.name: it has {complaint}; write the name on one line as plain "
+                    "words (it is the sender's name in emails)",
                 )
             ]
         )
-    if has_control(handout.title):
+    complaint = header_complaint(handout.title)
+    if complaint:
         raise _refusal(
             handout.rel,
             [
@@ -294,9 +348,27 @@ def _header_safe(project: Project, handout: Handout) -> None:
                     handout.rel,
                     handout.line_of("title"),
                     "front-matter",
-                    "title: remove the control characters (it is the email's subject)",
+                    f"title: it has {complaint}; write the title on one line as plain "
+                    "words (it is the email's subject)",
                 )
             ],
+        )
+
+
+def _subject_safe(inputs: MessageInputs) -> None:
+    """The subject line of the language's words, with the title and name filled in."""
+    complaint = header_complaint(subject(inputs))
+    if complaint:
+        raise ConfigError(
+            [
+                error(
+                    f"locales/{inputs.lang}.toml",
+                    0,
+                    "language",
+                    f"[email] subject: the subject line has {complaint}; write it on one "
+                    "line as plain words",
+                )
+            ]
         )
 
 
@@ -310,9 +382,8 @@ def _build_pdf(
     errors = [p for p in relevant if p.is_error]
     if errors:
         raise _refusal(f"'{handout.title}' ({handout.rel})", errors)
-    pdf_path = project.config.build_dir / paths.output_key(
-        handout.lang, handout.slug, variant.suffix
-    )
+    key = paths.output_key(handout.lang, handout.slug, variant.suffix)
+    pdf_path = project.config.build_dir / key
     try:
         data = pdf_path.read_bytes()
     except OSError:
@@ -358,6 +429,7 @@ def _prepare(
         message_id=make_msgid(domain=settings.from_address.rpartition("@")[2]),
         draft=request.eml is not None,
     )
+    _subject_safe(inputs)
     return Prepared(handout, variant, pdf_path, pdf, inputs, warnings)
 
 
@@ -393,7 +465,15 @@ def _preview(prepared: Prepared, recipient: Recipient, config: ProjectConfig) ->
         "",
         # The staff member typed this address and sees it on their own screen only; it is
         # never written to a file or a log.
-        f"To:         {recipient.address}",
+        f"To:         {recipient.shown}",
+        *(
+            [
+                "            (the part after the @ has letters that are not plain a-z: "
+                f"check it with the patient; sending needs {CONFIRM_FLAG})"
+            ]
+            if recipient.domain_as_read
+            else []
+        ),
         f"From:       {message['From']}",
         *([f"Reply-To:   {message['Reply-To']}"] if inputs.reply_to else []),
         f"Subject:    {message['Subject']}",
