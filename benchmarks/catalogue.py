@@ -18,7 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from clinic_handouts.addresses import bundled_theme_dir
-from clinic_handouts.build.run import BuildOptions, build
+from clinic_handouts.build.plan import BuildOptions
+from clinic_handouts.build.run import build
 from clinic_handouts.catalogue.entries import sha256_of, with_thumbnails
 from clinic_handouts.catalogue.page import (
     CatalogueEntry,
@@ -26,6 +27,7 @@ from clinic_handouts.catalogue.page import (
     FileEntry,
     write_catalogue,
 )
+from clinic_handouts.project.load import load_project
 from clinic_handouts.project.theme import Theme
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,7 +49,7 @@ def main(count: int) -> None:
         shutil.copy(REPO / "handouts.toml", root)
         shutil.copytree(REPO / "handouts", root / "handouts")
         shutil.copytree(REPO / "styles", root / "styles")
-        build(root, BuildOptions(today=TODAY))
+        build(load_project(root, TODAY), BuildOptions(today=TODAY))
         source_pdf = next((root / "build/en").glob("*.pdf"))
         build_dir = root / "build"
         entries = []

@@ -15,9 +15,10 @@ import time
 from pathlib import Path
 
 from clinic_handouts.addresses import allowed_roots
-from clinic_handouts.build.run import BuildOptions, load_project, plan
+from clinic_handouts.build.plan import BuildOptions, plan
 from clinic_handouts.checks import CheckContext, check_handout
 from clinic_handouts.project.clock import build_date
+from clinic_handouts.project.load import load_project
 from clinic_handouts.render.pdf import Renderer
 from clinic_handouts.text import markdown as markup
 from clinic_handouts.text import syllables

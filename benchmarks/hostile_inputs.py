@@ -70,7 +70,8 @@ CHILD = textwrap.dedent(
     """
     import datetime as dt, json, resource, sys, time
     from pathlib import Path
-    from clinic_handouts.build.run import BuildOptions, load_project, plan
+    from clinic_handouts.build.plan import BuildOptions, plan
+    from clinic_handouts.project.load import load_project
     started = time.perf_counter()
     today = dt.date(2026, 11, 21)
     project = load_project(Path(sys.argv[1]), today)

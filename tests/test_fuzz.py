@@ -19,8 +19,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clinic_handouts.build.run import BuildOptions, load_project, plan
+from clinic_handouts.build.plan import BuildOptions, plan
 from clinic_handouts.errors import Severity
+from clinic_handouts.project.load import load_project
 from clinic_handouts.project.sources import FIELDS
 from tests.conftest import CONFIG, TODAY
 

@@ -25,7 +25,7 @@ from clinic_handouts.project.clock import build_date
 from clinic_handouts.project.config import PAPER_SIZES
 
 if TYPE_CHECKING:
-    from clinic_handouts.build.run import BuildReport, Progress
+    from clinic_handouts.build.plan import BuildReport, Progress
     from clinic_handouts.checks.run import CheckResult
 
 # What only one command needs (the report's PDF reader, the email checks) is imported
@@ -230,10 +230,14 @@ def build_command(
     def action() -> int:
         # First, before the rest of the tool loads: it runs alongside on another core.
         start_renderer_early(project, jobs or 0, force)
-        from clinic_handouts.build.run import BuildOptions, build
+        from clinic_handouts.build.plan import BuildOptions
+        from clinic_handouts.build.run import build
+        from clinic_handouts.project.load import load_project
 
+        today = build_date(os.environ)
+        loaded = load_project(project, today)  # once; every stage gets this Project
         options = BuildOptions(
-            today=build_date(os.environ),
+            today=today,
             only=only,
             write_html=write_html,
             langs=langs,
@@ -242,7 +246,7 @@ def build_command(
             jobs=jobs or 0,
         )
         with stop_on_signals() as stop, progress_bar() as progress:
-            report = build(project, options, progress, stop)
+            report = build(loaded, options, progress, stop)
         print_problems(report.problems)
         click.echo(summarize(report, project))
         return 0 if report.ok else 1
@@ -304,10 +308,11 @@ def check_command(
 
     def action() -> int:
         from clinic_handouts.checks.run import CheckOptions, check_project, summary
+        from clinic_handouts.project.load import load_project
 
         options = CheckOptions(today=build_date(os.environ), only=only)
         try:
-            result = check_project(project, options)
+            result = check_project(load_project(project, options.today), options)
         except HandoutError as exc:
             if not as_json:
                 raise

@@ -24,10 +24,11 @@ from click.testing import Result
 
 import clinic_handouts
 from clinic_handouts.build.manifest import load_manifest
-from clinic_handouts.build.run import BuildOptions, BuildReport, load_project, plan, plan_jobs
+from clinic_handouts.build.plan import BuildOptions, BuildReport, plan, plan_jobs
 from clinic_handouts.checks import CheckContext, Findings, text_findings
 from clinic_handouts.checks import cache as check_cache
 from clinic_handouts.checks.cache import load_check_cache
+from clinic_handouts.project.load import load_project
 from clinic_handouts.project.sources import Handout
 from clinic_handouts.text.markdown import BodyHtml
 from tests.conftest import CONFIG, EPOCH, TODAY, handout, pdf_pages

@@ -17,7 +17,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pypdf import PdfReader
 
-from clinic_handouts.build.run import BuildOptions, build
+from clinic_handouts.build.plan import BuildOptions
+from clinic_handouts.build.run import build
+from clinic_handouts.project.load import load_project
 from tests.conftest import CONFIG, REPO, TODAY, ProjectFactory, handout
 from tests.helpers.servers import running
 
@@ -79,7 +81,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text)
-    report = build(root, BuildOptions(today=TODAY))
+    report = build(load_project(root, TODAY), BuildOptions(today=TODAY))
     assert report.ok, report.problems
     return root
 

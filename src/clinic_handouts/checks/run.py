@@ -1,20 +1,24 @@
 """``handouts check``: every content check the build runs, without rendering anything.
 
-The project is loaded with ``build.load_project`` and checked with ``build.check_chosen``,
-the very function the build uses, so the checker and the build can never disagree about a
-handout. Nothing is written.
+``iter_checked`` runs every check on the chosen handouts, one at a time; the build and
+``handouts check`` both go through it, so they can never disagree about a handout.
+``handouts check`` writes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from clinic_handouts.build.run import Project, check_chosen, load_project, select
-from clinic_handouts.checks import CheckContext
+from clinic_handouts.checks import CheckContext, Findings, check_handout
+from clinic_handouts.checks import check_project as check_across
+from clinic_handouts.checks.cache import FRESH, Checker
 from clinic_handouts.errors import Problem
+from clinic_handouts.project.load import Project
+from clinic_handouts.project.selection import select
 from clinic_handouts.project.sources import Handout
+from clinic_handouts.text.markdown import BodyHtml
 
 
 @dataclass(frozen=True)
@@ -42,9 +46,63 @@ class CheckResult:
         return 1 if self.errors or (strict and self.warnings) else 0
 
 
-def check_project(root: Path, options: CheckOptions) -> CheckResult:
-    """Check every chosen handout; config errors raise ConfigError, as for the build."""
-    project = load_project(root, options.today)
+@dataclass(frozen=True)
+class CheckedHandout:
+    """One handout after every check: its converted body and all its problems."""
+
+    handout: Handout
+    markup: BodyHtml
+    problems: list[Problem]  # its own, and those found by comparing it with others
+    reading_grade: float | None
+
+    @property
+    def failed(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+
+def check_one(
+    handout: Handout, context: CheckContext, checker: Checker = FRESH
+) -> tuple[BodyHtml, Findings]:
+    """One handout's Markdown converted, and every per-handout check's findings."""
+    converted = checker.convert(handout.body, handout.rel, handout.body_line)
+    return converted, check_handout(handout, converted, context, checker.text)
+
+
+def iter_checked(
+    project: Project,
+    chosen: Sequence[Handout],
+    context: CheckContext,
+    checker: Checker = FRESH,
+) -> Iterator[CheckedHandout]:
+    """Every check on the chosen handouts, one handout at a time (so the build can render
+    while later handouts are still being checked). Checks across handouts (translations)
+    run first: they need every handout, not a render."""
+    files = {h.rel for h in chosen}
+    across: dict[str, list[Problem]] = {}
+    for problem in check_across(project.handouts, context):
+        if problem.path in files:
+            across.setdefault(problem.path, []).append(problem)
+    for handout in chosen:
+        converted, found = check_one(handout, context, checker)
+        problems = across.get(handout.rel, []) + list(found.problems)
+        yield CheckedHandout(handout, converted, problems, found.reading_grade)
+
+
+def check_chosen(
+    project: Project,
+    chosen: Sequence[Handout],
+    context: CheckContext,
+    checker: Checker = FRESH,
+) -> list[Problem]:
+    """Every problem of the chosen handouts. The build and ``handouts check`` both go
+    through ``iter_checked``, so they cannot disagree."""
+    return [
+        p for checked in iter_checked(project, chosen, context, checker) for p in checked.problems
+    ]
+
+
+def check_project(project: Project, options: CheckOptions) -> CheckResult:
+    """Check every chosen handout of a loaded project; nothing is written."""
     chosen = select(project.handouts, options.only)
     context = CheckContext(config=project.config, crisis=project.crisis, today=options.today)
     problems = list(project.problems) + check_chosen(project, chosen, context)

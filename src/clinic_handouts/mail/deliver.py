@@ -39,7 +39,8 @@ from email.utils import make_msgid
 from pathlib import Path
 
 from clinic_handouts.build.atomic import write_atomic
-from clinic_handouts.build.run import BuildOptions, Project, build, load_project
+from clinic_handouts.build.plan import BuildOptions
+from clinic_handouts.build.run import build
 from clinic_handouts.errors import (
     ConfigError,
     HandoutError,
@@ -71,6 +72,7 @@ from clinic_handouts.project.config import (
     suggest,
 )
 from clinic_handouts.project.editions import STANDARD, Variant, variants_for
+from clinic_handouts.project.load import Project, load_project
 from clinic_handouts.project.sources import LANG_RE, Handout
 from clinic_handouts.project.words import load_email_words, load_strings
 
@@ -375,7 +377,7 @@ def _subject_safe(inputs: MessageInputs) -> None:
 def _build_pdf(
     root: Path, project: Project, handout: Handout, variant: Variant, today: dt.date
 ) -> tuple[Path, bytes, tuple[Problem, ...]]:
-    report = build(root, BuildOptions(today=today, only=(handout.id,)))
+    report = build(project, BuildOptions(today=today, only=(handout.id,)))
     relevant = [
         p for p in report.problems if p.path == handout.rel or p.code == "crisis-data-stale"
     ]

@@ -17,10 +17,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from clinic_handouts.build.run import BuildOptions, Project, load_project, plan
+from clinic_handouts.build.plan import BuildOptions, plan
 from clinic_handouts.errors import Problem
 from clinic_handouts.project.config import ProjectConfig
 from clinic_handouts.project.editions import STANDARD
+from clinic_handouts.project.load import Project, load_project
 from clinic_handouts.project.sources import (
     DATE_PLACEHOLDER,
     Handout,

@@ -36,10 +36,12 @@ from urllib.parse import unquote, urlsplit
 import watchfiles
 
 from clinic_handouts.addresses import bundled_theme_dir
-from clinic_handouts.build.run import BuildOptions, BuildReport, build, load_project
+from clinic_handouts.build.plan import BuildOptions, BuildReport
+from clinic_handouts.build.run import build
 from clinic_handouts.errors import HandoutError, Problem, UsageError, error
 from clinic_handouts.project.clock import build_date
 from clinic_handouts.project.config import load_config
+from clinic_handouts.project.load import Project, load_project
 from clinic_handouts.project.sources import LANG_RE, SLUG_RE
 from clinic_handouts.serve.pages import (
     VERSION_PATH,
@@ -214,14 +216,13 @@ class PreviewServer:
 
     # -- building
 
-    def _only_for(self, changed: Sequence[Path]) -> tuple[str, ...] | None:
+    def _only_for(self, project: Project, changed: Sequence[Path]) -> tuple[str, ...] | None:
         """Ids to rebuild for these changed files; None for everything."""
         handouts = self.config.handouts_dir.resolve()
         for path in changed:
             inside = path.resolve().is_relative_to(handouts) and path.suffix == ".md"
             if not inside or not path.exists():
                 return None  # the theme changed, or a handout went: rebuild all
-        project = load_project(self.root, self.clock())
         wanted = {path.resolve() for path in changed}
         return tuple(sorted({h.id for h in project.handouts if h.source.resolve() in wanted}))
 
@@ -232,12 +233,13 @@ class PreviewServer:
             touched = {self._rel(p) for p in changed or ()}
             report: BuildReport | None = None
             try:
-                only = None if changed is None else self._only_for(changed)
+                project = load_project(self.root, today)  # once per save
+                only = None if changed is None else self._only_for(project, changed)
                 if only == ():
                     # Only broken files changed: nothing to build, their problems to show.
-                    found = list(load_project(self.root, today).problems)
+                    found = list(project.problems)
                 else:
-                    report = build(self.root, BuildOptions(today=today, only=only or ()))
+                    report = build(project, BuildOptions(today=today, only=only or ()))
                     found = report.problems
                     touched |= {o.handout.rel for o in report.outputs}
                 if only is None:
