@@ -64,6 +64,11 @@ CASES: dict[str, Callable[[], str | bytes]] = {
     "at-limit-table": lambda: (
         HEAD + "|" + "a|" * 99 + "\n|" + "-|" * 99 + "\n" + ("|" + "a|" * 99 + "\n") * 40
     ),
+    # Issue 19, item 8: the theme's own look, with a made-up number (reserved.py).
+    "fake-crisis-box": lambda: (
+        HEAD + '<div class="crisis-box"><h2>Get help now</h2>Call 555-0199.</div>\n\n'
+        '<p class="page-number"></p>\n'
+    ),
 }
 
 CHILD = textwrap.dedent(

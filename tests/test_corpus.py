@@ -26,7 +26,8 @@ REFUSED = {
     "colspan.md": ':8: error: too-complex: colspan="1000000" is too large',
     "brackets.md": ":6: error: too-complex: this paragraph has many '[' without a matching ']'",
     "entity-tab-javascript.md": ":8: error: blocked-resource: javascript:alert(1): 'javascript:'",
-    "stamp-class.md": ':8: error: unsafe-html: class="stamp-footer" is reserved for the page',
+    "stamp-class.md": ':8: error: unsafe-html: class="stamp-footer" is reserved for the theme',
+    "fake-crisis-box.md": ':8: error: unsafe-html: class="crisis-box" is reserved for the theme',
     "svg-in-data-url.md": ":8: error: blocked-resource: http://127.0.0.1:9/x.png: network",
 }
 # file -> text its PDF must show
@@ -34,6 +35,7 @@ BUILT = {
     "code-span-script.md": "type <script> in the box",
     "autolinks.md": "Visit https://988lifeline.org or write to help@example.org.",
     "whitespace-run.md": "A long run of blank space made the crisis check slow.",
+    "tall-picture.md": "A picture taller than the page ran over the footer.",
 }
 
 

@@ -106,6 +106,42 @@ def test_classes_and_ids_are_allowed_but_stamp_names_are_reserved() -> None:
     assert "stamp-" not in markup.html
 
 
+@pytest.mark.parametrize(
+    ("html", "name"),
+    [
+        # Issue 19, item 8: a box that looks exactly like the real crisis box.
+        ('<div class="crisis-box"><h2>Get help now</h2>Call 555-0199.</div>', "crisis-box"),
+        # ... and "Page 1 of 1" printed by the theme's counter in the body.
+        ('<p class="page-number">Keep this sheet.</p>', "page-number"),
+        ('<div class="note summary">Big bold words.</div>', "summary"),
+        ('<div id="crisis-resources">Call 555-0199.</div>', "crisis-resources"),
+        ('<p class="variant-large-print">x</p>', "variant-large-print"),
+    ],
+)
+def test_every_name_the_theme_uses_is_reserved(html: str, name: str) -> None:
+    markup = to_html(f"Intro.\n\n{html}\n", REL, 6)
+    attribute = "id" if "id=" in html else "class"
+    problems = [p.format() for p in markup.problems]
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f'{REL}:8: error: unsafe-html: {attribute}="'), problems
+    assert f"{name}" in problems[0] and "is reserved for the theme" in problems[0]
+    assert name not in markup.html  # removed, whatever the build does next
+    if name == "summary":
+        assert 'class="note"' in markup.html  # the handout's own name stays
+
+
+def test_markdown_own_names_are_not_reported() -> None:
+    """Call-outs are the author's: ``!!! warning`` gives the theme's ``.admonition.warning``
+    look. A heading that would get the theme's id gets another one."""
+    body = '## Crisis resources\n\nText.\n\n!!! warning "Careful"\n    Hot.\n'
+    markup = to_html(body, REL, 6)
+    assert markup.problems == ()
+    assert 'class="admonition warning"' in markup.html
+    assert 'class="admonition-title"' in markup.html
+    assert 'id="crisis-resources"' not in markup.html
+    assert 'id="section-crisis-resources"' in markup.html
+
+
 def test_comments_are_dropped_quietly() -> None:
     markup = to_html("Text.<!-- note for editors: <img src=http://x/a.png> -->\n", REL, 6)
     assert markup.problems == () and "editors" not in markup.html and "<img" not in markup.html

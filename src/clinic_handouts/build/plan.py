@@ -22,7 +22,7 @@ from clinic_handouts.checks import CheckContext
 from clinic_handouts.checks.cache import FRESH, CheckCache
 from clinic_handouts.checks.run import iter_checked
 from clinic_handouts.errors import Problem
-from clinic_handouts.project import paths
+from clinic_handouts.project import paths, reserved
 from clinic_handouts.project.editions import Variant, variants_for
 from clinic_handouts.project.load import Project
 from clinic_handouts.project.selection import Selection, select_for_build
@@ -116,7 +116,12 @@ def plan_jobs(
         return  # nothing may be stamped with unconfirmed crisis data
     selection = selection or select_for_build(project, options.only, options.langs)
     strings = selection.strings
-    context = CheckContext(config=config, crisis=project.crisis, today=options.today)
+    context = CheckContext(
+        config=config,
+        crisis=project.crisis,
+        today=options.today,
+        reserved=reserved.for_theme(project.theme),
+    )
     env = make_environment(project.theme)
     checker = cache.checker() if cache is not None else FRESH
     shared = fingerprint.shared_digest(config, project.theme, project.crisis, options.today)

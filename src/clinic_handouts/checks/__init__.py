@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from clinic_handouts.checks import (
     crisis_contacts,
@@ -34,6 +34,7 @@ from clinic_handouts.checks import (
 from clinic_handouts.errors import Problem
 from clinic_handouts.project.config import ProjectConfig
 from clinic_handouts.project.crisis import CrisisDirectory
+from clinic_handouts.project.reserved import ReservedNames, bundled
 from clinic_handouts.project.sources import Handout
 from clinic_handouts.text import readability as metrics
 from clinic_handouts.text.markdown import BodyHtml
@@ -44,6 +45,9 @@ class CheckContext:
     config: ProjectConfig
     crisis: CrisisDirectory
     today: dt.date
+    # The class and id names a handout may not use: the project theme's
+    # (reserved.for_theme); the bundled theme's when not given.
+    reserved: ReservedNames = field(default_factory=bundled)
 
 
 Family = Callable[[Handout, BodyHtml, CheckContext], list[Problem]]

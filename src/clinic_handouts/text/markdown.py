@@ -15,9 +15,13 @@ allowlist from the output, and every removal is reported with its line, never si
 - ``class`` and ``id`` are allowed because Markdown itself makes them (call-out boxes are
   ``<div class="admonition note">``, headings get ids for in-page links, ``{: .class }``
   sets them), and they only select the theme's own print CSS, which cannot load anything
-  a handout chooses. Names starting with ``stamp-`` are the exception: the theme uses
-  them to place the disclaimer and crisis line on every page, and a handout element with
-  one could take their place. Using one is ``unsafe-html`` and it is removed.
+  a handout chooses. The names the theme itself uses are the exception
+  (``reserved.py`` reads them from the theme's templates and stylesheets, the
+  project's own included, and always reserves ``stamp-...``): with one, a handout could
+  make a box that looks exactly like the real crisis box with a made-up number, print
+  "Page 1 of 1" in its body, or take the place of the disclaimer and crisis line.
+  Using one is ``unsafe-html`` and the name is removed. A heading whose text would give
+  it a theme's id (``## Crisis resources``) gets ``section-crisis-resources`` instead.
 - Links (``<a href>``) are printed, never fetched: http, https, mailto and tel addresses
   and links within the page (``#tips``) are kept. A relative link to a file keeps its
   words but loses its address: WeasyPrint would turn it into a ``file://`` address on
@@ -36,7 +40,7 @@ allowlist from the output, and every removal is reported with its line, never si
 - ``unsafe-html`` (error): active or fetching content (script, style, iframe, object,
   embed, link, meta, base, forms, frames, svg, math, audio, video, template, noscript),
   an event attribute (``onclick=``...), ``rel="attachment"`` (it would put a file inside
-  the PDF) and reserved ``stamp-`` names.
+  the PDF) and the theme's reserved names.
 - ``unsupported-html`` (warning): anything else outside the allowlist (a ``style``
   attribute, ``<font>``, ``<center>``...), left out of the printed sheet; its text stays.
 - ``too-complex`` (error): elements nested more than ``MAX_HTML_DEPTH`` deep (WeasyPrint
@@ -51,7 +55,9 @@ is then located in the source by searching for the text of the tag or address.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -59,10 +65,14 @@ import nh3
 
 from clinic_handouts.addresses import normalize_url, refusal, scheme_of
 from clinic_handouts.errors import Problem, error, warning
+from clinic_handouts.project.reserved import ReservedNames, bundled
 from clinic_handouts.text.limits import MAX_HTML_DEPTH, MAX_SPAN, check_body, too_complex
 
 EXTENSIONS = ["tables", "attr_list", "sane_lists", "admonition", "smarty", "toc"]
-EXTENSION_CONFIGS = {"smarty": {"smart_angled_quotes": False}, "toc": {"permalink": False}}
+EXTENSION_CONFIGS: dict[str, dict[str, object]] = {
+    "smarty": {"smart_angled_quotes": False},
+    "toc": {"permalink": False},
+}
 
 ALLOWED_TAGS = {
     "p",
@@ -147,7 +157,6 @@ UNSAFE_TAGS = {
     "template",
     "noscript",
 }
-RESERVED_PREFIX = "stamp-"  # the theme's page stamp (base.html, print.css)
 # Attributes whose value is an address a renderer would load (not a link to follow).
 LOADING_ATTRIBUTES = {
     "src",
@@ -197,7 +206,8 @@ _UNSAFE = "is not allowed in a handout (it can run code or load files); remove i
 _RUNS_CODE = "is not allowed in a handout (it can run code); remove it"
 _ATTACHES = "on a link is not allowed in a handout (it would put a file inside the PDF); remove it"
 _RESERVED = (
-    "is reserved for the page stamp (the disclaimer and crisis line on every page); remove it"
+    "is reserved for the theme (with it a handout could imitate the crisis box, the page "
+    "stamp or the page numbers); remove it"
 )
 _TOO_BIG = f"is too large; a table cell spans at most {MAX_SPAN} columns or rows"
 _UNSUPPORTED = (
@@ -208,8 +218,9 @@ _UNSUPPORTED = (
 class _Scanner(HTMLParser):
     """Everything in Markdown's HTML output that the policy removes or refuses."""
 
-    def __init__(self) -> None:
+    def __init__(self, reserved: ReservedNames) -> None:
         super().__init__(convert_charrefs=True)
+        self.reserved = reserved
         self.findings: list[_Finding] = []
         self._in_style = False
         self._unsafe_open: list[str] = []
@@ -242,7 +253,7 @@ class _Scanner(HTMLParser):
                 self._add("unsafe", f"{what} {_RUNS_CODE}", f"{name}=", first)
             elif tag == "a" and name == "rel" and "attachment" in value.lower().split():
                 self._add("unsafe", f'rel="attachment" {_ATTACHES}', "attachment", first)
-            elif name in {"class", "id"} and _reserved(value):
+            elif name in {"class", "id"} and self.reserved.clashes(name, value):
                 self._add("unsafe", f'{name}="{value}" {_RESERVED}', value, first)
             elif name in {"colspan", "rowspan"} and _too_big(value):
                 self._add("complex", f'{name}="{value}" {_TOO_BIG}', f"{name}=", first)
@@ -296,10 +307,6 @@ class _Scanner(HTMLParser):
                     self._blocked(normalize_url(url), reason, "@import")
 
 
-def _reserved(value: str) -> bool:
-    return any(name.startswith(RESERVED_PREFIX) for name in value.split())
-
-
 def _too_big(value: str) -> bool:
     digits = value.strip()
     return digits.isdigit() and int(digits[:9]) > MAX_SPAN
@@ -311,11 +318,11 @@ def _local_file(url: str) -> bool:
     return bool(clean) and not clean.startswith("#") and not scheme_of(clean)
 
 
-def _keep_attribute(tag: str, name: str, value: str) -> str | None:
+def _keep_attribute(reserved: ReservedNames, tag: str, name: str, value: str) -> str | None:
     """nh3's last word on each allowed attribute (defence in depth: anything it drops
     here has already been reported by _Scanner)."""
     if name in {"class", "id"}:
-        kept = " ".join(v for v in value.split() if not v.startswith(RESERVED_PREFIX))
+        kept = " ".join(v for v in value.split() if not reserved.reserved(name, v))
         return kept or None
     if tag == "a" and name == "href" and (refusal(value, link=True) or _local_file(value)):
         return None
@@ -380,15 +387,36 @@ def _problem(rel: str, line: int, finding: _Finding) -> Problem:
     return warning(rel, line, "unsupported-html", finding.message)
 
 
-def to_html(body: str, rel: str, first_line: int) -> BodyHtml:
-    """Convert a handout body; ``first_line`` is the body's line number in its file."""
+def _heading_ids(reserved: ReservedNames) -> Callable[[str, str], str]:
+    """Markdown's ids for headings, never one of the theme's: the author did not choose
+    it, so it is renamed rather than reported."""
+    from markdown.extensions.toc import slugify
+
+    def heading_id(value: str, separator: str) -> str:
+        slug = slugify(value, separator)
+        while reserved.reserved("id", slug):
+            slug = f"section{separator}{slug}"
+        return slug
+
+    return heading_id
+
+
+def to_html(
+    body: str, rel: str, first_line: int, reserved: ReservedNames | None = None
+) -> BodyHtml:
+    """Convert a handout body; ``first_line`` is the body's line number in its file.
+    ``reserved``: the project theme's names (``reserved.for_theme``); the bundled
+    theme's when not given."""
     refused = check_body(body, rel, first_line)
     if refused:
         return BodyHtml(html="", problems=tuple(refused))
     import markdown  # only when converting: a build with nothing new reuses check_cache
 
+    names = bundled() if reserved is None else reserved
+    configs = {**EXTENSION_CONFIGS, "toc": {**EXTENSION_CONFIGS["toc"]}}
+    configs["toc"]["slugify"] = _heading_ids(names)
     converter = markdown.Markdown(
-        extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
+        extensions=EXTENSIONS, extension_configs=configs, output_format="html"
     )
     try:
         raw_html = converter.convert(body)
@@ -399,12 +427,12 @@ def to_html(body: str, rel: str, first_line: int) -> BodyHtml:
         raw_html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_keep_attribute,
+        attribute_filter=functools.partial(_keep_attribute, names),
         url_schemes=URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
     )
-    scanner = _Scanner()
+    scanner = _Scanner(names)
     scanner.feed(raw_html)
     scanner.close()
     locator = _Locator(body, first_line)
