@@ -10,11 +10,14 @@ handout can take to read. The rest must be refused with a problem, quickly.
 
 from __future__ import annotations
 
+import base64
 import json
+import struct
 import subprocess
 import sys
 import tempfile
 import textwrap
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,6 +42,42 @@ def _alias_bomb() -> str:
     lines += [f"a{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
     return "---\ntitle: Bench\nreviewed_on: 2026-10-01\n" + "\n".join(lines) + "\n---\nBody\n"
 
+
+def _image(data: bytes, media_type: str = "image/png") -> str:
+    """A handout whose picture is embedded as a data: address (the runner writes one file)."""
+    encoded = base64.b64encode(data).decode()
+    return HEAD + f"Text.\n\n![A picture](data:{media_type};base64,{encoded})\n"
+
+
+def _png_bomb() -> bytes:
+    """10 KB of PNG whose header says 50,000 x 50,000 pixels (2.5 GB if decoded)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    packer = zlib.compressobj(9)
+    rows = b"".join(packer.compress(b"\0" * 50_001) for _ in range(100)) + packer.flush()
+    header = struct.pack(">IIBBBBB", 50_000, 50_000, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
+
+
+def _use_bomb() -> bytes:
+    """The 1.7 KB SVG of issue 19: nine levels of ten <use> each, 10^9 elements drawn."""
+    parts = ["<rect id='u0' width='1' height='1'/>"]
+    for level in range(1, 10):
+        parts.append(f"<g id='u{level}'>" + f"<use href='#u{level - 1}'/>" * 10 + "</g>")
+    inner = "<defs>" + "".join(parts[:-1]) + "</defs>" + parts[-1]
+    return f'<svg xmlns="http://www.w3.org/2000/svg">{inner}</svg>'.encode()
+
+
+_ENTITIES = '<!ENTITY a "lol">' + "".join(
+    f'<!ENTITY {n} "{("&" + p + ";") * 10}">' for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+)
+_SVG_WITH = '<?xml version="1.0"?><!DOCTYPE svg [{}]><svg xmlns="http://www.w3.org/2000/svg"><text>{}</text></svg>'
 
 MARKS = complexity.MAX_MARKS - 10
 CASES: dict[str, Callable[[], str | bytes]] = {
@@ -68,6 +107,20 @@ CASES: dict[str, Callable[[], str | bytes]] = {
     "fake-crisis-box": lambda: (
         HEAD + '<div class="crisis-box"><h2>Get help now</h2>Call 555-0199.</div>\n\n'
         '<p class="page-number"></p>\n'
+    ),
+    # Pictures (issue 19): each is a bad-image problem at plan time, never rendered. The
+    # render limits (render-timeout) need a render: tests/render/test_bad_images.py measures them.
+    "image-data-no-comma": lambda: HEAD + "![A dot](data:image/png;base64)\n",
+    "image-truncated-png": lambda: _image(_png_bomb()[:40]),
+    "image-text-as-png": lambda: _image(b"Just words, not a picture.\n"),
+    "image-png-50000x50000": lambda: _image(_png_bomb()),
+    "image-svg-use-bomb": lambda: _image(_use_bomb(), "image/svg+xml"),
+    "image-svg-xxe": lambda: _image(
+        _SVG_WITH.format('<!ENTITY x SYSTEM "file:///etc/passwd">', "&x;").encode(),
+        "image/svg+xml",
+    ),
+    "image-svg-laughs": lambda: _image(
+        _SVG_WITH.format(_ENTITIES, "&i;").encode(), "image/svg+xml"
     ),
 }
 

@@ -17,9 +17,9 @@ from pypdf import PdfReader
 from clinic_handouts.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-PNG = bytes.fromhex(  # a 1x1 transparent PNG
+PNG = bytes.fromhex(  # a 1x1 transparent PNG (whole: the build decodes every picture)
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082"
 )
 # A fixed build date inside the bundled crisis data's freshness window.
 TODAY = dt.date(2026, 11, 21)

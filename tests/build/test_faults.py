@@ -96,6 +96,9 @@ def test_disk_full_is_a_message_and_keeps_previous_pdfs(
         full.stderr
     )
     assert f"{root / 'build/en'}/h" in full.stderr  # names the file it could not write
+    # Every handout is counted, and the summary says what happened (it used to end at the
+    # first file it could not write, with no summary and no catalogue).
+    assert full.stdout.startswith(f"Built 0 PDFs, 0 up to date, {COUNT} failed, in "), full.stdout
     assert assert_whole(root, old) == []  # nothing fits in 4 KB: every old PDF is kept
     assert_recovers(root)
 

@@ -12,10 +12,11 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
-from clinic_handouts.build.pool import MAX_DOCUMENTS_PER_WORKER, Crashed, RenderPool
+from clinic_handouts.build.pool import MAX_DOCUMENTS_PER_WORKER, Crashed, RenderLimits, RenderPool
 from tests.conftest import REPO
 
 
@@ -94,10 +95,7 @@ def test_workers_exit_when_the_build_process_is_killed(tmp_path: Path) -> None:
     child = subprocess.Popen(
         [sys.executable, str(script)],
         cwd=REPO,
-        env={
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-        },
+        env={**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}"},
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -114,3 +112,58 @@ def test_workers_exit_when_the_build_process_is_killed(tmp_path: Path) -> None:
             return
         time.sleep(0.1)
     raise AssertionError(f"worker {worker} outlived its build")
+
+
+def hog_or_hang(renderer: str, job: str) -> str:
+    """A job: "hang" never ends, "hog" keeps taking memory (400 MB, touched page by page
+    so it is resident), anything else answers at once."""
+    if job == "hang":
+        time.sleep(3600)
+    if job == "hog":
+        hoard = [bytearray(1_000_000) for _ in range(400)]
+        time.sleep(3600)
+        return str(len(hoard))
+    return job.upper()
+
+
+def test_a_job_over_its_limits_is_stopped_and_named_and_the_others_finish() -> None:
+    jobs = ["a", "hang", "b", "hog", "c", "d"]
+    limits = RenderLimits(seconds=1.0, memory_bytes=200_000_000)
+    pool: RenderPool[str, str] = RenderPool(
+        2, make_renderer, hog_or_hang, capacity=len(jobs), limits=limits
+    )
+    started = time.monotonic()
+    with pool:
+        for key, job in enumerate(jobs):
+            pool.submit(key, job)
+        results = {jobs[key]: result for key, result in pool.results()}
+    assert time.monotonic() - started < 30
+    hang, hog = results.pop("hang"), results.pop("hog")
+    assert isinstance(hang, Crashed) and hang.kind == "timeout", hang
+    assert isinstance(hog, Crashed) and hog.kind == "memory", hog
+    assert "more than 1 seconds" in hang.message and "more than 200 MB" in hog.message
+    assert results == {"a": "A", "b": "B", "c": "C", "d": "D"}
+
+
+def test_with_limits_even_one_worker_is_a_process_that_can_be_stopped() -> None:
+    limits = RenderLimits(seconds=1.0)
+    pool: RenderPool[str, str] = RenderPool(1, make_renderer, hog_or_hang, 2, limits=limits)
+    with pool:
+        pool.submit(0, "hang")
+        pool.submit(1, "x")
+        results = dict(pool.results())
+    assert isinstance(results[0], Crashed) and results[0].kind == "timeout"
+    assert results[1] == "X"
+
+
+def test_closing_kills_a_stuck_worker_after_the_grace() -> None:
+    """After Ctrl-C the build closes its pool: a job that never ends must not hold it."""
+    limits = RenderLimits(seconds=600, grace=0.5)
+    pool: RenderPool[str, str] = RenderPool(2, make_renderer, hog_or_hang, 2, limits=limits)
+    pool.submit(0, "hang")
+    pool.submit(1, "x")
+    time.sleep(1.0)  # the workers are up and on their jobs
+    closing = threading.Thread(target=pool.close, daemon=True)  # a hang fails, not hangs
+    closing.start()
+    closing.join(timeout=5)
+    assert not closing.is_alive()

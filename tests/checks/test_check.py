@@ -19,7 +19,7 @@ CLI = Callable[..., Result]
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082"
 )
 # 37 words of plain prose that speaks to the reader: no problem of any kind.
 CLEAN = (

@@ -4,6 +4,9 @@ The lock is ``fcntl.flock`` on a file that stays in build/. The operating system
 it when the holder exits in any way (even killed), so a crashed build never leaves a
 stale lock behind and nobody ever has to delete the file by hand.
 
+Taking the lock is the build's first write: a build folder on a read-only or full disk
+is refused here with a message saying what to do, before anything else is attempted.
+
 A second build started while one is running stops at once, before writing anything,
 with exit code 2 and a message naming the other process. It does not wait: the running
 build is already making the same PDFs, and a command that silently hangs until another
@@ -20,6 +23,7 @@ import socket
 from pathlib import Path
 from types import TracebackType
 
+from clinic_handouts.build.atomic import OutputError, write_problem
 from clinic_handouts.errors import HandoutError, error
 
 LOCK_NAME = ".lock"
@@ -39,9 +43,16 @@ class BuildLock:
         self._fd: int | None = None
 
     def __enter__(self) -> BuildLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # O_CLOEXEC: no program this build starts may keep the lock alive after it ends.
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # O_CLOEXEC: no program this build starts may keep the lock alive after it ends.
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            # A read-only or full disk, or a build folder that is not ours: say what to do
+            # (the build has written nothing yet).
+            raise OutputError(
+                [write_problem(self.path.parent, exc, "nothing was built", "in this folder")]
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -62,9 +73,10 @@ class BuildLock:
             os.close(fd)
             raise
         started = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        os.ftruncate(fd, 0)
         holder = f"process {os.getpid()} on {socket.gethostname()}, started {started}"
-        os.pwrite(fd, holder.encode(), 0)
+        with contextlib.suppress(OSError):  # only a courtesy to a second build: a full
+            os.ftruncate(fd, 0)  # disk must not stop this one here
+            os.pwrite(fd, holder.encode(), 0)
         self._fd = fd
         return self
 

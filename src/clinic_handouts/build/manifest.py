@@ -2,27 +2,57 @@
 
 One entry per output (keyed by its path inside build/, like ``en/sleep.pdf``): the
 handout file and variant it belongs to, the fingerprint of the inputs the PDF on disk
-was made from, whether the last attempt to build it succeeded, and its page count and
-size (so an up-to-date output can be reported without opening it).
+was made from, whether the last attempt to build it succeeded, its page count and size
+(so an up-to-date output can be reported without opening it), and the SHA-256 of the
+bytes written, with the file's status right after the write.
 
-The manifest is a cache, never a source of truth: a missing, unreadable or foreign
-manifest means "nothing is known to be current" and the build simply remakes every
-PDF. It is written atomically, so an interrupted build leaves the previous manifest or
-the new one, never half of one.
+An output is current only when its fingerprint matches *and* the bytes on disk are the
+ones recorded. A build killed after it replaced a PDF but before it saved the manifest
+(or stopped by a full disk while saving it) leaves an older entry next to a newer PDF:
+its bytes are not the recorded ones, so it is made again, never called up to date.
+
+Checking bytes need not cost a read of every PDF: the status recorded is (device, inode,
+size, mtime, ctime) of the file as written, taken through the writer's own descriptor
+after the rename. While all five are unchanged the file is the one written: replacing it
+makes a new inode and ctime (the build writes a new file and renames it, as does any
+copy), and writing into it changes its ctime, which no program can set back (only the
+system clock can). Any difference, including a project that was moved or copied, means
+the bytes are hashed and compared; when they match, the new status is recorded.
+
+The manifest is a cache, never a source of truth: a missing, unreadable, foreign or
+absurdly nested manifest means "nothing is known to be current" and the build simply
+remakes every PDF. It is written atomically, so an interrupted build leaves the previous
+manifest or the new one, never half of one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
-from dataclasses import asdict, dataclass, field, replace
+import os
+import stat
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from clinic_handouts.build.atomic import write_atomic
+from clinic_handouts.build.atomic import read_json, write_atomic
 
 MANIFEST_NAME = ".manifest.json"
-FORMAT = 1
+FORMAT = 2  # 2: each output's content hash and file status
+
+Signature = tuple[int, ...]
+
+
+def signature(status: os.stat_result) -> Signature:
+    """What identifies one version of a file without reading it (see the module docstring)."""
+    return (
+        status.st_dev,
+        status.st_ino,
+        status.st_size,
+        status.st_mtime_ns,
+        status.st_ctime_ns,
+    )
 
 
 @dataclass(frozen=True)
@@ -36,6 +66,22 @@ class OutputRecord:
     pages: int
     size: int
     built_on: str  # the build date (YYYY-MM-DD) of the build that made the PDF
+    sha256: str  # of the PDF's bytes as written
+    status: Signature  # signature() of the PDF as written, or as last hashed
+
+
+def file_sha256(path: Path) -> tuple[str, Signature] | None:
+    """The SHA-256 of a regular file's bytes and its signature; None if there is none."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        return digest, signature(status)
 
 
 @dataclass
@@ -43,15 +89,25 @@ class Manifest:
     entries: dict[str, OutputRecord] = field(default_factory=dict)
 
     def is_current(self, key: str, fingerprint: str, build_dir: Path) -> bool:
-        """True when the PDF at ``key`` exists, is the one recorded, and matches."""
+        """True when the PDF at ``key`` holds exactly the bytes recorded for this
+        fingerprint (see the module docstring for why a status can stand for them)."""
         entry = self.entries.get(key)
         if entry is None or not entry.ok or entry.fingerprint != fingerprint:
             return False
+        path = build_dir / key
         try:
-            # A PDF replaced or truncated by hand is remade; the size is a cheap check.
-            return (build_dir / key).stat().st_size == entry.size
+            status = path.lstat()
         except OSError:
             return False
+        if not stat.S_ISREG(status.st_mode):
+            return False
+        if signature(status) == entry.status:
+            return True
+        found = file_sha256(path)
+        if found is None or found[0] != entry.sha256:
+            return False  # not the PDF made for this fingerprint: make it again
+        self.entries[key] = replace(entry, status=found[1], size=found[1][2])
+        return True
 
     def mark_failed(self, key: str) -> None:
         """The PDF on disk (if any) stays, but must never again count as current."""
@@ -66,16 +122,24 @@ class Manifest:
                 self.entries[key] = replace(entry, ok=False)
 
 
-def _entry(raw: Any) -> OutputRecord | None:
-    try:
-        entry = OutputRecord(**raw)
-    except TypeError:
-        return None
-    types = {"pages": int, "size": int, "ok": bool}
-    for name, value in asdict(entry).items():
-        if not isinstance(value, types.get(name, str)):
+_TYPES: dict[str, type] = {"pages": int, "size": int, "ok": bool}
+
+
+def _entry(raw: dict[Any, Any]) -> OutputRecord | None:
+    """An entry this tool wrote, or None. Every value's type is checked before any use,
+    so a hand-made value (a deeply nested list, say) is never copied or printed."""
+    values: dict[str, Any] = {}
+    for spec in fields(OutputRecord):
+        value = raw.get(spec.name)
+        if spec.name == "status":
+            # type() rather than isinstance(): True is not a number here.
+            if not isinstance(value, list) or not all(type(item) is int for item in value):
+                return None
+            value = tuple(value)
+        elif type(value) is not _TYPES.get(spec.name, str):
             return None
-    return entry
+        values[spec.name] = value
+    return OutputRecord(**values) if len(raw) == len(values) else None
 
 
 def _safe_key(key: object) -> bool:
@@ -88,10 +152,7 @@ def _safe_key(key: object) -> bool:
 
 def load_manifest(build_dir: Path) -> Manifest:
     """The manifest in ``build_dir``; an empty one when it is missing or unreadable."""
-    try:
-        data = json.loads((build_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return Manifest()
+    data = read_json(build_dir / MANIFEST_NAME)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return Manifest()
     outputs = data.get("outputs")

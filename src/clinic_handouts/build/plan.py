@@ -17,6 +17,7 @@ from markupsafe import Markup as SafeHtml
 from clinic_handouts.build import fingerprint
 from clinic_handouts.build.atomic import write_atomic
 from clinic_handouts.build.manifest import Manifest
+from clinic_handouts.build.pool import RenderLimits
 from clinic_handouts.build.worker import Job, Output
 from clinic_handouts.checks import CheckContext
 from clinic_handouts.checks.cache import FRESH, CheckCache
@@ -43,6 +44,8 @@ class BuildOptions:
     jobs: int = 0  # render processes; 0: one per core, 1: in this process
     langs: tuple[str, ...] = ()  # build only handouts in these languages
     paper: str | None = None  # "letter" or "a4": overrides [print] paper for this build
+    # Time and memory one PDF may take; every render runs in a worker process under them.
+    limits: RenderLimits = field(default_factory=RenderLimits)
 
 
 @dataclass

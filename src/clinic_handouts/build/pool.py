@@ -23,6 +23,15 @@ Faults, and what becomes of them:
   are on (each write is atomic), queued jobs are dropped, and the finished results can
   still be collected with ``finished()``.
 - A worker whose build process has gone away (killed outright) exits by itself.
+- Every document renders under ``RenderLimits``: a watchdog thread in this process kills
+  a worker that has been on one document longer than ``seconds`` or whose resident memory
+  passed ``memory_bytes`` (a picture can make WeasyPrint draw for hours and grow without
+  end). Its job becomes a ``Crashed`` result of kind ``"timeout"`` or ``"memory"``;
+  the other jobs run on in fresh workers. With limits, even one worker is a separate
+  process: a render in this process could not be stopped.
+- After Ctrl-C, the documents in progress get ``RenderLimits.grace`` seconds to finish;
+  a worker still busy after that is killed (its PDF was never started on disk: every
+  write is atomic), so a stuck render never holds the build, or the build lock, open.
 
 The one module-level variable, ``_worker``, is the state of a worker process (its
 renderer and current job); the build's own process never sets it.
@@ -42,6 +51,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 J = TypeVar("J")  # a job: picklable
@@ -65,14 +75,42 @@ _STOPPED = -2  # the worker was told to stop (SIGTERM) while on the job: not its
 
 @dataclass(frozen=True)
 class Crashed:
-    """A job whose worker process stopped abruptly while rendering it."""
+    """A job whose worker process stopped abruptly while rendering it.
+
+    ``kind``: ``"crash"`` (it died), ``"timeout"`` or ``"memory"`` (the watchdog killed
+    it for going over a limit of ``RenderLimits``)."""
 
     message: str
+    kind: str = "crash"
+
+
+@dataclass(frozen=True)
+class RenderLimits:
+    """What one document may take in a worker: a collaborator, so tests pass small ones."""
+
+    # A four-page handout renders in about a second; large print and pictures in a few.
+    # Two minutes leaves room for a slow, busy computer and stops a hang in time.
+    seconds: float = 120.0
+    # A worker uses 80-150 MB; decoding the largest picture images.py allows adds ~200 MB.
+    memory_bytes: int = 1_500_000_000
+    # After Ctrl-C or SIGTERM, how long documents in progress may take to finish.
+    grace: float = 3.0
+    # How often the watchdog looks (the precision of both limits).
+    every: float = 0.05
 
 
 CRASH_MESSAGE = (
     "the renderer stopped abruptly while making this PDF (the computer may have run out "
     "of memory, or the renderer failed on this document)"
+)
+TIMEOUT_MESSAGE = (
+    "not made: the renderer took more than {seconds:g} seconds on this PDF and was stopped. "
+    "Something in it is too complex to draw (often a picture): simplify or remove it"
+)
+MEMORY_MESSAGE = (
+    "not made: the renderer needed more than {megabytes:,} MB of memory for this PDF and "
+    "was stopped. Something in it is too large to draw (often a picture): make it smaller "
+    "or remove it"
 )
 GAVE_UP_MESSAGE = (
     "not made: the renderer processes kept stopping during this build (the computer may "
@@ -92,6 +130,7 @@ def default_jobs() -> int:
 class _WorkerState:
     renderer: Any
     slots: Any  # the shared array of job states
+    started: Any  # the shared array of when each job was started (time.monotonic())
     current: int | None = None
 
 
@@ -117,25 +156,91 @@ def _watch_parent(parent: int) -> None:
             pass  # exists, owned by someone else (cannot happen for our parent, but harmless)
 
 
-def _init_worker(make_renderer: Callable[[], Any], slots: Any, parent: int) -> None:
+def _init_worker(make_renderer: Callable[[], Any], slots: Any, started: Any, parent: int) -> None:
     global _worker
     # Ctrl-C reaches every process of the terminal's job; only the build decides what to
     # do with it, and lets the document in progress finish.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    _worker = _WorkerState(renderer=make_renderer(), slots=slots)
+    _worker = _WorkerState(renderer=make_renderer(), slots=slots, started=started)
 
 
 def _run_in_worker(work: Callable[[Any, J], R], key: int, job: J) -> R:
     state = _worker
     assert state is not None, "only called in a worker process"
     state.current = key  # before the slot: a SIGTERM in between must find the job
+    state.started[key] = time.monotonic()  # the clock is the system's: the watchdog reads it
     state.slots[key] = os.getpid()
     result = work(state.renderer, job)
     state.slots[key] = _DONE
     state.current = None
     return result
+
+
+def _resident_bytes(pid: int) -> int | None:
+    """A process's resident memory, where the system tells (Linux); else None."""
+    try:
+        statm = Path(f"/proc/{pid}/statm").read_bytes()
+        return int(statm.split()[1]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+class _Watchdog:
+    """A thread of the build's process that kills a worker over a limit of its document.
+
+    It only reads the shared arrays the workers write and records which jobs it stopped;
+    the pool learns of the kill the way it learns of any crash (a broken executor).
+    """
+
+    def __init__(self, slots: Any, started: Any, limits: RenderLimits) -> None:
+        self.slots = slots
+        self.started = started
+        self.limits = limits
+        self.killed: dict[int, str] = {}  # job key -> "timeout" or "memory"
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="render-watchdog", daemon=True)
+        self._thread.start()
+
+    def reason(self, key: int) -> str | None:
+        with self._lock:
+            return self.killed.get(key)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.limits.every):
+            self.look()
+
+    def look(self) -> None:
+        now = time.monotonic()
+        for key, pid in enumerate(self.slots[:]):
+            if pid <= 0 or self.reason(key) is not None:
+                continue
+            why = None
+            if now - self.started[key] > self.limits.seconds:
+                why = "timeout"
+            else:
+                resident = _resident_bytes(pid)
+                if resident is not None and resident > self.limits.memory_bytes:
+                    why = "memory"
+            if why is not None and self.slots[key] == pid:  # still on that job
+                with self._lock:
+                    self.killed[key] = why
+                kill(pid)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def kill(pid: int) -> None:
+    """SIGKILL: a worker stuck inside a library may never run a Python signal handler."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -170,8 +275,8 @@ class RenderPool(Generic[J, R]):
 
     ``work(renderer, job)`` runs in a worker (it must be a module-level function);
     ``make_renderer()`` runs once per worker (a module-level function or a partial of
-    one). Keys are ``0 <= key < capacity``, each used once. With ``workers == 1``
-    everything runs in this process, in order, and a crash ends the build.
+    one). Keys are ``0 <= key < capacity``, each used once. With ``workers == 1`` and
+    no ``limits``, everything runs in this process, in order, and a crash ends the build.
     """
 
     workers: int
@@ -179,9 +284,12 @@ class RenderPool(Generic[J, R]):
     work: Callable[[Any, J], R]
     capacity: int
     preload: tuple[str, ...] = ()
+    limits: RenderLimits | None = None
     _executor: ProcessPoolExecutor | None = None
     _given: int = 0  # jobs given to the current generation of workers
     _slots: Any = None
+    _started: Any = None
+    _watchdog: _Watchdog | None = None
     _renderer: Any = None
     _backlog: deque[tuple[int, J]] = field(default_factory=deque)
     _futures: dict[Future[R], tuple[int, J]] = field(default_factory=dict)
@@ -202,7 +310,7 @@ class RenderPool(Generic[J, R]):
 
     def submit(self, key: int, job: J) -> None:
         assert 0 <= key < self.capacity, key
-        if self.workers <= 1:
+        if self.workers <= 1 and self.limits is None:
             if self._renderer is None:
                 self._renderer = self.make_renderer()
             self._ready.append((key, self.work(self._renderer, job)))
@@ -244,11 +352,14 @@ class RenderPool(Generic[J, R]):
         context = _prepared_context(self.preload)
         if self._slots is None:
             self._slots = context.RawArray("l", self.capacity)
+            self._started = context.RawArray("d", self.capacity)
+        if self.limits is not None and self._watchdog is None:
+            self._watchdog = _Watchdog(self._slots, self._started, self.limits)
         self._executor = ProcessPoolExecutor(
-            max_workers=self.workers,
+            max_workers=max(self.workers, 1),
             mp_context=context,
             initializer=_init_worker,
-            initargs=(self.make_renderer, self._slots, os.getpid()),
+            initargs=(self.make_renderer, self._slots, self._started, os.getpid()),
         )
         self._given = 0
         return self._executor
@@ -314,7 +425,8 @@ class RenderPool(Generic[J, R]):
             elif not isinstance(error, BrokenProcessPool):
                 raise error  # a bug in work(), not a crash
             elif self._slots[key] > 0:  # a worker was on it and did not stop cleanly
-                self._ready.append((key, Crashed(CRASH_MESSAGE)))
+                self._ready.append((key, self._crashed(key)))
+                self._slots[key] = _DONE  # its worker is gone: nothing to watch or kill
                 blamed += 1
             else:
                 self._slots[key] = _IDLE
@@ -328,14 +440,35 @@ class RenderPool(Generic[J, R]):
                 key, _job = self._backlog.popleft()
                 self._ready.append((key, Crashed(GAVE_UP_MESSAGE)))
 
+    def _crashed(self, key: int) -> Crashed:
+        why = self._watchdog.reason(key) if self._watchdog is not None else None
+        if why == "timeout" and self.limits is not None:
+            return Crashed(TIMEOUT_MESSAGE.format(seconds=self.limits.seconds), "timeout")
+        if why == "memory" and self.limits is not None:
+            megabytes = self.limits.memory_bytes // 1_000_000
+            return Crashed(MEMORY_MESSAGE.format(megabytes=megabytes), "memory")
+        return Crashed(CRASH_MESSAGE)
+
     # --- closing -----------------------------------------------------------------------
 
     def close(self) -> None:
-        """Stop the workers: waiting jobs are dropped, jobs in progress finish first."""
+        """Stop the workers: waiting jobs are dropped, jobs in progress finish first
+        (within ``limits.grace`` seconds, after which their workers are killed)."""
         self._backlog.clear()
         executor, self._executor = self._executor, None
         if executor is not None:
+            if self.limits is not None:
+                for future in self._futures:
+                    future.cancel()  # those not handed to a worker yet
+                running = [f for f in self._futures if not f.done()]
+                _done, stuck = wait(running, timeout=self.limits.grace)
+                if stuck:
+                    for pid in {pid for pid in self._slots[:] if pid > 0}:
+                        kill(pid)
             executor.shutdown(wait=True, cancel_futures=True)
+        if self._watchdog is not None:
+            self._watchdog.stop()
+            self._watchdog = None
 
     def __enter__(self) -> RenderPool[J, R]:
         return self

@@ -14,8 +14,12 @@ checked every time, but what its text checks found is reused from checks/cache.p
 the text, config and crisis data are unchanged. At the end, whatever happened (even
 Ctrl-C), it records what was made in the manifest, removes the outputs of handouts and
 variants that no longer exist, and leaves no temporary file behind. This process never
-imports WeasyPrint unless it renders itself (-j 1): loading it takes longer than a build
-with nothing to do.
+imports WeasyPrint: loading it takes longer than a build with nothing to do.
+
+Every PDF is rendered in a worker process, even with -j 1, under ``options.limits``
+(pool.RenderLimits): a render that takes too long or too much memory is stopped and is
+a ``render-timeout`` or ``render-memory`` problem naming its handout; the others build.
+A render in this process could not be stopped, nor could Ctrl-C end it.
 
 Render workers are separate processes that import the main module of the program that
 called ``build``, so a script calling it must guard its own work with ``if __name__ ==
@@ -28,11 +32,13 @@ import datetime as dt
 import functools
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clinic_handouts.addresses import allowed_roots
-from clinic_handouts.build.atomic import remove_stale_temporaries
+from clinic_handouts.build.atomic import OutputError, remove_stale_temporaries
 from clinic_handouts.build.lock import BuildLock
 from clinic_handouts.build.manifest import (
     Manifest,
@@ -59,9 +65,21 @@ from clinic_handouts.project.editions import VARIANTS, variants_for
 from clinic_handouts.project.load import Project
 from clinic_handouts.project.selection import select_for_build
 
+if TYPE_CHECKING:
+    from clinic_handouts.render.pdf import Renderer
+
 
 def crash_problem(job: Job, crash: Crashed) -> Problem:
     edition = "" if job.variant.name == "standard" else f"{job.variant.name} edition: "
+    if crash.kind in ("timeout", "memory"):
+        code = "render-timeout" if crash.kind == "timeout" else "render-memory"
+        return error(
+            job.handout.rel,
+            0,
+            code,
+            f"{edition}{crash.message}. Its previous PDF, if any, was kept; the other "
+            "handouts were built",
+        )
     return error(
         job.handout.rel,
         0,
@@ -136,9 +154,19 @@ class _Recorder:
                 pages=output.pages,
                 size=output.size,
                 built_on=self.today.isoformat(),
+                sha256=output.sha256,
+                status=output.status,
             )
             self.report.outputs.append(output)
         self.settle(1)
+
+
+def _saving(report: BuildReport, save: Callable[[], object]) -> None:
+    """Run one of the build's own writes; a full or read-only disk becomes a problem."""
+    try:
+        save()
+    except OutputError as exc:
+        report.problems.extend(exc.problems)
 
 
 def _check(stop: threading.Event | None) -> None:
@@ -151,11 +179,15 @@ def build(
     options: BuildOptions,
     progress: Progress | None = None,
     stop: threading.Event | None = None,
+    make_renderer: Callable[[tuple[Path, ...]], Renderer] = new_renderer,
 ) -> BuildReport:
     """Check everything, render what is not current, and report; see the module docstring.
 
     Setting ``stop`` (from a signal handler, say) ends the build at its next safe point
-    with KeyboardInterrupt: PDFs being rendered finish, what was made is recorded.
+    with KeyboardInterrupt: PDFs being rendered get ``options.limits.grace`` seconds to
+    finish, then their workers are killed; what was made is recorded.
+    ``make_renderer(allowed_roots)`` makes each worker's renderer (a module-level
+    function: workers import it by name).
     """
     started = time.perf_counter()
     workers = options.jobs or default_jobs()
@@ -172,14 +204,17 @@ def build(
     with BuildLock(build_dir):
         remove_stale_temporaries(build_dir)
         manifest = load_manifest(build_dir)
-        cache = load_check_cache(build_dir)
+        # --force trusts nothing kept in build/: every handout is converted and checked
+        # afresh (and the cache written anew), as every PDF is made afresh.
+        cache = load_check_cache(build_dir, reuse=not options.force)
         recorder = _Recorder(report, manifest, build_dir, options.today, total, progress)
         pool: RenderPool[Job, JobResult] = RenderPool(
             workers=workers,
-            make_renderer=functools.partial(new_renderer, allowed_roots(config.root)),
+            make_renderer=functools.partial(make_renderer, allowed_roots(config.root)),
             work=render_job,
             capacity=max(total, 1),
             preload=WORKER_MODULES,
+            limits=options.limits,
         )
 
         def settled(count: int) -> None:
@@ -203,14 +238,23 @@ def build(
             for source in report.failed_files:
                 manifest.mark_failed_source(source)
             report.removed = prune(project, manifest)
-            save_manifest(build_dir, manifest)
-            cache.save(build_dir, keep_unused=bool(options.only or options.langs))
+            # A full disk here is reported with the rest, and the summary still printed: a
+            # store that could not be saved only makes the next build do more (the PDFs'
+            # content hashes keep it from calling a stale PDF current).
+            _saving(report, lambda: save_manifest(build_dir, manifest))
+            _saving(
+                report,
+                lambda: cache.save(build_dir, keep_unused=bool(options.only or options.langs)),
+            )
             remove_stale_temporaries(build_dir)
+        # --- catalogue: build/index.html from every current output (built or up to date)
+        _saving(
+            report,
+            lambda: update_catalogue(
+                project.config, project.theme, report.outputs, report.reading_grades, options.today
+            ),
+        )
         # Every edition of a handout meets the same refused address: report it once.
         report.problems = sorted(set(report.problems))
-        # --- catalogue: build/index.html from every current output (built or up to date)
-        update_catalogue(
-            project.config, project.theme, report.outputs, report.reading_grades, options.today
-        )
     report.seconds = time.perf_counter() - started
     return report

