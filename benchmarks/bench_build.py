@@ -112,8 +112,8 @@ def make_library(target: Path, count: int, build_date: dt.date) -> Path:
 
 def crisis_checked_on(project: Path) -> dt.date:
     """A build date at which the crisis data counts as confirmed."""
-    from clinic_handouts.config import load_config
-    from clinic_handouts.crisis import load_crisis
+    from clinic_handouts.project.config import load_config
+    from clinic_handouts.project.crisis import load_crisis
 
     return load_crisis(load_config(project)).confirmed_on
 
@@ -154,7 +154,7 @@ def build_output(project: Path, env: dict[str, str], *args: str) -> tuple[float,
 # --- the floor: WeasyPrint alone ----------------------------------------------------------
 
 # The floor makes the same kind of PDF as the build: tagged PDF/UA-1, which is WeasyPrint's
-# own work. What this tool adds (its structure fixes in tagging.py, the stamp checks, the
+# own work. What this tool adds (its structure fixes in render/tagging.py, the stamp checks, the
 # atomic writes, the checks and the catalogue) counts against it. "untagged" shows what
 # plain write_pdf() costs, for comparison.
 FLOOR_VARIANT = "pdf/ua-1"

@@ -17,10 +17,18 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from clinic_handouts.build import BuildOptions, build
-from clinic_handouts.catalog import CatalogueSettings, Entry, FileEntry, write_catalogue
-from clinic_handouts.catalog_update import sha256_of, with_thumbnails
-from clinic_handouts.theme import Theme, builtin_theme_dir
+from clinic_handouts.addresses import bundled_theme_dir
+from clinic_handouts.build.plan import BuildOptions
+from clinic_handouts.build.run import build
+from clinic_handouts.catalogue.entries import sha256_of, with_thumbnails
+from clinic_handouts.catalogue.page import (
+    CatalogueEntry,
+    CatalogueSettings,
+    FileEntry,
+    write_catalogue,
+)
+from clinic_handouts.project.load import load_project
+from clinic_handouts.project.theme import Theme
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 21)
@@ -41,7 +49,7 @@ def main(count: int) -> None:
         shutil.copy(REPO / "handouts.toml", root)
         shutil.copytree(REPO / "handouts", root / "handouts")
         shutil.copytree(REPO / "styles", root / "styles")
-        build(root, BuildOptions(today=TODAY))
+        build(load_project(root, TODAY), BuildOptions(today=TODAY))
         source_pdf = next((root / "build/en").glob("*.pdf"))
         build_dir = root / "build"
         entries = []
@@ -49,7 +57,7 @@ def main(count: int) -> None:
             pdf = build_dir / "en" / f"handout-{n}.pdf"
             shutil.copy(source_pdf, pdf)
             entries.append(
-                Entry(
+                CatalogueEntry(
                     id=f"handout-{n}",
                     lang="en",
                     slug=f"handout-{n}",
@@ -69,8 +77,8 @@ def main(count: int) -> None:
                 )
             )
         theme = Theme(
-            template_dirs=(builtin_theme_dir() / "templates",),
-            style_dirs=(builtin_theme_dir() / "styles",),
+            template_dirs=(bundled_theme_dir() / "templates",),
+            style_dirs=(bundled_theme_dir() / "styles",),
         )
         settings = CatalogueSettings(
             clinic_name="Benchmark Clinic",

@@ -14,11 +14,14 @@ import sys
 import time
 from pathlib import Path
 
-from clinic_handouts import markup, syllables
-from clinic_handouts.build import BuildOptions, allowed_roots, load_project, plan
+from clinic_handouts.addresses import allowed_roots
+from clinic_handouts.build.plan import BuildOptions, plan
 from clinic_handouts.checks import CheckContext, check_handout
-from clinic_handouts.clock import build_date
-from clinic_handouts.pdf import Renderer
+from clinic_handouts.project.clock import build_date
+from clinic_handouts.project.load import load_project
+from clinic_handouts.render.pdf import Renderer
+from clinic_handouts.text import markdown as markup
+from clinic_handouts.text import syllables
 
 ROUNDS = 20
 
@@ -31,7 +34,7 @@ def main(root: Path) -> None:
     project = load_project(root, today)
     context = CheckContext(project.config, project.crisis, today)
     jobs, _ = plan(project, BuildOptions(today=today))
-    renderer = Renderer(allowed_roots(project.config))
+    renderer = Renderer(allowed_roots(project.config.root))
     rendered = {}
     for job in jobs:
         started = time.perf_counter()

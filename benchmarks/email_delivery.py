@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import REPO, TODAY
-from tests.mailserver import (
+from tests.helpers.mailserver import (
     PASSWORD,
     USERNAME,
     MailServer,
@@ -26,7 +26,7 @@ from tests.mailserver import (
     never_answer,
 )
 
-from clinic_handouts.delivery import EmailRequest, email_handout
+from clinic_handouts.mail.deliver import EmailRequest, email_handout
 
 RUNS = 5
 

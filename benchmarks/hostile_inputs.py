@@ -4,7 +4,7 @@
 
 Each case runs in a fresh process (peak memory is per process), through the same
 ``load_project`` + ``plan`` a build uses, without rendering. Cases "at-limit-*" sit just
-under a limit of complexity.py, so they are parsed in full: they show the worst time a
+under a limit of text/limits.py, so they are parsed in full: they show the worst time a
 handout can take to read. The rest must be refused with a problem, quickly.
 """
 
@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from clinic_handouts import complexity
+from clinic_handouts.text import limits as complexity
 
 HEAD = "---\ntitle: Bench\nreviewed_on: 2026-10-01\n---\n\n"
 CONFIG = """\
@@ -109,7 +109,7 @@ CASES: dict[str, Callable[[], str | bytes]] = {
         '<p class="page-number"></p>\n'
     ),
     # Pictures (issue 19): each is a bad-image problem at plan time, never rendered. The
-    # render limits (render-timeout) need a render: tests/test_bad_images.py measures them.
+    # render limits (render-timeout) need a render: tests/render/test_bad_images.py measures them.
     "image-data-no-comma": lambda: HEAD + "![A dot](data:image/png;base64)\n",
     "image-truncated-png": lambda: _image(_png_bomb()[:40]),
     "image-text-as-png": lambda: _image(b"Just words, not a picture.\n"),
@@ -128,7 +128,8 @@ CHILD = textwrap.dedent(
     """
     import datetime as dt, json, resource, sys, time
     from pathlib import Path
-    from clinic_handouts.build import BuildOptions, load_project, plan
+    from clinic_handouts.build.plan import BuildOptions, plan
+    from clinic_handouts.project.load import load_project
     started = time.perf_counter()
     today = dt.date(2026, 11, 21)
     project = load_project(Path(sys.argv[1]), today)

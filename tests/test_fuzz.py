@@ -19,9 +19,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clinic_handouts.build import BuildOptions, load_project, plan
+from clinic_handouts.build.plan import BuildOptions, plan
 from clinic_handouts.errors import Severity
-from clinic_handouts.sources import FIELDS
+from clinic_handouts.project.load import load_project
+from clinic_handouts.project.sources import FIELDS
 from tests.conftest import CONFIG, TODAY
 
 # HANDOUTS_FUZZ_EXAMPLES=5000 runs a longer, randomized search (not in CI).

@@ -19,18 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from clinic_handouts.clock import build_date
-from clinic_handouts.config import PAPER_SIZES
+from clinic_handouts.build.warm_start import start_renderer_early
 from clinic_handouts.errors import HandoutError, Problem
-from clinic_handouts.warm_start import start_renderer_early
+from clinic_handouts.project.clock import build_date
+from clinic_handouts.project.config import PAPER_SIZES
 
 if TYPE_CHECKING:
-    from clinic_handouts.build import BuildReport, Progress
-    from clinic_handouts.checking import CheckResult
+    from clinic_handouts.build.plan import BuildReport, Progress
+    from clinic_handouts.checks.run import CheckResult
 
 # What only one command needs (the report's PDF reader, the email checks) is imported
 # inside that command, so `handouts build` does not pay for it at every start. The build
-# itself is imported only after the renderer has started loading (warm_start.py).
+# itself is imported only after the renderer has started loading (build/warm_start.py).
 
 INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
 
@@ -57,7 +57,7 @@ def run(action: Callable[[], int]) -> None:
         print_problems(exc.problems)
         raise SystemExit(exc.exit_code) from None
     except KeyboardInterrupt:
-        # Ctrl-C or SIGTERM: every PDF is written whole or not at all (atomic.py), so
+        # Ctrl-C or SIGTERM: every PDF is written whole or not at all (build/atomic.py), so
         # say so and exit like an interrupted shell command does.
         click.echo(
             "\nStopped before the end. PDFs already written are complete; the others were "
@@ -230,10 +230,14 @@ def build_command(
     def action() -> int:
         # First, before the rest of the tool loads: it runs alongside on another core.
         start_renderer_early(project, jobs or 0, force)
-        from clinic_handouts.build import BuildOptions, build
+        from clinic_handouts.build.plan import BuildOptions
+        from clinic_handouts.build.run import build
+        from clinic_handouts.project.load import load_project
 
+        today = build_date(os.environ)
+        loaded = load_project(project, today)  # once; every stage gets this Project
         options = BuildOptions(
-            today=build_date(os.environ),
+            today=today,
             only=only,
             write_html=write_html,
             langs=langs,
@@ -242,7 +246,7 @@ def build_command(
             jobs=jobs or 0,
         )
         with stop_on_signals() as stop, progress_bar() as progress:
-            report = build(project, options, progress, stop)
+            report = build(loaded, options, progress, stop)
         print_problems(report.problems)
         click.echo(summarize(report, project))
         return 0 if report.ok else 1
@@ -256,7 +260,7 @@ def echo_json(problems: Sequence[Problem]) -> None:
 
 
 def show_report(result: CheckResult, table_on_screen: bool) -> None:
-    from clinic_handouts import report
+    from clinic_handouts.checks import report
 
     table = report.rows(result)
     written = report.write_report(table, result.project.config.build_dir)
@@ -303,11 +307,12 @@ def check_command(
     as_json = output_format == "json"
 
     def action() -> int:
-        from clinic_handouts.checking import CheckOptions, check_project, summary
+        from clinic_handouts.checks.run import CheckOptions, check_project, summary
+        from clinic_handouts.project.load import load_project
 
         options = CheckOptions(today=build_date(os.environ), only=only)
         try:
-            result = check_project(project, options)
+            result = check_project(load_project(project, options.today), options)
         except HandoutError as exc:
             if not as_json:
                 raise
@@ -373,7 +378,7 @@ def email_command(
     """
 
     def action() -> int:
-        from clinic_handouts.delivery import EmailRequest, email_handout
+        from clinic_handouts.mail.deliver import EmailRequest, email_handout
 
         request = EmailRequest(handout_id, to, lang, large_print, dry_run, eml, confirm_address)
         result = email_handout(
@@ -414,7 +419,7 @@ def serve_command(project: Path, port: int, host: str) -> None:
     or styles/, what changed is rebuilt and the page reloads; a mistake is shown on the
     page, and the last good PDF stays available. Stop with Ctrl+C.
     """
-    from clinic_handouts import serve
+    from clinic_handouts.serve import server as serve
 
     run(lambda: serve.run(project, host=host, port=port, log=click.echo))
 
@@ -431,7 +436,7 @@ def new_command(project: Path, slug: str, lang: str | None, title: str | None) -
     reviewed_on is left for the clinical reviewer; the handout is not built until it is
     filled in. An existing file is never replaced.
     """
-    from clinic_handouts.scaffold import new_handout
+    from clinic_handouts.project.scaffold import new_handout
 
     def action() -> int:
         made = new_handout(project, slug, lang, title)
@@ -456,7 +461,7 @@ def init_command(directory: Path) -> None:
     templates/ and styles/ folders for your own look, and a .gitignore. Existing files
     are never replaced.
     """
-    from clinic_handouts.scaffold import init_project
+    from clinic_handouts.project.scaffold import init_project
 
     def action() -> int:
         written = init_project(directory, build_date(os.environ))

@@ -6,7 +6,7 @@ both call ``check_handout``, which runs every family.
 
 Most families read nothing but the handout's text, handouts.toml and the crisis data
 (``TEXT_FAMILIES``): their findings can be kept between builds under a hash of exactly
-those (check_cache.py), which is what makes a build with nothing to do fast. The others
+those (checks/cache.py), which is what makes a build with nothing to do fast. The others
 (``LIVE_FAMILIES``) look at today's date or at other files on disk, and run every time,
 as do the checks that guard a patient's safety (``SAFETY_FAMILIES``), so that nothing
 kept in build/ can ever hide what they find.
@@ -23,7 +23,6 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from clinic_handouts import metrics
 from clinic_handouts.checks import (
     crisis_contacts,
     crisis_language,
@@ -34,12 +33,13 @@ from clinic_handouts.checks import (
     translations,
     wording,
 )
-from clinic_handouts.config import ProjectConfig
-from clinic_handouts.crisis import CrisisDirectory
 from clinic_handouts.errors import Problem
-from clinic_handouts.markup import Markup
-from clinic_handouts.reserved import ReservedNames, bundled
-from clinic_handouts.sources import Handout
+from clinic_handouts.project.config import ProjectConfig
+from clinic_handouts.project.crisis import CrisisDirectory
+from clinic_handouts.project.reserved import ReservedNames, bundled
+from clinic_handouts.project.sources import Handout
+from clinic_handouts.text import readability as metrics
+from clinic_handouts.text.markdown import BodyHtml
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class CheckContext:
     reserved: ReservedNames = field(default_factory=bundled)
 
 
-Family = Callable[[Handout, Markup, CheckContext], list[Problem]]
+Family = Callable[[Handout, BodyHtml, CheckContext], list[Problem]]
 ProjectFamily = Callable[[Sequence[Handout], CheckContext], list[Problem]]
 
 # Their findings depend only on the handout's text, the config and the crisis data.
@@ -83,23 +83,23 @@ class Findings:
     reading_grade: float | None
 
 
-TextCheck = Callable[[Handout, Markup, "CheckContext"], Findings]
+TextCheck = Callable[[Handout, BodyHtml, "CheckContext"], Findings]
 
 
-def text_findings(handout: Handout, markup: Markup, context: CheckContext) -> Findings:
-    """Every text family's problems, worked out now (check_cache.py may remember them)."""
+def text_findings(handout: Handout, markup: BodyHtml, context: CheckContext) -> Findings:
+    """Every text family's problems, worked out now (checks/cache.py may remember them)."""
     problems = [p for family in TEXT_FAMILIES for p in family(handout, markup, context)]
     # readability.check measured the handout already: this reads the measurement back.
     return Findings(tuple(problems), metrics.measure(handout).grade)
 
 
 def check_handout(
-    handout: Handout, markup: Markup, context: CheckContext, text: TextCheck = text_findings
+    handout: Handout, markup: BodyHtml, context: CheckContext, text: TextCheck = text_findings
 ) -> Findings:
     """Every per-handout check. ``text`` runs the text families, or remembers them."""
     problems = list(markup.problems)
     if any(p.code == "too-complex" for p in problems):
-        # The body was refused unparsed (markup.py): it cannot be built, and text checks
+        # The body was refused unparsed (text/markdown.py): it cannot be built, and text checks
         # on such a shape would only be slow and say nothing useful.
         return Findings(tuple(sorted(problems)), None)
     for family in SAFETY_FAMILIES + LIVE_FAMILIES:

@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clinic_handouts.errors import Problem, warning
-from clinic_handouts.markup import Markup
-from clinic_handouts.sources import Handout
+from clinic_handouts.project.sources import Handout
+from clinic_handouts.text.markdown import BodyHtml
 
 if TYPE_CHECKING:
     from clinic_handouts.checks import CheckContext
 
 
-def check(handout: Handout, markup: Markup, context: CheckContext) -> list[Problem]:
+def check(handout: Handout, markup: BodyHtml, context: CheckContext) -> list[Problem]:
     crisis = context.crisis
     used = crisis.for_lang(handout.lang)
     if not used.fallback:

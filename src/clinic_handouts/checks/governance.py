@@ -8,17 +8,29 @@ overdue rule off, so it is refused like an overdue one.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from clinic_handouts.errors import Problem, error, warning
-from clinic_handouts.markup import Markup
-from clinic_handouts.sources import Handout
+from clinic_handouts.project.sources import Handout
+from clinic_handouts.text.markdown import BodyHtml
 
 if TYPE_CHECKING:
     from clinic_handouts.checks import CheckContext
 
 
-def check(handout: Handout, markup: Markup, context: CheckContext) -> list[Problem]:
+def review_status(next_review: dt.date, today: dt.date, due_soon_days: int) -> str:
+    """ "overdue", "due-soon" or "current": the one review rule, for the check, the
+    catalogue and the desk alike."""
+    days = (next_review - today).days
+    if days < 0:
+        return "overdue"
+    if days <= due_soon_days:
+        return "due-soon"
+    return "current"
+
+
+def check(handout: Handout, markup: BodyHtml, context: CheckContext) -> list[Problem]:
     if handout.reviewed_on > context.today:
         return [
             error(
@@ -32,7 +44,8 @@ def check(handout: Handout, markup: Markup, context: CheckContext) -> list[Probl
     line = handout.meta_lines.get("next_review") or handout.line_of("reviewed_on")
     due = handout.next_review
     days = (due - context.today).days
-    if days < 0:
+    status = review_status(due, context.today, context.config.due_soon_days)
+    if status == "overdue":
         return [
             error(
                 handout.rel,
@@ -43,7 +56,7 @@ def check(handout: Handout, markup: Markup, context: CheckContext) -> list[Probl
                 "next_review, if set)",
             )
         ]
-    if days <= context.config.due_soon_days:
+    if status == "due-soon":
         return [
             warning(
                 handout.rel,

@@ -1,7 +1,7 @@
 """Reading level: ``reading-level`` (warning above the target grade, error above the
 maximum) and ``long-sentence`` (warning, more than ``LONG_SENTENCE_WORDS`` words).
 
-The figures come from metrics.py (the same ones the report and the catalogue show); this
+The figures come from text/readability.py (the same ones the report and the catalogue show); this
 module compares them with ``[readability]`` in handouts.toml and says what to change.
 """
 
@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clinic_handouts import metrics, prose
 from clinic_handouts.errors import Problem, error, warning
-from clinic_handouts.markup import Markup
-from clinic_handouts.sources import Handout
+from clinic_handouts.project.sources import Handout
+from clinic_handouts.text import prose
+from clinic_handouts.text import readability as metrics
+from clinic_handouts.text.markdown import BodyHtml
 
 if TYPE_CHECKING:
     from clinic_handouts.checks import CheckContext
@@ -55,7 +56,7 @@ def _level_problem(
     return make(handout.rel, line, "reading-level", message)
 
 
-def check(handout: Handout, markup: Markup, context: CheckContext) -> list[Problem]:
+def check(handout: Handout, markup: BodyHtml, context: CheckContext) -> list[Problem]:
     doc = prose.parse(handout.body, handout.body_line)
     problems = []
     for sentence in doc.sentences:

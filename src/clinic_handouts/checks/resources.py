@@ -2,25 +2,25 @@
 
 - ``missing-alt-text`` (error): an image without a description (empty, or only its file
   name). Screen readers read the description to patients who cannot see the picture.
-- ``blocked-resource`` (error): what the build's URL fetcher (pdf.py) would refuse: an
+- ``blocked-resource`` (error): what the build's URL fetcher (render/pdf.py) would refuse: an
   image from a network address, an absolute path, a file outside the project folder
   (through ``..`` or a symbolic link). Local links are held to the same rule: a linked
   file that is not in the project is not shipped with it.
 - ``missing-resource`` (error): an image or local link to a file that does not exist.
 - ``bad-image`` (error): a picture that cannot be printed as it is: empty, damaged, not
   a picture at all, far too large, or an SVG that could load files or take hours to draw
-  (images.py has the rules). Each picture is read and decoded here, before any render,
+  (render/images.py has the rules). Each picture is read and decoded here, before any render,
   so none is left out of a PDF without a word.
 - ``local-link`` (warning): a link to a file in the project. On paper a link does
   nothing, and in a PDF it would point into the folders of the computer that made it
-  (and differ from one computer to another), so markup.py prints the link's words
+  (and differ from one computer to another), so text/markdown.py prints the link's words
   without the address. To let patients open the file, put it on the clinic's website
   and link to that.
 
 Markdown images and links (inline and reference style) and raw ``<img>``/``<a>`` tags are
 found in the source; paths are resolved relative to the handout's file, as the renderer
 does. Addresses with other schemes (``file:``, ``javascript:``...) are reported by
-markup.py; links to web pages, ``mailto:`` and ``tel:`` are printed, never fetched.
+text/markdown.py; links to web pages, ``mailto:`` and ``tel:`` are printed, never fetched.
 """
 
 from __future__ import annotations
@@ -35,13 +35,13 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from clinic_handouts.config import suggest
+from clinic_handouts.addresses import allowed_roots, normalize_url, scheme_of
 from clinic_handouts.errors import Problem, error, warning
-from clinic_handouts.images import MAX_IMAGE_BYTES, DataUrl, decode_data_url, image_problem
-from clinic_handouts.markup import Markup, normalize_url, scheme_of
-from clinic_handouts.prose import blank_comments
-from clinic_handouts.sources import Handout
-from clinic_handouts.theme import builtin_theme_dir
+from clinic_handouts.project.config import suggest
+from clinic_handouts.project.sources import Handout
+from clinic_handouts.render.images import MAX_IMAGE_BYTES, DataUrl, decode_data_url, image_problem
+from clinic_handouts.text.markdown import BodyHtml
+from clinic_handouts.text.prose import blank_comments
 
 if TYPE_CHECKING:
     from clinic_handouts.checks import CheckContext
@@ -157,7 +157,7 @@ def _resource_problem(handout: Handout, ref: Reference, roots: tuple[Path, ...])
     scheme = scheme_of(url)
     if scheme == "data" and ref.kind == "image":
         if not url[5:].lstrip().lower().startswith("image/"):
-            return None  # markup.py refuses it: only pictures may be embedded
+            return None  # text/markdown.py refuses it: only pictures may be embedded
         return _picture_problem(handout, ref, _data_url_bytes(url))
     if scheme or url.startswith("//"):
         if ref.kind == "image" and scheme in ("", "http", "https"):  # "" is "//host/..."
@@ -169,7 +169,7 @@ def _resource_problem(handout: Handout, ref: Reference, roots: tuple[Path, ...])
                 "project folder (for example in images/ next to the handout) and write its "
                 "path, like images/chart.png",
             )
-        return None  # web links are printed; other schemes are reported by markup.py
+        return None  # web links are printed; other schemes are reported by text/markdown.py
     path = unquote(url.split("#", 1)[0].split("?", 1)[0])
     if not path:
         return None
@@ -254,9 +254,8 @@ def _picture_problem(handout: Handout, ref: Reference, data: bytes | str) -> Pro
     return error(handout.rel, ref.line, "bad-image", f"{shown}: {reason}")
 
 
-def check(handout: Handout, markup: Markup, context: CheckContext) -> list[Problem]:
-    # The same folders the renderer's fetcher allows (build.allowed_roots).
-    roots = (context.config.root.resolve(), builtin_theme_dir().resolve())
+def check(handout: Handout, markup: BodyHtml, context: CheckContext) -> list[Problem]:
+    roots = allowed_roots(context.config.root)
     problems: set[Problem] = set()
     for ref in references(handout.body, handout.body_line):
         if ref.kind == "image" and (alt := _alt_problem(handout, ref)):

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clinic_handouts import metrics, prose
 from clinic_handouts.errors import Problem, warning
-from clinic_handouts.markup import Markup
-from clinic_handouts.sources import Handout
+from clinic_handouts.project.sources import Handout
+from clinic_handouts.text import prose
+from clinic_handouts.text import readability as metrics
+from clinic_handouts.text.markdown import BodyHtml
 
 if TYPE_CHECKING:
     from clinic_handouts.checks import CheckContext
@@ -95,7 +96,7 @@ def _long_paragraphs(handout: Handout, doc: prose.Document) -> list[Problem]:
     return problems
 
 
-def check(handout: Handout, markup: Markup, context: CheckContext) -> list[Problem]:
+def check(handout: Handout, markup: BodyHtml, context: CheckContext) -> list[Problem]:
     doc = prose.parse(handout.body, handout.body_line)
     return (
         _heading_skips(handout, doc)

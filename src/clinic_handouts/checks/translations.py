@@ -1,7 +1,7 @@
 """Translations, compared across the project: a handout and its translations share an
 ``id`` (``handouts/en/sleep.md`` and ``handouts/es/dormir.md`` with ``id: sleep``); the
 version in the default language is the source the others are translated from. (Two
-handouts in one language never share an id: sources.py refuses the second.)
+handouts in one language never share an id: project/sources.py refuses the second.)
 
 - ``translation-outdated`` (warning): the source was reviewed after the translation, so
   the translation may no longer say what the source says.
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from clinic_handouts.errors import Problem, warning
-from clinic_handouts.sources import Handout
+from clinic_handouts.project.sources import Handout
 
 if TYPE_CHECKING:
     from clinic_handouts.checks import CheckContext

@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from clinic_handouts import metrics, prose
 from clinic_handouts.errors import Problem, error, warning
-from clinic_handouts.markup import Markup
-from clinic_handouts.sources import Handout
+from clinic_handouts.project.sources import Handout
+from clinic_handouts.text import prose
+from clinic_handouts.text import readability as metrics
+from clinic_handouts.text.markdown import BodyHtml
 
 if TYPE_CHECKING:
     from clinic_handouts.checks import CheckContext
@@ -49,7 +50,7 @@ def _lines(handout: Handout, doc: prose.Document) -> list[prose.Line]:
     return lines + doc.visible
 
 
-def check(handout: Handout, markup: Markup, context: CheckContext) -> list[Problem]:
+def check(handout: Handout, markup: BodyHtml, context: CheckContext) -> list[Problem]:
     doc = prose.parse(handout.body, handout.body_line)
     problems: list[Problem] = []
     lines = _lines(handout, doc)

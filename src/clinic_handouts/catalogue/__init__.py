@@ -1,0 +1,1 @@
+"""The catalogue page, ``build/index.html``, and what it lists."""

@@ -1,0 +1,140 @@
+"""``handouts check``: every content check the build runs, without rendering anything.
+
+``iter_checked`` runs every check on the chosen handouts, one at a time; the build and
+``handouts check`` both go through it, so they can never disagree about a handout.
+``handouts check`` writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from clinic_handouts.checks import CheckContext, Findings, check_handout
+from clinic_handouts.checks import check_project as check_across
+from clinic_handouts.checks.cache import FRESH, Checker
+from clinic_handouts.errors import Problem
+from clinic_handouts.project import reserved
+from clinic_handouts.project.load import Project
+from clinic_handouts.project.selection import select
+from clinic_handouts.project.sources import Handout
+from clinic_handouts.text.markdown import BodyHtml
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    today: dt.date
+    only: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    project: Project
+    handouts: tuple[Handout, ...]  # the handouts that were checked
+    problems: tuple[Problem, ...]  # sorted, compiler-style
+
+    @property
+    def errors(self) -> int:
+        return sum(p.is_error for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
+
+    def exit_code(self, strict: bool) -> int:
+        """1 when there is an error (or, when strict, any problem at all), else 0."""
+        return 1 if self.errors or (strict and self.warnings) else 0
+
+
+@dataclass(frozen=True)
+class CheckedHandout:
+    """One handout after every check: its converted body and all its problems."""
+
+    handout: Handout
+    markup: BodyHtml
+    problems: list[Problem]  # its own, and those found by comparing it with others
+    reading_grade: float | None
+
+    @property
+    def failed(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+
+def check_one(
+    handout: Handout, context: CheckContext, checker: Checker = FRESH
+) -> tuple[BodyHtml, Findings]:
+    """One handout's Markdown converted, and every per-handout check's findings."""
+    converted = checker.convert(handout.body, handout.rel, handout.body_line, context.reserved)
+    return converted, check_handout(handout, converted, context, checker.text)
+
+
+def iter_checked(
+    project: Project,
+    chosen: Sequence[Handout],
+    context: CheckContext,
+    checker: Checker = FRESH,
+) -> Iterator[CheckedHandout]:
+    """Every check on the chosen handouts, one handout at a time (so the build can render
+    while later handouts are still being checked). Checks across handouts (translations)
+    run first: they need every handout, not a render."""
+    files = {h.rel for h in chosen}
+    across: dict[str, list[Problem]] = {}
+    for problem in check_across(project.handouts, context):
+        if problem.path in files:
+            across.setdefault(problem.path, []).append(problem)
+    for handout in chosen:
+        converted, found = check_one(handout, context, checker)
+        problems = across.get(handout.rel, []) + list(found.problems)
+        yield CheckedHandout(handout, converted, problems, found.reading_grade)
+
+
+def check_chosen(
+    project: Project,
+    chosen: Sequence[Handout],
+    context: CheckContext,
+    checker: Checker = FRESH,
+) -> list[Problem]:
+    """Every problem of the chosen handouts. The build and ``handouts check`` both go
+    through ``iter_checked``, so they cannot disagree."""
+    return [
+        p for checked in iter_checked(project, chosen, context, checker) for p in checked.problems
+    ]
+
+
+def check_project(project: Project, options: CheckOptions) -> CheckResult:
+    """Check every chosen handout of a loaded project; nothing is written."""
+    chosen = select(project.handouts, options.only)
+    context = CheckContext(
+        config=project.config,
+        crisis=project.crisis,
+        today=options.today,
+        reserved=reserved.for_theme(project.theme),
+    )
+    problems = list(project.problems) + check_chosen(project, chosen, context)
+    return CheckResult(project, tuple(chosen), tuple(sorted(problems)))
+
+
+def summary(result: CheckResult, strict: bool) -> str:
+    """The last line of the text output: counts and what to do next."""
+    count = len(result.handouts)
+    checked = f"Checked {count} handout{'s' if count != 1 else ''}"
+    if not result.problems:
+        return f"{checked}: no problems."
+    parts = [
+        f"{checked}: {_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}."
+    ]
+    if result.errors:
+        parts.append(
+            "A handout with errors is not built: fix the lines above, then run "
+            "'handouts check' again."
+        )
+    elif strict:
+        parts.append("--strict treats warnings as errors.")
+    else:
+        parts.append("Warnings do not stop the build; the clinical reviewer may want to see them.")
+    return " ".join(parts)
+
+
+def _plural(number: int, word: str) -> str:
+    return f"{number} {word}{'s' if number != 1 else ''}"

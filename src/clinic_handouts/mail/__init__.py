@@ -1,0 +1,1 @@
+"""``handouts email``: the message, the recipient, the mail server, the send log."""

@@ -1,0 +1,510 @@
+"""``handouts email``: check the request, build the handout, then send it, write it as a
+draft, or show what would be sent.
+
+The order is the safety: nothing is built before the address is known to be one plain
+address, and nothing is sent (no connection is even opened) before every check passed:
+
+1. the flags and the address (one address, no line breaks, a domain in other letters than
+   a-z only with ``--confirm-address``: see ``mail/recipient.py``), and where a draft goes;
+2. handouts.toml with its ``[email]`` table, and the password from the environment;
+3. the handout exists in the language and edition asked for;
+4. the build of that one handout: errors, an overdue review or stale crisis data refuse it,
+   with the reasons (a build that is already current costs nothing);
+5. the message is composed from the PDF the build just checked;
+6. ``--dry-run`` shows it, ``--eml`` writes it as a draft, or it is sent and, when
+   ``[email] send_log`` is on, recorded without the address (``mail/sendlog.py``).
+
+The patient's address appears in clear only where the staff member asked for it: the dry
+run's own terminal output and the draft file (written readable by its owner only).
+Everything else (confirmations, errors, the log) masks or hashes it.
+
+Drafts are kept out of the project folder, which the preview server serves and which is
+often shared or under version control: a relative ``--eml`` name goes into
+``~/handout-drafts/`` (made readable by its owner only), and any path that ends up inside
+the project is refused with a message saying where to write instead.
+
+Header values from files (the title, the clinic's name, the language's subject line) are
+judged by ``mail.header_complaint`` after every decoding step, so a problem names the file
+and line; ``mail/message.py`` checks them again and verifies the message it writes out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.utils import make_msgid
+from pathlib import Path
+
+from clinic_handouts.build.atomic import write_atomic
+from clinic_handouts.build.plan import BuildOptions
+from clinic_handouts.build.run import build
+from clinic_handouts.errors import (
+    ConfigError,
+    HandoutError,
+    Problem,
+    UsageError,
+    error,
+    warning,
+)
+from clinic_handouts.mail.message import (
+    MessageInputs,
+    attachment_name,
+    body_text,
+    compose,
+    header_complaint,
+    strip_invisible,
+    subject,
+    to_bytes,
+)
+from clinic_handouts.mail.recipient import CONFIRM_FLAG, Recipient, has_control, parse_recipient
+from clinic_handouts.mail.sendlog import SendRecord, open_send_log, pdf_hash
+from clinic_handouts.mail.smtp import Envelope, send
+from clinic_handouts.project import paths
+from clinic_handouts.project.config import (
+    CONFIG_NAME,
+    PASSWORD_ENV,
+    EmailSettings,
+    ProjectConfig,
+    locate,
+    suggest,
+)
+from clinic_handouts.project.editions import STANDARD, Variant, variants_for
+from clinic_handouts.project.load import Project, load_project
+from clinic_handouts.project.sources import LANG_RE, Handout
+from clinic_handouts.project.words import load_email_words, load_strings
+
+LARGE_PRINT = "large-print"  # the name of the large-print variant in project/editions.py
+DRAFTS_FOLDER = "handout-drafts"  # in the home folder: where a relative --eml goes
+SECURITY_WORDS = {
+    "starttls": "encrypted (STARTTLS)",
+    "ssl": "encrypted (SSL/TLS)",
+    "none": "not encrypted (this computer only)",
+}
+
+
+@dataclass(frozen=True)
+class EmailRequest:
+    handout_id: str
+    to: tuple[str, ...]  # every --to given: exactly one is accepted
+    lang: str | None = None  # None: the project's default language
+    large_print: bool = False
+    dry_run: bool = False
+    eml: Path | None = None
+    confirm_address: bool = False  # staff checked an address in other letters than a-z
+
+
+@dataclass(frozen=True)
+class EmailResult:
+    text: str  # what the command prints
+    warnings: tuple[Problem, ...]  # printed; they did not stop the send
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A checked handout, its PDF and the message made from it."""
+
+    handout: Handout
+    variant: Variant
+    pdf_path: Path
+    pdf: bytes
+    inputs: MessageInputs
+    warnings: tuple[Problem, ...]
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def email_handout(
+    root: Path,
+    request: EmailRequest,
+    *,
+    today: dt.date,
+    environ: Mapping[str, str],
+    now: Callable[[], dt.datetime] = _utc_now,
+    sleep: Callable[[float], None] = time.sleep,
+    progress: Callable[[str], None] = lambda line: None,
+) -> EmailResult:
+    """Check, build, then show, draft or send; ``progress`` hears what is happening."""
+    _check_flags(request)
+    # A dry run only shows (both forms of an unusual domain); sending or drafting needs
+    # the staff member's confirmation.
+    recipient = parse_recipient(request.to, confirmed=request.confirm_address or request.dry_run)
+    draft = _draft_path(request.eml, root, environ) if request.eml is not None else None
+    sending = draft is None
+    project = load_project(root, today)
+    config = project.config
+    password = _check_settings(config, environ, sending=sending)
+    prepared = _prepare(root, project, request, recipient, today, now())
+    if request.dry_run:
+        return EmailResult(_preview(prepared, recipient, config), prepared.warnings)
+    message = compose(prepared.inputs)
+    data = to_bytes(message)
+    if draft is not None:
+        try:
+            if draft.parent == _drafts_folder(environ):
+                draft.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            write_atomic(draft, data, mode=0o600)  # it holds the patient's address
+        except OSError as exc:
+            raise _usage(
+                f"--eml {draft}: cannot write the draft there ({exc.strerror}); "
+                "choose another folder"
+            ) from None
+        return EmailResult(_drafted(prepared, draft, len(data)), prepared.warnings)
+    settings = config.email
+    log = open_send_log(settings.send_log, config.root) if settings.send_log else None
+    progress(
+        f"Sending '{prepared.handout.title}' to {recipient.masked} through "
+        f"{settings.host} port {settings.port}..."
+    )
+    receipt = send(
+        Envelope(settings.from_address, recipient.address, data),
+        settings,
+        password,
+        sleep=sleep,
+        progress=progress,
+    )
+    warnings = list(prepared.warnings)
+    if log is not None:
+        record = SendRecord(
+            time=prepared.inputs.date,
+            handout=prepared.handout.id,
+            lang=prepared.handout.lang,
+            variant=prepared.variant.name,
+            reviewed_on=prepared.handout.reviewed_on,
+            pdf=prepared.pdf,
+            address=recipient.address,
+            message_id=prepared.inputs.message_id,
+        )
+        try:
+            log.append(record)
+        except OSError as exc:
+            warnings.append(
+                warning(
+                    _shown(log.path, root),
+                    0,
+                    "send-log",
+                    f"the handout WAS sent (do not send it again), but this send could not "
+                    f"be recorded in the send log ({exc.strerror}); tell your IT person",
+                )
+            )
+    text = _sent(prepared, recipient, receipt.reply, receipt.attempts, log is not None)
+    return EmailResult(text, tuple(warnings))
+
+
+def _usage(message: str) -> UsageError:
+    return UsageError([error("", 0, "usage", message)])
+
+
+def _check_flags(request: EmailRequest) -> None:
+    if request.dry_run and request.eml is not None:
+        raise _usage("--dry-run and --eml do not go together: use one of them")
+    if request.lang is not None and (has_control(request.lang) or not LANG_RE.match(request.lang)):
+        raise _usage("--lang expects a language code like 'en' or 'es'")
+
+
+def _drafts_folder(environ: Mapping[str, str]) -> Path:
+    home = environ.get("HOME")
+    return (Path(home) if home else Path.home()) / DRAFTS_FOLDER
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    # resolve() follows symlinks on the way, so a link into the project counts as inside.
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _draft_path(eml: Path, root: Path, environ: Mapping[str, str]) -> Path:
+    """Where the draft goes: never inside the project (the preview server serves it, and
+    it is often shared or under version control); a relative path is under
+    ``~/handout-drafts/``. The file name loses invisible characters (see ``mail/message.py``)."""
+    name = strip_invisible(eml.name)
+    if not name.strip(" ."):
+        raise _usage(f"--eml {eml}: give a file name for the draft, like panic.eml")
+    folder = eml.parent if eml.is_absolute() else _drafts_folder(environ) / eml.parent
+    path = folder / name
+    if _inside(path, root):
+        raise _usage(
+            f"--eml {eml}: that is inside the project folder, where the preview server, "
+            "backups and version control could show the patient's address to others. "
+            f"Nothing was written. Give only a file name (--eml {name}) and the draft goes "
+            f"to {_drafts_folder(environ)}{os.sep}, or give a full path outside the project"
+        )
+    return path
+
+
+def _config_problem(config: ProjectConfig, key: str, message: str) -> ConfigError:
+    line = locate(config.source_text, "email", key) or locate(config.source_text, "email")
+    return ConfigError([error(CONFIG_NAME, line, "config", f"email.{key}: {message}")])
+
+
+def _check_settings(
+    config: ProjectConfig, environ: Mapping[str, str], *, sending: bool
+) -> str | None:
+    """The password when one is needed; every missing setting is a config error."""
+    settings: EmailSettings = config.email
+    if not settings.from_address:
+        raise _config_problem(
+            config,
+            "from_address",
+            "required to email a handout: add an [email] table with from_address = "
+            '"handouts@your-clinic.org" (and host, for sending); see docs/email.md',
+        )
+    if not sending:
+        return None
+    if not settings.host:
+        raise _config_problem(
+            config,
+            "host",
+            'required to send: add host = "..." (your mail server) under [email]; or '
+            "write a draft with --eml FILE and send it from your mail program",
+        )
+    if not settings.username:
+        return None
+    password = environ.get(PASSWORD_ENV, "")
+    if not password:
+        raise _config_problem(
+            config,
+            "username",
+            f"the mail server login needs its password in the environment variable "
+            f"{PASSWORD_ENV}; ask your IT person to set it (it is never written in "
+            "handouts.toml or typed on the command line)",
+        )
+    return password
+
+
+def _find_handout(project: Project, handout_id: str, lang: str) -> Handout:
+    matches = [h for h in project.handouts if h.id == handout_id]
+    for handout in matches:
+        if handout.lang == lang:
+            return handout
+    # A file that exists but does not load is "has errors", not "unknown".
+    broken = [
+        p for p in project.problems if p.is_error and p.path == f"handouts/{lang}/{handout_id}.md"
+    ]
+    if broken:
+        raise _refusal(f"handouts/{lang}/{handout_id}.md", broken)
+    if matches:
+        others = ", ".join(sorted(h.lang for h in matches))
+        raise _usage(
+            f"handout '{handout_id}' has no '{lang}' version; it exists in: {others}. "
+            f"Use --lang {sorted(h.lang for h in matches)[0]}, or write the translation "
+            f"in handouts/{lang}/"
+        )
+    known = {h.id for h in project.handouts}
+    raise _usage(
+        f"no handout with id '{handout_id}'{suggest(handout_id, known)}. The id is the "
+        "file name without .md, like 'panic-attacks' for handouts/en/panic-attacks.md"
+    )
+
+
+def _variant(handout: Handout, large_print: bool) -> Variant:
+    if not large_print:
+        return STANDARD
+    for variant in variants_for(handout):
+        if variant.name == LARGE_PRINT:
+            return variant
+    raise _usage(
+        f"--large-print: {handout.rel} has no large-print edition (its front matter says "
+        "large_print: false); leave out --large-print to send the standard handout"
+    )
+
+
+def _refusal(what: str, problems: list[Problem]) -> HandoutError:
+    headline = error(
+        "",
+        0,
+        "not-sent",
+        f"{what} was not sent: fix the problems listed here, then send it again "
+        "('handouts build' shows them too)",
+    )
+    return HandoutError([headline, *problems])
+
+
+def _header_safe(project: Project, handout: Handout) -> None:
+    """Values that go into headers come from files too: judged after decoding, as a mail
+    program reads them (``mail.header_complaint``), so ``=?utf-8?q?...=0D=0A...?=`` is
+    refused like a line break typed in."""
+    config = project.config
+    complaint = header_complaint(config.clinic.name)
+    if complaint:
+        raise ConfigError(
+            [
+                error(
+                    CONFIG_NAME,
+                    locate(config.source_text, "clinic", "name"),
+                    "config",
+                    f"clinic.name: it has {complaint}; write the name on one line as plain "
+                    "words (it is the sender's name in emails)",
+                )
+            ]
+        )
+    complaint = header_complaint(handout.title)
+    if complaint:
+        raise _refusal(
+            handout.rel,
+            [
+                error(
+                    handout.rel,
+                    handout.line_of("title"),
+                    "front-matter",
+                    f"title: it has {complaint}; write the title on one line as plain "
+                    "words (it is the email's subject)",
+                )
+            ],
+        )
+
+
+def _subject_safe(inputs: MessageInputs) -> None:
+    """The subject line of the language's words, with the title and name filled in."""
+    complaint = header_complaint(subject(inputs))
+    if complaint:
+        raise ConfigError(
+            [
+                error(
+                    f"locales/{inputs.lang}.toml",
+                    0,
+                    "language",
+                    f"[email] subject: the subject line has {complaint}; write it on one "
+                    "line as plain words",
+                )
+            ]
+        )
+
+
+def _build_pdf(
+    root: Path, project: Project, handout: Handout, variant: Variant, today: dt.date
+) -> tuple[Path, bytes, tuple[Problem, ...]]:
+    report = build(project, BuildOptions(today=today, only=(handout.id,)))
+    relevant = [
+        p for p in report.problems if p.path == handout.rel or p.code == "crisis-data-stale"
+    ]
+    errors = [p for p in relevant if p.is_error]
+    if errors:
+        raise _refusal(f"'{handout.title}' ({handout.rel})", errors)
+    key = paths.output_key(handout.lang, handout.slug, variant.suffix)
+    pdf_path = project.config.build_dir / key
+    try:
+        data = pdf_path.read_bytes()
+    except OSError:
+        raise _refusal(
+            f"'{handout.title}' ({handout.rel})",
+            [error(handout.rel, 0, "build", f"the build did not write {_shown(pdf_path, root)}")],
+        ) from None
+    return pdf_path, data, tuple(p for p in relevant if not p.is_error)
+
+
+def _prepare(
+    root: Path,
+    project: Project,
+    request: EmailRequest,
+    recipient: Recipient,
+    today: dt.date,
+    now: dt.datetime,
+) -> Prepared:
+    config = project.config
+    handout = _find_handout(project, request.handout_id, request.lang or config.default_lang)
+    variant = _variant(handout, request.large_print)
+    _header_safe(project, handout)
+    words = load_email_words(handout.lang, config.root)
+    strings = load_strings(handout.lang, config.root)
+    pdf_path, pdf, warnings = _build_pdf(root, project, handout, variant, today)
+    settings = config.email
+    inputs = MessageInputs(
+        from_address=settings.from_address,
+        from_name=config.clinic.name,
+        to_address=recipient.address,
+        reply_to=settings.reply_to,
+        lang=handout.lang,
+        title=handout.title,
+        clinic=config.clinic.name,
+        phone=config.clinic.phone,
+        contact_line=strings.contact,
+        crisis_line=project.crisis.for_lang(handout.lang).footer,
+        words=words,
+        large_print=variant.name == LARGE_PRINT,
+        pdf=pdf,
+        pdf_slug=handout.slug,
+        date=now,
+        message_id=make_msgid(domain=settings.from_address.rpartition("@")[2]),
+        draft=request.eml is not None,
+    )
+    _subject_safe(inputs)
+    return Prepared(handout, variant, pdf_path, pdf, inputs, warnings)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _size(data: bytes | int) -> str:
+    size = data if isinstance(data, int) else len(data)
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def _version(prepared: Prepared) -> str:
+    return f"reviewed {prepared.handout.reviewed_on}, PDF sha256:{pdf_hash(prepared.pdf)}"
+
+
+def _preview(prepared: Prepared, recipient: Recipient, config: ProjectConfig) -> str:
+    inputs = prepared.inputs
+    settings = config.email
+    message = compose(inputs)
+    name = attachment_name(inputs.title, inputs.words, inputs.large_print, inputs.pdf_slug)
+    login = f', as user "{settings.username}"' if settings.username else ""
+    log = (
+        f"{_shown(settings.send_log, config.root)} (the address only as a salted hash)"
+        if settings.send_log
+        else "off"
+    )
+    lines = [
+        "Dry run: nothing was sent. This is the message 'handouts email' would send:",
+        "",
+        # The staff member typed this address and sees it on their own screen only; it is
+        # never written to a file or a log.
+        f"To:         {recipient.shown}",
+        *(
+            [
+                "            (the part after the @ has letters that are not plain a-z: "
+                f"check it with the patient; sending needs {CONFIRM_FLAG})"
+            ]
+            if recipient.domain_as_read
+            else []
+        ),
+        f"From:       {message['From']}",
+        *([f"Reply-To:   {message['Reply-To']}"] if inputs.reply_to else []),
+        f"Subject:    {message['Subject']}",
+        f"Language:   {inputs.lang}",
+        f"Attachment: {name} ({_size(prepared.pdf)}, {prepared.variant.name} edition, "
+        f"{_version(prepared)}, from {_shown(prepared.pdf_path, config.root)})",
+        f"Server:     {settings.host} port {settings.port}, {SECURITY_WORDS[settings.security]}"
+        f"{login}",
+        f"Send log:   {log}",
+        "",
+        body_text(inputs).rstrip("\n"),
+    ]
+    return "\n".join(lines)
+
+
+def _drafted(prepared: Prepared, path: Path, size: int) -> str:
+    return (
+        f"Wrote the draft {path} ({_size(size)}): '{prepared.handout.title}' "
+        f"({prepared.handout.lang}, {prepared.variant.name} edition, {_version(prepared)}). "
+        "Nothing was sent: open the file in your mail program, check it and send it. The "
+        "file holds the patient's address: delete it once the email has gone."
+    )
+
+
+def _sent(prepared: Prepared, recipient: Recipient, reply: str, attempts: int, logged: bool) -> str:
+    tries = f" after {attempts} attempts" if attempts > 1 else ""
+    record = " Recorded in the send log." if logged else ""
+    return (
+        f"Sent '{prepared.handout.title}' ({prepared.handout.lang}, {prepared.variant.name} "
+        f"edition, {_version(prepared)}) to {recipient.masked}{tries}. The mail server "
+        f"said: {reply}.{record}"
+    )

@@ -1,0 +1,533 @@
+"""ProjectConfig: the clinic project described by ``handouts.toml``, validated.
+
+The schema is declared once (``SCHEMA``) and every problem in the file is reported in
+one run, each with the line of the offending key, so a clinic's IT person fixes the
+file in one pass. A config problem is a ``ConfigError`` (exit code 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from clinic_handouts import addresses
+from clinic_handouts.errors import ConfigError, Problem, error
+from clinic_handouts.mail.recipient import address_complaint, has_control
+from clinic_handouts.project import contrast, online, paths
+
+CONFIG_NAME = paths.CONFIG_NAME
+PAPER_SIZES = ("letter", "a4")
+_LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_COLOUR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+@dataclass(frozen=True)
+class Clinic:
+    name: str
+    phone: str
+    address: str
+    website: str
+    logo: str  # path relative to the project folder, or "" for none
+
+
+@dataclass(frozen=True)
+class Brand:
+    color: str
+    accent: str
+    text: str
+    font: str
+
+
+@dataclass(frozen=True)
+class CrisisSettings:
+    region: str
+    max_age_days: int
+    verified_on: dt.date | None
+    verified_by: str
+
+
+SECURITY_MODES = ("starttls", "ssl", "none")
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+# security = "none" sends in clear text, so only to a relay on this same computer.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+PASSWORD_ENV = "HANDOUTS_SMTP_PASSWORD"
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    """``[email]``: how ``handouts email`` reaches the clinic's mail server.
+
+    The password is never here: it comes only from ``HANDOUTS_SMTP_PASSWORD``.
+    """
+
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"
+    username: str = ""
+    from_address: str = ""
+    reply_to: str = ""
+    ca_file: Path | None = None  # trust these certificate authorities instead of the system's
+    timeout_seconds: float = 20.0
+    attempts: int = 3
+    send_log: Path | None = None  # where sends are recorded; None: not recorded
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    root: Path
+    clinic: Clinic
+    brand: Brand
+    paper: str
+    default_lang: str
+    languages: tuple[str, ...]
+    review_interval_months: int
+    due_soon_days: int
+    target_grade: float
+    max_grade: float
+    crisis: CrisisSettings
+    disclaimer: Mapping[str, str]
+    source_text: str = field(repr=False, default="")
+    online_url: str = ""  # [online] url pattern, "" when handouts have no online copy
+    email: EmailSettings = field(default_factory=EmailSettings)
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def handouts_dir(self) -> Path:
+        return self.root / paths.HANDOUTS
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / paths.TEMPLATES
+
+    @property
+    def styles_dir(self) -> Path:
+        return self.root / paths.STYLES
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / paths.BUILD
+
+
+# --- the schema -------------------------------------------------------------------------
+
+Check = Callable[[Any], str | None]  # returns a complaint, or None when the value is fine
+
+
+@dataclass(frozen=True)
+class Key:
+    kind: type | tuple[type, ...]
+    default: Any = None
+    required: bool = False
+    check: Check | None = None
+    hint: str = ""
+
+
+def _nonempty(value: Any) -> str | None:
+    return None if str(value).strip() else "must not be empty"
+
+
+def _colour(value: Any) -> str | None:
+    return None if _COLOUR_RE.match(str(value)) else "expected a colour like '#1f4e79'"
+
+
+def _paper(value: Any) -> str | None:
+    return None if str(value).lower() in PAPER_SIZES else "expected 'letter' or 'a4'"
+
+
+def _lang(value: Any) -> str | None:
+    return None if _LANG_RE.match(str(value)) else "expected a language code like 'en' or 'es'"
+
+
+def _langs(value: Any) -> str | None:
+    bad = [v for v in value if not isinstance(v, str) or not _LANG_RE.match(v)]
+    return f"not language codes: {bad}" if bad else None
+
+
+def _positive(value: Any) -> str | None:
+    return None if value > 0 else "must be greater than 0"
+
+
+def _region(value: Any) -> str | None:
+    return None if re.match(r"^[A-Z]{2}$", str(value)) else "expected a region code like 'US'"
+
+
+def _host(value: Any) -> str | None:
+    ok = re.match(r"^[A-Za-z0-9.:\[\]-]+$", str(value)) and "://" not in str(value)
+    return None if ok else "expected a host name like 'smtp.example.org', nothing else"
+
+
+def _port(value: Any) -> str | None:
+    return None if 1 <= value <= 65535 else "expected a port number from 1 to 65535"
+
+
+def _security(value: Any) -> str | None:
+    return None if value in SECURITY_MODES else "expected 'starttls', 'ssl' or 'none'"
+
+
+def _address(value: Any) -> str | None:
+    return address_complaint(str(value)) if value else None
+
+
+def _attempts(value: Any) -> str | None:
+    return None if 1 <= value <= 5 else "expected a whole number from 1 to 5"
+
+
+def _one_line(value: Any) -> str | None:
+    return "must be on one line, without control characters" if has_control(str(value)) else None
+
+
+SCHEMA: dict[str, dict[str, Key]] = {
+    "clinic": {
+        "name": Key(str, required=True, check=_nonempty),
+        "phone": Key(str, required=True, check=_nonempty),
+        "address": Key(str, default=""),
+        "website": Key(str, default=""),
+        "logo": Key(str, default=""),
+    },
+    "brand": {
+        "color": Key(str, default="#1f4e79", check=_colour),
+        "accent": Key(str, default="#f2f6fa", check=_colour),
+        "text": Key(str, default="#111111", check=_colour),
+        "font": Key(str, default="DejaVu Sans", check=_nonempty),
+    },
+    "print": {
+        "paper": Key(str, default="letter", check=_paper),
+    },
+    "languages": {
+        "default": Key(str, default="en", check=_lang),
+        "expected": Key(list, default=[], check=_langs),
+    },
+    "review": {
+        "interval_months": Key(int, default=24, check=_positive),
+        "due_soon_days": Key(int, default=60, check=_positive),
+    },
+    "readability": {
+        "target_grade": Key((int, float), default=6, check=_positive),
+        "max_grade": Key((int, float), default=8, check=_positive),
+    },
+    "crisis": {
+        "region": Key(str, default="US", check=_region),
+        "max_age_days": Key(int, default=180, check=_positive),
+        "verified_on": Key(dt.date, default=None, hint="a date like 2026-11-21, no quotes"),
+        "verified_by": Key(str, default=""),
+    },
+    "online": {
+        # Public address of each handout's current PDF; a QR code for it is printed.
+        "url": Key(str, default="", check=online.check_pattern),
+    },
+    "email": {
+        "host": Key(str, default="", check=_host),
+        "port": Key(int, default=0, check=_port, hint="default: 587, or 465 for ssl"),
+        "security": Key(str, default="starttls", check=_security),
+        "username": Key(str, default="", check=_one_line),
+        "from_address": Key(str, default="", check=_address),
+        "reply_to": Key(str, default="", check=_address),
+        "ca_file": Key(str, default=""),
+        "timeout_seconds": Key((int, float), default=20, check=_positive),
+        "attempts": Key(int, default=3, check=_attempts),
+        "send_log": Key((bool, str), default=False, hint="true, or a file name"),
+    },
+}
+# Keys that must never be in the file, and what to do instead (the value is never echoed).
+FORBIDDEN = {
+    ("email", "password"): (
+        f"never write the password in this file: delete this line and set the "
+        f"environment variable {PASSWORD_ENV} instead"
+    ),
+}
+# [disclaimer] is open-ended: one text per language code.
+FREE_TABLES = {"disclaimer"}
+_TYPE_NAMES = {
+    str: "text",
+    int: "a whole number",
+    float: "a number",
+    list: "a list",
+    dt.date: "a date",
+    bool: "true or false",
+}
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
+
+
+def locate(text: str, table: str, key: str | None = None) -> int:
+    """The 1-based line of ``[table]`` (or of ``key`` inside it); 0 when absent."""
+    current = ""
+    table_line = 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("[") and not line.startswith("[["):
+            current = line.strip("[] ")
+            if current == table:
+                table_line = number
+            continue
+        if current == table and key is not None and re.match(rf"^\"?{re.escape(key)}\"?\s*=", line):
+            return number
+    return table_line
+
+
+def suggest(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def load_config(root: Path) -> ProjectConfig:
+    """Read and validate ``root/handouts.toml``; raise ConfigError listing every problem."""
+    path = root / CONFIG_NAME
+    rel = CONFIG_NAME
+    if not path.is_file():
+        raise ConfigError(
+            [
+                error(
+                    rel,
+                    0,
+                    "config",
+                    f"no {CONFIG_NAME} in {root}. Run the command inside a clinic "
+                    "project folder, give one with --project DIR, or create one "
+                    "with 'handouts init DIR'.",
+                )
+            ]
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(
+            [error(rel, 0, "config", "the file is not UTF-8 text; save it as UTF-8 in your editor")]
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        line = int(match.group(1)) if match else 0
+        raise ConfigError([error(rel, line, "config", f"not valid TOML: {exc}")]) from None
+
+    problems: list[Problem] = []
+    values: dict[str, dict[str, Any]] = {}
+    for table in data:
+        if table not in SCHEMA and table not in FREE_TABLES:
+            known = set(SCHEMA) | FREE_TABLES
+            problems.append(
+                error(
+                    rel,
+                    locate(text, table),
+                    "config",
+                    f"unknown table [{table}]{suggest(table, known)}",
+                )
+            )
+    for table, keys in SCHEMA.items():
+        raw = data.get(table, {})
+        if not isinstance(raw, dict):
+            problems.append(
+                error(rel, locate(text, table), "config", f"{table}: expected a table [{table}]")
+            )
+            raw = {}
+        values[table] = {}
+        for name in raw:
+            if name not in keys:
+                why = FORBIDDEN.get((table, name)) or f"unknown key{suggest(name, keys)}"
+                problems.append(
+                    error(rel, locate(text, table, name), "config", f"{table}.{name}: {why}")
+                )
+        for name, key in keys.items():
+            where = locate(text, table, name) or locate(text, table)
+            if name not in raw:
+                if key.required:
+                    problems.append(
+                        error(
+                            rel,
+                            where,
+                            "config",
+                            f"{table}.{name}: required; add it under [{table}]",
+                        )
+                    )
+                values[table][name] = key.default
+                continue
+            value = raw[name]
+            kinds = key.kind if isinstance(key.kind, tuple) else (key.kind,)
+            # TOML dates parse as datetime.date; bool is an int subclass, refuse it for numbers.
+            if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+                hint = f" ({key.hint})" if key.hint else ""
+                problems.append(
+                    error(
+                        rel,
+                        where,
+                        "config",
+                        f"{table}.{name}: expected {_type_name(key.kind)}, got {value!r}{hint}",
+                    )
+                )
+                values[table][name] = key.default
+                continue
+            complaint = key.check(value) if key.check else None
+            if complaint:
+                problems.append(
+                    error(rel, where, "config", f"{table}.{name}: {complaint}, got {value!r}")
+                )
+                values[table][name] = key.default
+                continue
+            values[table][name] = value
+
+    disclaimer_raw = data.get("disclaimer", {})
+    disclaimer: dict[str, str] = {}
+    if not isinstance(disclaimer_raw, dict):
+        disclaimer_raw = {}
+    for lang, text_value in disclaimer_raw.items():
+        where = locate(text, "disclaimer", lang)
+        if _lang(lang) is not None:
+            problems.append(
+                error(
+                    rel,
+                    where,
+                    "config",
+                    f"disclaimer.{lang}: not a language code like 'en' or 'es'",
+                )
+            )
+        elif not isinstance(text_value, str) or not text_value.strip():
+            problems.append(
+                error(rel, where, "config", f"disclaimer.{lang}: expected the disclaimer text")
+            )
+        else:
+            disclaimer[lang] = " ".join(text_value.split())
+    default_lang = values["languages"]["default"]
+    if default_lang not in disclaimer:
+        problems.append(
+            error(
+                rel,
+                locate(text, "disclaimer"),
+                "config",
+                f"disclaimer.{default_lang}: every handout prints the disclaimer; "
+                f'add [disclaimer] {default_lang} = "..."',
+            )
+        )
+
+    logo = values["clinic"]["logo"]
+    if logo:
+        found = addresses.locate(root / logo, (root.resolve(),))
+        if addresses.refusal(logo) or found.status in ("outside", "linked-outside"):
+            problems.append(
+                error(
+                    rel,
+                    locate(text, "clinic", "logo"),
+                    "config",
+                    f"clinic.logo: {logo!r} is outside the project folder; "
+                    "copy the logo into styles/ and point to it there",
+                )
+            )
+        elif not found.ok:
+            problems.append(
+                error(
+                    rel,
+                    locate(text, "clinic", "logo"),
+                    "config",
+                    f"clinic.logo: no file at {logo!r}",
+                )
+            )
+
+    brand = values["brand"]
+    for pairing, actual in contrast.failures(brand["color"], brand["accent"], brand["text"]):
+        problems.append(
+            error(
+                rel,
+                locate(text, "brand", pairing.key) or locate(text, "brand"),
+                "config",
+                contrast.describe(pairing, actual),
+            )
+        )
+
+    readability = values["readability"]
+    if readability["target_grade"] > readability["max_grade"]:
+        problems.append(
+            error(
+                rel,
+                locate(text, "readability", "target_grade"),
+                "config",
+                "readability.target_grade must not be above max_grade",
+            )
+        )
+
+    email, email_problems = _email_settings(values["email"], text, root)
+    problems.extend(email_problems)
+
+    if problems:
+        raise ConfigError(problems)
+
+    crisis = values["crisis"]
+    langs = values["languages"]
+    return ProjectConfig(
+        root=root,
+        clinic=Clinic(**values["clinic"]),
+        brand=Brand(**values["brand"]),
+        paper=values["print"]["paper"].lower(),
+        default_lang=default_lang,
+        languages=tuple(langs["expected"]),
+        review_interval_months=values["review"]["interval_months"],
+        due_soon_days=values["review"]["due_soon_days"],
+        target_grade=float(readability["target_grade"]),
+        max_grade=float(readability["max_grade"]),
+        crisis=CrisisSettings(
+            region=crisis["region"],
+            max_age_days=crisis["max_age_days"],
+            verified_on=crisis["verified_on"],
+            verified_by=crisis["verified_by"],
+        ),
+        disclaimer=disclaimer,
+        source_text=text,
+        online_url=values["online"]["url"],
+        email=email,
+    )
+
+
+def _email_settings(
+    values: Mapping[str, Any], text: str, root: Path
+) -> tuple[EmailSettings, list[Problem]]:
+    """``[email]`` after the per-key checks: the rules that involve several keys or files."""
+    problems: list[Problem] = []
+
+    def complain(key: str, message: str) -> None:
+        where = locate(text, "email", key) or locate(text, "email")
+        problems.append(error(CONFIG_NAME, where, "config", f"email.{key}: {message}"))
+
+    security = values["security"]
+    host = values["host"]
+    if security == "none" and host and host.strip("[]") not in LOOPBACK_HOSTS:
+        complain(
+            "security",
+            f"'none' sends in clear text, so it is only allowed to this computer "
+            f"(host = \"127.0.0.1\"); for {host!r} use 'starttls' or 'ssl'",
+        )
+    ca_file: Path | None = None
+    if values["ca_file"]:
+        ca_file = (root / values["ca_file"]).resolve()
+        if not ca_file.is_file():
+            complain("ca_file", f"no file at {values['ca_file']!r}")
+    send_log: Path | None = None
+    if values["send_log"] is True:
+        send_log = root / "send-log.jsonl"
+    elif isinstance(values["send_log"], str):
+        if not values["send_log"].strip():
+            complain("send_log", "give a file name, or true for send-log.jsonl")
+        else:
+            send_log = root / values["send_log"]
+    settings = EmailSettings(
+        host=host,
+        port=values["port"] or DEFAULT_PORTS[security],
+        security=security,
+        username=values["username"],
+        from_address=values["from_address"],
+        reply_to=values["reply_to"],
+        ca_file=ca_file,
+        timeout_seconds=float(values["timeout_seconds"]),
+        attempts=values["attempts"],
+        send_log=send_log,
+    )
+    return settings, problems

@@ -1,0 +1,187 @@
+"""The crisis directory: which crisis resources a handout prints, how fresh they are, and
+which old contacts must never be printed again.
+
+Data, not code: bundled ``data/crisis/<REGION>.toml`` (every entry with its source), which
+a project can replace with its own ``crisis/<REGION>.toml``; outdated-contact patterns in
+``data/crisis/outdated.toml``. The clinic's own confirmation (``[crisis] verified_on`` in
+handouts.toml) counts instead of the bundled ``checked_on`` date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from clinic_handouts.errors import ConfigError, Problem, error
+from clinic_handouts.project import paths
+from clinic_handouts.project.config import ProjectConfig
+
+
+@dataclass(frozen=True)
+class Resource:
+    key: str
+    name: str
+    how: str
+    options: tuple[str, ...]
+    contacts: tuple[str, ...]  # what the build verifies is printed in the body box
+    source: str
+
+
+@dataclass(frozen=True)
+class CrisisInfo:
+    """What one handout prints: the footer line and the body box, in one language."""
+
+    lang: str  # the language the resources are printed in
+    footer: str
+    resources: tuple[Resource, ...]
+    fallback: bool  # True when the handout's language had no resources of its own
+
+
+@dataclass(frozen=True)
+class OutdatedContact:
+    what: str
+    pattern: re.Pattern[str]
+    instead: str
+
+
+@dataclass(frozen=True)
+class CrisisDirectory:
+    region: str
+    region_name: str
+    data_file: str  # where the data came from, for messages
+    checked_on: dt.date
+    verified_on: dt.date | None
+    verified_by: str
+    default_lang: str
+    footers: Mapping[str, str]
+    entries: tuple[Mapping[str, Any], ...]
+    outdated: tuple[OutdatedContact, ...]
+    fingerprint_text: str  # the raw data, so builds can tell when it changed
+
+    @property
+    def confirmed_on(self) -> dt.date:
+        return self.verified_on or self.checked_on
+
+    @property
+    def languages(self) -> set[str]:
+        return set(self.footers)
+
+    def for_lang(self, lang: str) -> CrisisInfo:
+        used = lang if lang in self.footers else self.default_lang
+        resources_ = tuple(
+            Resource(
+                key=str(entry["key"]),
+                name=str(entry[used]["name"]),
+                how=str(entry[used]["how"]),
+                options=tuple(str(o) for o in entry[used].get("options", [])),
+                contacts=tuple(str(c) for c in entry["contacts"]),
+                source=str(entry["source"]),
+            )
+            for entry in self.entries
+            if used in entry
+        )
+        return CrisisInfo(
+            lang=used, footer=self.footers[used], resources=resources_, fallback=used != lang
+        )
+
+    def staleness(self, today: dt.date, max_age_days: int) -> Problem | None:
+        age = (today - self.confirmed_on).days
+        if age <= max_age_days:
+            return None
+        who = (
+            f"confirmed by {self.verified_by} on {self.verified_on}"
+            if self.verified_on
+            else f"last checked against its sources on {self.checked_on}"
+        )
+        return error(
+            "handouts.toml",
+            0,
+            "crisis-data-stale",
+            f"the {self.region_name} crisis data was {who}, {age} days ago "
+            f"(the limit is {max_age_days} days). Ask your clinical reviewer to call "
+            f"or check each service in {self.data_file}, then set verified_on = "
+            f"{today.isoformat()} and verified_by under [crisis] in handouts.toml",
+        )
+
+    def outdated_in(self, text: str) -> list[tuple[int, OutdatedContact, str]]:
+        """(offset, contact, matched text) for every outdated contact in ``text``."""
+        hits = []
+        for contact in self.outdated:
+            for match in contact.pattern.finditer(text):
+                hits.append((match.start(), contact, match.group(0)))
+        return sorted(hits, key=lambda hit: hit[0])
+
+
+def _read(project_root: Path, name: str) -> tuple[str, str] | None:
+    local = project_root / paths.CRISIS / name
+    if local.is_file():
+        return local.read_text(encoding="utf-8"), f"crisis/{name}"
+    bundled = resources.files("clinic_handouts") / "data" / "crisis" / name
+    if bundled.is_file():
+        return bundled.read_text(encoding="utf-8"), f"the built-in crisis data ({name})"
+    return None
+
+
+def _problem(where: str, message: str) -> ConfigError:
+    return ConfigError([error(where, 0, "crisis-data", message)])
+
+
+def load_crisis(config: ProjectConfig) -> CrisisDirectory:
+    region = config.crisis.region
+    found = _read(config.root, f"{region}.toml")
+    if found is None:
+        raise _problem(
+            "handouts.toml",
+            f"no crisis data for region '{region}'. Built-in "
+            "regions: US, CA, GB, AU; or write crisis/" + region + ".toml",
+        )
+    text, where = found
+    outdated_found = _read(config.root, "outdated.toml")
+    assert outdated_found is not None, "the package ships outdated.toml"
+    outdated_text, _ = outdated_found
+    try:
+        data = tomllib.loads(text)
+        outdated_data = tomllib.loads(outdated_text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _problem(where, f"not valid TOML: {exc}") from None
+    try:
+        footers = {str(k): " ".join(str(v).split()) for k, v in data["footer"].items()}
+        entries = tuple(data["resources"])
+        for entry in entries:
+            for lang in footers:
+                if lang in entry:
+                    _ = entry[lang]["name"], entry[lang]["how"]
+            _ = entry["key"], entry["contacts"], entry["source"]
+        checked_on = data["checked_on"]
+        if not isinstance(checked_on, dt.date):
+            raise TypeError("checked_on must be a date")
+        outdated = tuple(
+            OutdatedContact(
+                what=str(item["what"]),
+                pattern=re.compile(str(item["pattern"]), re.IGNORECASE),
+                instead=str(item["instead"]),
+            )
+            for item in outdated_data["outdated"]
+        )
+    except (KeyError, TypeError, re.error) as exc:
+        raise _problem(where, f"the crisis data is incomplete or malformed: {exc}") from None
+    default_lang = config.default_lang if config.default_lang in footers else next(iter(footers))
+    return CrisisDirectory(
+        region=region,
+        region_name=str(data.get("name", region)),
+        data_file=where,
+        checked_on=checked_on,
+        verified_on=config.crisis.verified_on,
+        verified_by=config.crisis.verified_by,
+        default_lang=default_lang,
+        footers=footers,
+        entries=entries,
+        outdated=outdated,
+        fingerprint_text=text + outdated_text,
+    )

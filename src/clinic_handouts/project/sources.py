@@ -1,0 +1,563 @@
+"""Handout sources: find ``handouts/<lang>/<slug>.md``, split the YAML front matter from the
+Markdown body keeping line numbers, and validate the front matter into ``Handout`` objects.
+
+Every handout file found becomes either a ``Handout`` or at least one error ``Problem``:
+a file is never dropped silently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from clinic_handouts.errors import Problem, error
+from clinic_handouts.project import paths
+from clinic_handouts.project.config import ProjectConfig, suggest
+
+MAX_SOURCE_BYTES = 1_000_000  # a long handout is ~10 KB; anything near this is a mistake
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+FENCE = "---"
+MIN_YEAR, MAX_YEAR = 1900, 2999  # anything else in a review date is a typo
+# What `handouts new` writes for reviewed_on: only the clinical reviewer may fill it in.
+DATE_PLACEHOLDER = "YYYY-MM-DD"
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: str  # "text", "date", "tags", "bool"
+    required: bool = False
+
+
+FIELDS: dict[str, Field] = {
+    "title": Field("text", required=True),
+    "reviewed_on": Field("date", required=True),
+    "reviewed_by": Field("text"),
+    "summary": Field("text"),
+    "lang": Field("text"),
+    "id": Field("text"),
+    "next_review": Field("date"),
+    "tags": Field("tags"),
+    "large_print": Field("bool"),
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A handout file split into its parts, before validation."""
+
+    path: Path  # absolute
+    rel: str  # relative to the project, with forward slashes
+    meta_text: str
+    body: str
+    body_line: int  # file line number of the body's first line
+
+
+@dataclass(frozen=True)
+class Handout:
+    source: Path
+    rel: str
+    slug: str
+    lang: str
+    id: str
+    title: str
+    summary: str
+    reviewed_on: dt.date
+    reviewed_by: str
+    next_review: dt.date
+    tags: tuple[str, ...]
+    body: str
+    body_line: int
+    meta_lines: Mapping[str, int] = field(default_factory=dict)
+    # False when the front matter says `large_print: false`: no large-print edition is
+    # built, and the catalogue says the handout has none.
+    large_print: bool = True
+
+    @property
+    def output_stem(self) -> str:
+        """``<lang>/<slug>``: where this handout's outputs go inside build/."""
+        return paths.output_stem(self.lang, self.slug)
+
+    def line_of(self, key: str) -> int:
+        return self.meta_lines.get(key, 1)
+
+
+def discover(config: ProjectConfig) -> tuple[list[Path], list[Problem]]:
+    """All handout files, sorted; problems for files in places the build cannot use."""
+    root = config.root.resolve()
+    handouts_dir = config.handouts_dir
+    if not handouts_dir.is_dir():
+        return [], [
+            error(
+                "handouts",
+                0,
+                "layout",
+                "there is no handouts/ folder; create handouts/en/ and put your "
+                "Markdown handouts in it",
+            )
+        ]
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for path in sorted(handouts_dir.rglob("*.md")):
+        rel = relpath(path, config.root)
+        depth = len(path.relative_to(handouts_dir).parts)
+        if depth > 2:
+            problems.append(
+                error(
+                    rel,
+                    0,
+                    "layout",
+                    "handouts live in handouts/<language>/<name>.md; move this "
+                    "file up so it is not inside a sub-folder",
+                )
+            )
+            continue
+        try:
+            resolved = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # a broken link, or links that point at each other
+            problems.append(
+                error(
+                    rel,
+                    0,
+                    "source",
+                    "this file is a link that leads nowhere (a missing file, or links "
+                    "pointing at each other); delete it or copy the real handout here",
+                )
+            )
+            continue
+        if not resolved.is_relative_to(root):
+            problems.append(
+                error(
+                    rel,
+                    0,
+                    "blocked-resource",
+                    "this file is a link to a file outside the project folder; "
+                    "copy the handout into the project instead",
+                )
+            )
+            continue
+        if not resolved.is_file():
+            # A folder named x.md, or a named pipe (reading one would wait forever).
+            kind = "a folder" if resolved.is_dir() else "a special file (such as a named pipe)"
+            problems.append(
+                error(
+                    rel,
+                    0,
+                    "source",
+                    f"this is {kind}, not a handout file; rename it so its name "
+                    "does not end in .md, or move it out of handouts/",
+                )
+            )
+            continue
+        found.append(path)
+    return found, problems
+
+
+def relpath(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_source(path: Path, root: Path) -> SourceFile | Problem:
+    """Read one file as UTF-8 text and split off its front matter."""
+    rel = relpath(path, root)
+    try:
+        with path.open("rb") as handle:
+            # Read at most one byte past the limit: the size on disk may change between
+            # a stat() and the read, and memory must stay bounded whatever the file is.
+            raw = handle.read(MAX_SOURCE_BYTES + 1)
+            size = max(len(raw), os.fstat(handle.fileno()).st_size)
+        if size > MAX_SOURCE_BYTES:
+            return error(
+                rel,
+                0,
+                "source",
+                f"the file is {size // 1000:,} KB; a handout is a few pages "
+                f"(under {MAX_SOURCE_BYTES // 1000:,} KB). Is this the right file?",
+            )
+    except OSError as exc:
+        return error(rel, 0, "source", f"cannot read the file: {exc.strerror}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return error(
+            rel,
+            line,
+            "source",
+            "the file is not UTF-8 text (byte "
+            f"0x{raw[exc.start]:02x}); open it in your editor and save it as UTF-8",
+        )
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        return error(
+            rel,
+            text[: text.index("\x00")].count("\n") + 1,
+            "source",
+            "the file contains a NUL byte; it is not a text file",
+        )
+    lines = text.split("\n")
+    if not text.strip():
+        return error(
+            rel,
+            1,
+            "front-matter",
+            "the file is empty; a handout starts with front matter between two "
+            "'---' lines (title, reviewed_on), then the text",
+        )
+    if lines[0].strip() != FENCE:
+        return error(
+            rel,
+            1,
+            "front-matter",
+            "no front matter: the first line must be '---', then 'title:' and "
+            "'reviewed_on:', then another '---' line",
+        )
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (FENCE, "..."):
+            meta_text = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return SourceFile(path, rel, meta_text, body, body_line=index + 2)
+    return error(
+        rel,
+        1,
+        "front-matter",
+        "the front matter is not closed: add a line with '---' after the last field",
+    )
+
+
+MAX_YAML_DEPTH = 10  # front matter is flat: a list of tags is the deepest it goes
+
+
+class _Refused(yaml.YAMLError):
+    """Front matter this tool refuses to compose, with where it starts."""
+
+    def __init__(self, mark: yaml.Mark, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases, and nesting deeper than MAX_YAML_DEPTH.
+
+    Both are refused while the document is composed, before anything is built from it:
+    aliases are how a few lines of YAML expand to gigabytes ("billion laughs"), and
+    PyYAML composes nested collections recursively, so ``[[[[...`` thousands deep ends
+    in a RecursionError instead of a message.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(
+                event.start_mark,
+                "YAML anchors and aliases (& and *) are not allowed in front matter; "
+                "write the value out",
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise _Refused(
+                    event.start_mark,
+                    "the front matter is nested too deeply; a value is text, a date "
+                    "or a list of words, like [depression, ketamine]",
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _parse_meta(source: SourceFile) -> tuple[dict[str, tuple[Any, int]], list[Problem]]:
+    """YAML front matter -> {key: (value, line)}; lines are file lines, 1-based."""
+    rel = source.rel
+    offset = 2  # the front matter starts on the file's second line
+    loader = _FrontMatterLoader(source.meta_text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except _Refused as exc:
+            return {}, [error(rel, exc.mark.line + offset, "front-matter", exc.message)]
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + offset if mark else 1
+            what = exc.problem or "invalid YAML"
+            return {}, [
+                error(
+                    rel,
+                    line,
+                    "front-matter",
+                    f"invalid YAML: {what}. Check this line for a missing space after "
+                    "':' or an unquoted ':' in a value (put such values in quotes)",
+                )
+            ]
+        except yaml.YAMLError as exc:
+            return {}, [error(rel, 1, "front-matter", f"invalid YAML: {exc}")]
+        if node is None:
+            return {}, []
+        if not isinstance(node, yaml.MappingNode):
+            return {}, [
+                error(
+                    rel,
+                    node.start_mark.line + offset,
+                    "front-matter",
+                    "the front matter must be 'key: value' lines",
+                )
+            ]
+        meta: dict[str, tuple[Any, int]] = {}
+        problems: list[Problem] = []
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + offset
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(
+                    error(rel, line, "front-matter", "a key must be a plain word, like 'title'")
+                )
+                continue
+            key = key_node.value
+            if key in meta:
+                problems.append(error(rel, line, "front-matter", f"{key}: given twice; keep one"))
+                continue
+            try:
+                value = loader.construct_object(value_node, deep=True)
+            except (ValueError, yaml.YAMLError) as exc:
+                problems.append(
+                    error(rel, line, "front-matter", f"{key}: {exc}; write dates as YYYY-MM-DD")
+                )
+                continue
+            meta[key] = (value, line)
+        return meta, problems
+    finally:
+        loader.dispose()
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > dt.MAXYEAR:
+        return dt.date.max  # only reachable with an implausible date, refused elsewhere
+    for candidate in (day.day, 30, 29, 28):  # 31 Aug + 6 months is 28 Feb, not an error
+        try:
+            return dt.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _check_value(key: str, value: Any) -> tuple[Any, str | None]:
+    kind = FIELDS[key].kind
+    if kind == "text":
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            text = " ".join(str(value).split())
+            return (text, None) if text else (None, "must not be empty")
+        return None, f"expected text, got {type(value).__name__}"
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if value == DATE_PLACEHOLDER:
+            what = (
+                "once the clinical reviewer has checked the handout, write the date of "
+                "that review here"
+                if key == "reviewed_on"
+                else "write the date here"
+            )
+            return (
+                None,
+                f"not filled in yet: {what}, like 2026-11-21. Until then the handout is not built",
+            )
+        if isinstance(value, str):
+            # `reviewed_on: "2026-11-01"` is a date in quotes, not a mistake.
+            with contextlib.suppress(ValueError):
+                value = dt.date.fromisoformat(value.strip())
+        if not isinstance(value, dt.date):
+            return None, f"expected YYYY-MM-DD, got {value!r}"
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
+            # 9999-12-31 parses, but adding the review interval to it overflows.
+            return None, f"{value} is not a real review date; write it as YYYY-MM-DD"
+        return value, None
+    if kind == "tags":
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",")]
+        if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+            return tuple(v.strip().lower() for v in value), None
+        return None, "expected a list of words, like [depression, ketamine]"
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value, None
+        return None, f"expected true or false, got {value!r}"
+    raise AssertionError(kind)
+
+
+def validate(source: SourceFile, config: ProjectConfig) -> Handout | list[Problem]:
+    rel = source.rel
+    meta, problems = _parse_meta(source)
+    if problems and not meta:
+        return problems  # unreadable YAML: "title: required" would only confuse
+    values: dict[str, Any] = {}
+    lines = {key: line for key, (_, line) in meta.items()}
+    for key, (raw, line) in meta.items():
+        if key not in FIELDS:
+            problems.append(
+                error(rel, line, "front-matter", f"{key}: unknown key{suggest(str(key), FIELDS)}")
+            )
+            continue
+        value, complaint = _check_value(key, raw)
+        if complaint:
+            problems.append(error(rel, line, "front-matter", f"{key}: {complaint}"))
+        else:
+            values[key] = value
+    for key, spec in FIELDS.items():
+        if spec.required and key not in meta:
+            problems.append(
+                error(
+                    rel,
+                    1,
+                    "front-matter",
+                    f"{key}: required; add a '{key}:' line to the front matter",
+                )
+            )
+
+    slug = source.path.stem
+    if not SLUG_RE.match(slug):
+        problems.append(
+            error(
+                rel,
+                0,
+                "source",
+                "file names are lowercase words joined by hyphens, like "
+                f"'panic-attacks.md'; rename '{source.path.name}'",
+            )
+        )
+    folder = source.path.parent.name
+    folder_lang = (
+        folder if source.path.parent != config.handouts_dir and LANG_RE.match(folder) else None
+    )
+    lang = values.get("lang") or folder_lang or config.default_lang
+    if "lang" in values:
+        if not LANG_RE.match(values["lang"]):
+            problems.append(
+                error(
+                    rel,
+                    lines["lang"],
+                    "front-matter",
+                    f"lang: expected a language code like 'en' or 'es', got {values['lang']!r}",
+                )
+            )
+        elif folder_lang and values["lang"] != folder_lang:
+            problems.append(
+                error(
+                    rel,
+                    lines["lang"],
+                    "front-matter",
+                    f"lang: '{values['lang']}' does not match the folder "
+                    f"handouts/{folder_lang}/; move the file or remove the key",
+                )
+            )
+    handout_id = values.get("id", slug)
+    if "id" in values and not SLUG_RE.match(handout_id):
+        problems.append(
+            error(
+                rel,
+                lines["id"],
+                "front-matter",
+                f"id: use lowercase words joined by hyphens, got {handout_id!r}",
+            )
+        )
+    if lang not in config.disclaimer and not problems:
+        problems.append(
+            error(
+                rel,
+                1,
+                "language",
+                f"handouts.toml has no disclaimer for '{lang}'; add "
+                f'{lang} = "..." under [disclaimer]',
+            )
+        )
+
+    if problems:
+        return problems
+    reviewed_on: dt.date = values["reviewed_on"]
+    next_review = values.get("next_review") or _add_months(
+        reviewed_on, config.review_interval_months
+    )
+    if next_review < reviewed_on:
+        return [
+            error(
+                rel,
+                lines["next_review"],
+                "front-matter",
+                f"next_review: {next_review} is before reviewed_on {reviewed_on}",
+            )
+        ]
+    latest = _add_months(reviewed_on, config.review_interval_months)
+    if next_review > latest:
+        # A far-off next_review would switch the overdue rule off for years.
+        return [
+            error(
+                rel,
+                lines["next_review"],
+                "front-matter",
+                f"next_review: {next_review} is later than the clinic allows: handouts.toml "
+                f"asks for a review every {config.review_interval_months} months, so the "
+                f"latest is {latest}. Use an earlier date or remove next_review",
+            )
+        ]
+    return Handout(
+        source=source.path,
+        rel=rel,
+        slug=slug,
+        lang=lang,
+        id=handout_id,
+        title=values["title"],
+        summary=values.get("summary", ""),
+        reviewed_on=reviewed_on,
+        reviewed_by=values.get("reviewed_by", ""),
+        next_review=next_review,
+        tags=values.get("tags", ()),
+        body=source.body,
+        body_line=source.body_line,
+        meta_lines=lines,
+        large_print=values.get("large_print", True),
+    )
+
+
+def load_handouts(config: ProjectConfig) -> tuple[list[Handout], list[Problem]]:
+    """Every handout in the project, validated; one or more problems for each bad file."""
+    paths, problems = discover(config)
+    handouts: list[Handout] = []
+    seen: dict[tuple[str, str], str] = {}
+    for path in paths:
+        source = read_source(path, config.root)
+        if isinstance(source, Problem):
+            problems.append(source)
+            continue
+        result = validate(source, config)
+        if isinstance(result, list):
+            problems.extend(result)
+            continue
+        key = (result.lang, result.id)
+        if key in seen:
+            problems.append(
+                error(
+                    result.rel,
+                    result.line_of("id"),
+                    "front-matter",
+                    f"id: '{result.id}' is already used by {seen[key]} in the "
+                    "same language; give one of them another id",
+                )
+            )
+            continue
+        seen[key] = result.rel
+        handouts.append(result)
+    return handouts, problems

@@ -1,0 +1,1 @@
+"""MAKE: HTML from the theme's templates, then a verified, tagged PDF; thumbnails."""

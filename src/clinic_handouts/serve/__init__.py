@@ -1,0 +1,1 @@
+"""``handouts serve``: the preview server and its pages."""

@@ -1,0 +1,190 @@
+"""Builds that are stopped, lose a renderer, or run twice at once, checked from outside the
+way a person meets them: the real command in its own process, signals, and the files it
+leaves behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from clinic_handouts.build.lock import BuildLock
+from tests.conftest import EPOCH, ProjectFactory, handout, pdf_pages
+
+NEW = "Version two of this sheet."
+
+
+def long_body(parts: int) -> str:
+    return "\n\n".join(
+        f"## Part {n}\n\n" + "Take a slow breath and rest your hands. " * 40
+        for n in range(1, parts + 1)
+    )
+
+
+def command(root: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "clinic_handouts", "build", "--project", str(root), *args]
+
+
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+
+
+def build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command(root, *args), env=ENV, capture_output=True, text=True)
+
+
+def start(root: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        command(root, *args),
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, like a build started in a terminal
+    )
+
+
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + 120
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.02)
+
+
+def leftovers(root: Path) -> list[Path]:
+    return [p for p in (root / "build").rglob("*") if p.name.endswith(".tmp")]
+
+
+def edit_all(root: Path) -> None:
+    for source in (root / "handouts/en").glob("*.md"):
+        source.write_text(source.read_text() + f"\n{NEW}\n")
+
+
+def changed(pdf: Path, mtime: int) -> bool:
+    try:
+        return pdf.stat().st_mtime_ns != mtime
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_stopped_build_keeps_every_pdf_whole_and_the_next_one_finishes(
+    make_project: ProjectFactory, how: str
+) -> None:
+    # More handouts than the jobs in flight when the signal comes (those still finish).
+    root = make_project(
+        {
+            f"handouts/en/h{n:02}.md": handout(f"Sheet {n}", long_body(3), large_print="false")
+            for n in range(12)
+        }
+    )
+    first = build(root, "-j", "2")
+    assert first.returncode == 0, first.stderr
+    pdfs = sorted((root / "build/en").glob("*.pdf"))
+    before = {pdf: (pdf.read_bytes(), pdf.stat().st_mtime_ns) for pdf in pdfs}
+
+    edit_all(root)
+    running = start(root, "-j", "2")
+    wait_for(lambda: any(changed(pdf, before[pdf][1]) for pdf in pdfs), "a first new PDF")
+    if how == "ctrl-c":
+        os.killpg(running.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends
+    else:
+        running.send_signal(signal.SIGTERM)
+    out, err = running.communicate(timeout=120)
+
+    assert running.returncode == 130, out + err
+    assert "Stopped before the end" in err and "Traceback" not in out + err
+    assert leftovers(root) == []
+    remade = []
+    for pdf in pdfs:
+        text = " ".join(pdf_pages(pdf))  # every PDF opens: none is truncated
+        if NEW in text:
+            remade.append(pdf)
+        else:
+            assert pdf.read_bytes() == before[pdf][0]
+    assert 0 < len(remade) < len(pdfs)
+
+    last = build(root)
+    assert last.returncode == 0, last.stderr
+    # What the stopped build finished is not made again.
+    left = len(pdfs) - len(remade)
+    assert last.stdout.startswith(f"Built {left} PDF{'s' if left != 1 else ''} (")
+    assert all(NEW in " ".join(pdf_pages(pdf)) for pdf in pdfs)
+
+
+def descendants(pid: int, depth: int) -> list[int]:
+    """Processes ``depth`` generations below ``pid`` (1: children, 2: grandchildren)."""
+    found = [pid]
+    for _ in range(depth):
+        parents, found = set(found), []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) in parents:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # user + system time
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to find workers")
+def test_a_killed_renderer_is_a_problem_naming_its_handout(make_project: ProjectFactory) -> None:
+    files = {
+        f"handouts/en/small-{n}.md": handout(f"Small {n}", large_print="false") for n in range(4)
+    }
+    root = make_project({**files, "handouts/en/a-long.md": handout("Long", large_print="false")})
+    first = build(root, "-j", "2")
+    assert first.returncode == 0, first.stderr
+    long_pdf = root / "build/en/a-long.pdf"
+    before = long_pdf.read_bytes()
+    small = {pdf: pdf.stat().st_mtime_ns for pdf in (root / "build/en").glob("small-*.pdf")}
+
+    (root / "handouts/en/a-long.md").write_text(handout("Long", long_body(40), large_print="false"))
+    edit_all(root)
+    running = start(root, "-j", "2")
+    # One worker takes the long handout first; the other makes the small ones meanwhile.
+    wait_for(lambda: all(changed(pdf, mtime) for pdf, mtime in small.items()), "small PDFs")
+    workers = descendants(running.pid, 2)
+    ticks = {pid: cpu_ticks(pid) for pid in workers}
+    time.sleep(0.3)
+    busy = [pid for pid in workers if cpu_ticks(pid) > ticks[pid]]
+    assert len(busy) == 1, (workers, ticks)
+    os.kill(busy[0], signal.SIGKILL)
+    out, err = running.communicate(timeout=120)
+
+    assert running.returncode == 1, out + err
+    assert "handouts/en/a-long.md: error: render-crash: the renderer stopped abruptly" in err
+    assert "Traceback" not in out + err
+    assert out.startswith("Built 4 PDFs (")  # the others still built
+    assert long_pdf.read_bytes() == before
+    assert leftovers(root) == []
+
+    last = build(root)
+    assert last.returncode == 0, last.stderr
+    assert last.stdout.startswith("Built 1 PDF (")
+    assert NEW in " ".join(pdf_pages(long_pdf))
+
+
+def test_a_second_build_stops_at_once_naming_the_first(make_project: ProjectFactory) -> None:
+    root = make_project({"handouts/en/a.md": handout()})
+    with BuildLock(root / "build"):  # a build of this project, running in this process
+        second = build(root)
+    assert second.returncode == 2
+    assert (
+        "build: error: build-locked: another build of this project is running "
+        f"(process {os.getpid()} on "
+    ) in second.stderr
+    assert "Wait for it to finish, then run 'handouts build' again" in second.stderr
+    assert sorted(p.name for p in (root / "build").iterdir()) == [".lock"]  # nothing written
+    assert build(root).returncode == 0  # and once it is over, building works again
