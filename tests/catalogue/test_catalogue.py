@@ -91,7 +91,7 @@ def test_one_card_per_handout_with_languages_links_and_thumbnail(
             assert f"{link.text} PDF, {pages} page{plural}, {round(size / 1000)} KB" in row.text
     # The grade the checks compute; a text too short to score says so.
     assert re.search(r"Reading grade: \d+\.\d\.", rows[0].text), rows[0].text
-    assert "Reading grade: n/a." in rows[1].text
+    assert "Reading grade: not scored." in rows[1].text
     panic = card(page, "panic")
     assert [a.attrs["href"] for a in panic.find_all("a")] == ["en/panic.pdf"]
     assert "No large print for this handout." in panic.text

@@ -1,8 +1,11 @@
 """Reading level: ``reading-level`` (warning above the target grade, error above the
-maximum) and ``long-sentence`` (warning, more than ``LONG_SENTENCE_WORDS`` words).
+maximum) and ``long-sentence`` (warning, a sentence over the limit of its language: 25
+words; 40 characters in Chinese and Japanese; 35 syllables in Vietnamese; see
+text/lengths.py).
 
 The figures come from text/readability.py (the same ones the report and the catalogue show); this
-module compares them with ``[readability]`` in handouts.toml and says what to change.
+module compares them with ``[readability]`` in handouts.toml and says what to change. A
+language with no validated reading formula is "not scored" and never gets ``reading-level``.
 """
 
 from __future__ import annotations
@@ -11,23 +14,26 @@ from typing import TYPE_CHECKING
 
 from clinic_handouts.errors import Problem, error, warning
 from clinic_handouts.project.sources import Handout
-from clinic_handouts.text import prose
+from clinic_handouts.text import lengths, prose
 from clinic_handouts.text import readability as metrics
 from clinic_handouts.text.markdown import BodyHtml
 
 if TYPE_CHECKING:
     from clinic_handouts.checks import CheckContext
 
-LONG_SENTENCE_WORDS = 25
+LONG_SENTENCE_WORDS = lengths.WORDS.sentence
 QUOTE_CHARS = 60
 
 
 def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
-    """The start of a sentence, cut at a word, so a message can quote it."""
+    """The start of a sentence, cut at a space (a word), so a message can quote it. Text
+    with no space in it (Chinese, Japanese) is cut at the limit."""
     if len(text) <= limit:
         return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + "…"
+    cut = text[:limit]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(",;:，、；：") + "…"
 
 
 def _level_problem(
@@ -57,17 +63,18 @@ def _level_problem(
 
 
 def check(handout: Handout, markup: BodyHtml, context: CheckContext) -> list[Problem]:
-    doc = prose.parse(handout.body, handout.body_line)
+    doc = prose.parse(handout.body, handout.body_line, handout.lang)
+    limit = lengths.limits(handout.lang)
     problems = []
     for sentence in doc.sentences:
-        words = len(metrics.tokens(sentence.text))
-        if words > LONG_SENTENCE_WORDS:
+        size = lengths.length([sentence.text], handout.lang)
+        if size > limit.sentence:
             problems.append(
                 warning(
                     handout.rel,
                     sentence.line,
                     "long-sentence",
-                    f"this sentence has {words} words (more than {LONG_SENTENCE_WORDS}): "
+                    f"this sentence has {size} {limit.unit} (more than {limit.sentence}): "
                     f'"{shorten(sentence.text)}". Split it into shorter sentences, one idea '
                     "each",
                 )

@@ -26,6 +26,7 @@ from clinic_handouts.text import readability as metrics
 
 REPORT_NAME = "handouts-report.csv"
 NOT_BUILT = "not built"
+NOT_SCORED = "not scored"  # in the grade column: no validated formula, or too short
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,9 @@ def csv_bytes(table: Sequence[ReportRow]) -> bytes:
     for row in table:
         figures = row.readability
         scores = {s.formula: f"{s.value:.1f}" for s in figures.scores} if figures else {}
-        grade = f"{figures.grade:.1f}" if figures and figures.grade is not None else ""
+        grade = ""  # the file could not be read as a handout: no figures at all
+        if figures:
+            grade = NOT_SCORED if figures.grade is None else f"{figures.grade:.1f}"
         writer.writerow(
             [
                 *[row.file, row.id, row.lang, grade, *(scores.get(f, "") for f in formulas)],

@@ -8,7 +8,8 @@
 - ``list-without-blank-line`` (warning): a list written straight under a line of text,
   which Markdown prints as part of that paragraph ("Bring: - your ID - your list").
 - ``long-paragraph`` (warning): a paragraph of more than ``LONG_PARAGRAPH_WORDS`` words
-  (about eight printed lines): one idea per paragraph, in short sections.
+  (about eight printed lines): one idea per paragraph, in short sections. Chinese and
+  Japanese count characters, Vietnamese syllables (limits in text/lengths.py).
 """
 
 from __future__ import annotations
@@ -17,15 +18,14 @@ from typing import TYPE_CHECKING
 
 from clinic_handouts.errors import Problem, warning
 from clinic_handouts.project.sources import Handout
-from clinic_handouts.text import prose
-from clinic_handouts.text import readability as metrics
+from clinic_handouts.text import lengths, prose
 from clinic_handouts.text.markdown import BodyHtml
 
 if TYPE_CHECKING:
     from clinic_handouts.checks import CheckContext
 
 MAX_LIST_ITEMS = 7
-LONG_PARAGRAPH_WORDS = 100
+LONG_PARAGRAPH_WORDS = lengths.WORDS.paragraph
 
 
 def _heading_skips(handout: Handout, doc: prose.Document) -> list[Problem]:
@@ -79,17 +79,18 @@ def _glued_lists(handout: Handout, doc: prose.Document) -> list[Problem]:
 
 def _long_paragraphs(handout: Handout, doc: prose.Document) -> list[Problem]:
     problems = []
+    limit = lengths.limits(handout.lang)
     for paragraph in doc.paragraphs:
         if paragraph.kind == "item":
             continue
-        words = metrics.word_count(s.text for s in paragraph.sentences)
-        if words > LONG_PARAGRAPH_WORDS:
+        size = lengths.length((s.text for s in paragraph.sentences), handout.lang)
+        if size > limit.paragraph:
             problems.append(
                 warning(
                     handout.rel,
                     paragraph.line,
                     "long-paragraph",
-                    f"this paragraph has {words} words (more than {LONG_PARAGRAPH_WORDS}); "
+                    f"this paragraph has {size} {limit.unit} (more than {limit.paragraph}); "
                     "give each idea its own short paragraph, or turn steps into a list",
                 )
             )
@@ -97,7 +98,7 @@ def _long_paragraphs(handout: Handout, doc: prose.Document) -> list[Problem]:
 
 
 def check(handout: Handout, markup: BodyHtml, context: CheckContext) -> list[Problem]:
-    doc = prose.parse(handout.body, handout.body_line)
+    doc = prose.parse(handout.body, handout.body_line, handout.lang)
     return (
         _heading_skips(handout, doc)
         + _long_lists(handout, doc)

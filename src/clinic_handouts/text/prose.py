@@ -28,6 +28,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from clinic_handouts.text import segments
+
 Line = tuple[int, str]  # (file line number, text)
 
 _LIST_RE = re.compile(r"^( {0,3})([-*+]|\d+\.)[ \t]+(\S.*)$")
@@ -55,8 +57,11 @@ _INLINE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
 )
 _ENTITY_RE = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
 
-# A sentence ends at . ! ? or … (with closing quotes or brackets) before a space or the end.
-_END_RE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s|$)")
+# A run of . ! ? or … (with closing quotes or brackets) before a space.
+_END_RE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+_LATIN_MARKS = frozenset(".!?…")
+# What may follow a sentence's last mark: closing quotes and brackets, then spaces.
+_CLOSING_RE = re.compile(r"[\"'”’»)\]」』）〕】]*\s*$")
 _WORD_BEFORE_RE = re.compile(r"(\S+)$")
 _LETTER_RE = re.compile(r"[^\W_]")
 _SPACE_BEFORE_MARK_RE = re.compile(r"\s+([.,;:!?…])")  # left where link markup was blanked
@@ -144,10 +149,46 @@ def _is_abbreviation(before: str, mark: str) -> bool:
     return token in ABBREVIATIONS or (len(token) == 1 and token.isalpha())
 
 
-def split_sentences(text: str, lines: list[int]) -> list[Sentence]:
-    """Sentences of cleaned paragraph text; ``lines[k]`` is the line of the k-th text line."""
+def _candidate_ends(flat: str, lang: str) -> list[int]:
+    """Where a sentence may end, trailing spaces left out: ICU's sentence boundaries, and
+    a run of . ! ? or … before a space. ICU alone would miss two ends that English and
+    Spanish handouts have: a full stop before a number or a dash ("Take 2 tablets. 1 in
+    the morning": ICU looks past the digits for a lower-case word), and an ellipsis (to
+    ICU "…" is a pause inside a sentence)."""
+    ends = {len(flat[:end].rstrip()) for end in segments.sentence_ends(flat, lang)}
+    ends.update(match.end() for match in _END_RE.finditer(flat))
+    return sorted(end for end in ends if 0 < end < len(flat.rstrip()))
+
+
+def _ends_here(flat: str, start: int, end: int) -> bool:
+    """Whether a candidate end (see ``_candidate_ends``) really ends a sentence."""
+    closing = _CLOSING_RE.search(flat, start, end)
+    mark_end = closing.start() if closing else end
+    mark = flat[mark_end - 1 : mark_end]
+    if mark in _LATIN_MARKS and not flat[end].isspace():
+        return False  # "=?utf-8?" or "file.Next": a mark inside a word or an address
+    if mark in ".…":
+        if _is_abbreviation(flat[start : mark_end - 1], mark):
+            return False  # "Dr. Lee"
+        if flat[end:].lstrip()[:1].islower():
+            return False  # "5 mg. twice a day": a full stop inside a sentence
+    return True
+
+
+def split_sentences(text: str, lines: list[int], lang: str = "en") -> list[Sentence]:
+    """Sentences of cleaned paragraph text; ``lines[k]`` is the line of the k-th text line.
+
+    Boundaries come from ICU in the handout's language (text/segments.py), so Hindi ends
+    at ``।``, Arabic at ``؟``, Chinese at ``。`` with no space after it. This project's
+    rules for Latin punctuation are kept on top: a known abbreviation ("Dr. Lee") or a
+    single letter ("J. Smith") does not end a sentence, nor does a full stop or an
+    ellipsis followed by a word in lower case ("5 mg. twice a day"), nor a mark with no
+    space after it ("=?utf-8?")."""
     sentences: list[Sentence] = []
     start = 0
+    # To ICU every line break ends a sentence; in Markdown it is a space (same length, so
+    # offsets still point into ``text``).
+    flat = text.replace("\n", " ")
 
     def emit(end: int) -> None:
         chunk = text[start:end]
@@ -157,14 +198,10 @@ def split_sentences(text: str, lines: list[int]) -> list[Sentence]:
             folded = _SPACE_BEFORE_MARK_RE.sub(r"\1", " ".join(words))
             sentences.append(Sentence(folded, lines[text.count("\n", 0, offset)]))
 
-    for match in _END_RE.finditer(text):
-        if _is_abbreviation(text[start : match.start()], match.group(0)):
-            continue
-        rest = text[match.end() :].lstrip()
-        if match.group(0) == "." and rest[:1].islower():
-            continue  # "5 mg. twice a day": a full stop inside a sentence
-        emit(match.end())
-        start = match.end()
+    for end in _candidate_ends(flat, lang):
+        if end > start and _ends_here(flat, start, end):
+            emit(end)
+            start = end
     emit(len(text))
     return sentences
 
@@ -184,6 +221,7 @@ def _is_blank(line: Line) -> bool:
 @dataclass
 class _Parser:
     doc: Document
+    lang: str
 
     def visible(self, number: int, text: str) -> None:
         printed = " ".join(clean_inline(text).split())
@@ -195,7 +233,7 @@ class _Parser:
             self.visible(number, text)
         cleaned = clean_inline("\n".join(text.strip() for _, text in lines))
         numbers = [number for number, _ in lines]
-        sentences = tuple(split_sentences(cleaned, numbers))
+        sentences = tuple(split_sentences(cleaned, numbers, self.lang))
         if sentences:
             self.doc.paragraphs.append(Paragraph(kind, lines[0][0], sentences, glued_at))
 
@@ -365,15 +403,16 @@ def blank_comments(body: str) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def parse(body: str, first_line: int) -> Document:
-    """The structure of a handout body whose first line is ``first_line`` in its file.
+def parse(body: str, first_line: int, lang: str = "en") -> Document:
+    """The structure of a handout body whose first line is ``first_line`` in its file,
+    written in ``lang`` (a BCP 47 tag: where its sentences end depends on it).
 
     Several check families and the catalogue's reading figures read the same handout in
     one build: it is parsed once (callers treat the Document as read-only)."""
     text = blank_comments(body).expandtabs(4)
     lines = [(first_line + k, line) for k, line in enumerate(text.split("\n"))]
     doc = Document()
-    _Parser(doc).blocks(lines, "paragraph", 0, in_item=False)
+    _Parser(doc, lang).blocks(lines, "paragraph", 0, in_item=False)
     doc.paragraphs.sort(key=lambda p: p.line)
     doc.headings.sort(key=lambda h: h.line)
     doc.lists.sort(key=lambda b: b.line)

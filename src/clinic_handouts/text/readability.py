@@ -23,7 +23,15 @@ Spanish
     of "normal", the published minimum for health information) is grade 8; the grade is
     kept between 1 and 18.
 
-Other languages are counted (words) but not scored.
+Other languages are counted but not scored: no reading formula has been validated for
+them here, and a formula made for English gives numbers that mean nothing in Hindi or
+Chinese. The report and the catalogue say "not scored" and ``reading-level`` stays silent.
+
+Words: English and Spanish keep the tokenizer their formulas have always been measured
+with (``_TOKEN_RE``: letters with inner apostrophes and hyphens, and a number or address
+as one token). Every other language takes its words from ICU's word boundaries in that
+language (text/segments.py): a Devanagari word keeps its vowel signs, Chinese and Thai
+are split into words by ICU's dictionaries. Numbers and addresses are one token there too.
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from clinic_handouts.project.sources import Handout
-from clinic_handouts.text import prose, syllables
+from clinic_handouts.text import prose, segments, syllables
 
 MIN_WORDS = 30
 SCORED_LANGUAGES = ("en", "es")
@@ -62,6 +70,16 @@ _TOKEN_RE = re.compile(
     r"|\w+(?:\.\w+)*\.(?:org|com|gov|net|edu|info|us|ca|uk|au|es|mx)\b"
     r"|\d+(?:[.,:/\-]\d+)*[^\W\d_]{0,2})"
     r"|(?P<word>[^\W\d_]+(?:['’\-][^\W\d_]+)*)"
+)
+
+# In languages whose words ICU finds: web addresses, e-mail addresses and numbers, each one
+# token. ASCII only, since Chinese or Japanese text runs straight on after an address.
+_ADDRESS_RE = re.compile(
+    r"(?:https?://|www\.)[!-~]+"
+    r"|[A-Za-z0-9.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+    r"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:org|com|gov|net|edu|info|us|ca|uk|au|es|mx)"
+    r"(?![A-Za-z0-9])"
+    r"|\d+(?:[.,:/\-]\d+)*"
 )
 
 
@@ -103,16 +121,28 @@ class Readability:
         return f"grade {self.grade:.1f} ({', '.join(map(str, self.scores))}{band})"
 
 
-def tokens(text: str) -> list[tuple[str, bool]]:
+def tokens(text: str, lang: str = "en") -> list[tuple[str, bool]]:
     """(token, is_word) for every word, number or address; only words have syllables."""
-    return [(m.group(0), m.group("word") is not None) for m in _TOKEN_RE.finditer(text)]
+    if primary_lang(lang) in SCORED_LANGUAGES:
+        return [(m.group(0), m.group("word") is not None) for m in _TOKEN_RE.finditer(text)]
+    found: list[tuple[str, bool]] = []
+    position = 0
+    for match in _ADDRESS_RE.finditer(text):
+        found += [(w, True) for w in segments.words(text[position : match.start()], lang)]
+        found.append((match.group(0), False))
+        position = match.end()
+    found += [(w, True) for w in segments.words(text[position:], lang)]
+    return found
 
 
 def sentence_figures(sentence: prose.Sentence, lang: str) -> SentenceFigures:
     words = syllable_total = poly = 0
-    for token, is_word in tokens(sentence.text):
+    scored = primary_lang(lang) in SCORED_LANGUAGES
+    for token, is_word in tokens(sentence.text, lang):
         words += 1
-        count = syllables.count(token, lang) if is_word else 1
+        if not scored:
+            continue  # no formula reads the syllables
+        count = syllables.count(token, primary_lang(lang)) if is_word else 1
         syllable_total += count
         poly += count >= 3
     return SentenceFigures(sentence, words, syllable_total, poly)
@@ -175,7 +205,7 @@ def measure_figures(figures: Sequence[SentenceFigures], lang: str) -> Readabilit
     words = sum(f.words for f in figures)
     count = sum(1 for f in figures if f.words)
     if lang not in SCORED_LANGUAGES:
-        note = f"not scored (no formula for '{lang}')"
+        note = f"not scored (no validated reading formula for '{lang}')"
         return Readability(lang, words, count, None, "", (), (), note)
     if words < MIN_WORDS:
         note = f"not scored (under {MIN_WORDS} words of prose)"
@@ -212,7 +242,6 @@ def measure_figures(figures: Sequence[SentenceFigures], lang: str) -> Readabilit
 
 
 def measure_document(doc: prose.Document, lang: str) -> Readability:
-    lang = primary_lang(lang)
     return measure_figures([sentence_figures(s, lang) for s in doc.sentences], lang)
 
 
@@ -224,8 +253,8 @@ def measure(handout: Handout) -> Readability:
 @functools.lru_cache(maxsize=4096)  # a few hundred bytes each
 def _measure(body: str, first_line: int, lang: str) -> Readability:
     # Asked for once per edition by the catalogue and once by the check: measure once.
-    return measure_document(prose.parse(body, first_line), lang)
+    return measure_document(prose.parse(body, first_line, lang), lang)
 
 
-def word_count(texts: Iterable[str]) -> int:
-    return sum(len(tokens(text)) for text in texts)
+def word_count(texts: Iterable[str], lang: str = "en") -> int:
+    return sum(len(tokens(text, lang)) for text in texts)
