@@ -30,8 +30,8 @@ from clinic_handouts.catalogue.page import (
 from clinic_handouts.errors import HandoutError
 from clinic_handouts.project import paths
 from clinic_handouts.project.editions import VARIANTS
-from clinic_handouts.project.theme import Theme
 from clinic_handouts.project.regions import date_format_for
+from clinic_handouts.project.theme import Theme
 from clinic_handouts.project.words import Strings, load_strings
 
 if TYPE_CHECKING:
