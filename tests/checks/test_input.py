@@ -48,8 +48,9 @@ def test_a_day_that_does_not_exist_is_one_error(make_project: ProjectFactory, cl
         ),
         (
             'name = "Riverside Clinic',
-            "handouts.toml:2: error: config: a text value has no closing quote; end it with "
-            '" on the same line. The line reads: name = "Riverside Clinic',
+            "handouts.toml:2: error: config: a text value has no closing quote, or a line "
+            'break or control character inside; keep it on one line and end it with ". The '
+            'line reads: name = "Riverside Clinic',
         ),
     ],
 )

@@ -313,8 +313,8 @@ _TOML_WORDS = (
     ),
     (
         "Illegal character",
-        "a text value has a line break or a control character inside; keep it on one "
-        'line and end it with "',
+        "a text value has no closing quote, or a line break or control character "
+        'inside; keep it on one line and end it with "',
     ),
     ("Cannot overwrite a value", "this setting is given twice; keep one of the two lines"),
     ("Cannot declare", "this [table] heading is given twice; keep one"),
