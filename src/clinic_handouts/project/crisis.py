@@ -31,7 +31,6 @@ from clinic_handouts.project.regions import ForeignNumber, digits, foreign_numbe
 
 STALE = "crisis-data-stale"
 DUE_SOON = "crisis-data-due-soon"
-FRESHNESS_CODES = (STALE, DUE_SOON)
 DUE_SOON_DAYS = 30  # warn this long before the data may no longer be printed
 
 
