@@ -72,9 +72,7 @@ def placeholder_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         (
             text,
             re.compile(
-                r"^[ \t]*(?:#{1,6}[ \t]+|(?:\d+[.)]|[-*+])[ \t]+)?"
-                + words(text)
-                + r"[ \t]*$",
+                r"^[ \t]*(?:#{1,6}[ \t]+|(?:\d+[.)]|[-*+])[ \t]+)?" + words(text) + r"[ \t]*$",
                 re.IGNORECASE | re.MULTILINE,
             ),
         )
