@@ -52,6 +52,8 @@ CODES = {
     "long-sentence",
     "missing-alt-text",
     "placeholder-text",
+    "example-handout",
+    "other-region-contact",
     "no-you",
     "all-caps",
     "heading-skip",

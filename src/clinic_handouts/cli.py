@@ -171,8 +171,9 @@ def main() -> None:
     "--only",
     "only",
     multiple=True,
-    metavar="ID",
-    help="Build only this handout (by its id; all its languages). Repeatable.",
+    metavar="ID|FILE",
+    help="Build only this handout: its id (all its languages) or its file, like "
+    "handouts/en/sleep.md (also one whose front matter has errors). Repeatable.",
 )
 @click.option(
     "--lang",
@@ -285,8 +286,9 @@ def show_report(result: CheckResult, table_on_screen: bool) -> None:
     "--only",
     "only",
     multiple=True,
-    metavar="ID",
-    help="Check only this handout (by its id; all its languages). Repeatable.",
+    metavar="ID|FILE",
+    help="Check only this handout: its id (all its languages) or its file, like "
+    "handouts/en/sleep.md (also one whose front matter has errors). Repeatable.",
 )
 @click.option(
     "--report",
@@ -470,8 +472,9 @@ def init_command(directory: Path) -> None:
             click.echo(f"  {rel}")
         click.echo(
             "\nNext steps:\n"
-            f"  1. Open {directory / 'handouts.toml'} and put in your clinic's name, phone\n"
-            "     and disclaimer (the values marked placeholder).\n"
+            f"  1. Open {directory / 'handouts.toml'} and put in your clinic's name, phone,\n"
+            "     region and disclaimer (the values marked placeholder). Nothing is built\n"
+            "     while the example name or phone is there.\n"
             f"  2. cd {directory}\n"
             "  3. handouts build           builds build/en/*.pdf and the catalogue,\n"
             "                              build/index.html (open it in a browser)\n"

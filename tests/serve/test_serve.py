@@ -71,6 +71,9 @@ def test_preview_shows_a_draft_and_the_problems_of_a_broken_file(
 ) -> None:
     root = make_project({"handouts/en/sleep.md": handout("Sleep better")})
     assert cli("new", "panic", "--project", root, "--title", "Panic attacks").exit_code == 0
+    panic = root / "handouts/en/panic.md"  # the writer replaces the starter text
+    head = panic.read_text().split("\n---\n")[0].replace("One or two short sentences", "Help")
+    panic.write_text(head + "\n---\n\nYou can breathe slowly.\n")
     (root / "handouts/en/broken.md").write_text("---\ntitle: Broken\n")
     with running(root) as server:
         status, body = get(server, "/preview/en/panic.html")

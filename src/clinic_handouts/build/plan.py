@@ -25,7 +25,7 @@ from clinic_handouts.checks.run import iter_checked
 from clinic_handouts.errors import Problem
 from clinic_handouts.project import paths, reserved
 from clinic_handouts.project.editions import Variant, variants_for
-from clinic_handouts.project.load import Project
+from clinic_handouts.project.load import Project, blocks_every_handout
 from clinic_handouts.project.selection import Selection, select_for_build
 from clinic_handouts.project.sources import Handout
 from clinic_handouts.render.html import Page, make_environment, render_html
@@ -82,8 +82,9 @@ def stamp_for(page: Page) -> Stamp:
 
 
 def stamping_blocked(problems: Sequence[Problem]) -> bool:
-    """Nothing may be stamped with crisis data nobody has confirmed."""
-    return any(p.code == "crisis-data-stale" for p in problems)
+    """Nothing may be stamped with crisis data nobody has confirmed, or with the
+    placeholder clinic name and phone: errors in handouts.toml print on every page."""
+    return any(blocks_every_handout(p) for p in problems)
 
 
 def output_key(handout: Handout, variant: Variant) -> str:
@@ -128,7 +129,8 @@ def plan_jobs(
     env = make_environment(project.theme)
     checker = cache.checker() if cache is not None else FRESH
     shared = fingerprint.shared_digest(config, project.theme, project.crisis, options.today)
-    for checked in iter_checked(project, selection.handouts, context, checker):
+    # Files whose front matter has errors are checked too (never built: checked.failed).
+    for checked in iter_checked(project, selection.checked, context, checker):
         handout, converted = checked.handout, checked.markup
         report.problems.extend(checked.problems)
         report.reading_grades[handout.rel] = checked.reading_grade

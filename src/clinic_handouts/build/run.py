@@ -63,7 +63,7 @@ from clinic_handouts.checks.cache import load_check_cache
 from clinic_handouts.errors import Problem, error
 from clinic_handouts.project.editions import VARIANTS, variants_for
 from clinic_handouts.project.load import Project
-from clinic_handouts.project.selection import select_for_build
+from clinic_handouts.project.selection import choose, select_for_build
 
 if TYPE_CHECKING:
     from clinic_handouts.render.pdf import Renderer
@@ -194,13 +194,15 @@ def build(
     _check(stop)
     report = BuildReport(problems=list(project.problems))
     if stamping_blocked(report.problems):
+        report.problems = choose(project, options.only, options.langs).about(report.problems)
         report.seconds = time.perf_counter() - started
         return report  # nothing is written, not even build/
     config = project.config
     build_dir = config.build_dir
     # Usage and config errors are raised here, before the lock is taken.
     selection = select_for_build(project, options.only, options.langs)
-    total = sum(len(variants_for(h)) for h in selection.handouts)
+    report.problems = selection.about(report.problems)  # --only: only the chosen files
+    total = sum(len(variants_for(h)) for h in selection.checked)
     with BuildLock(build_dir):
         remove_stale_temporaries(build_dir)
         manifest = load_manifest(build_dir)

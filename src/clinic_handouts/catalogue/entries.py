@@ -30,6 +30,7 @@ from clinic_handouts.catalogue.page import (
 from clinic_handouts.errors import HandoutError
 from clinic_handouts.project import paths
 from clinic_handouts.project.editions import VARIANTS
+from clinic_handouts.project.regions import date_format_for
 from clinic_handouts.project.theme import Theme
 from clinic_handouts.project.words import Strings, load_strings
 
@@ -297,7 +298,9 @@ def settings_for(config: ProjectConfig, today: dt.date) -> CatalogueSettings:
         lang_order=tuple(dict.fromkeys(langs)),
     )
     if ui is not None:
-        settings = replace(settings, date_format=ui.date_format, months=ui.months)
+        # In the project's date style (21 November 2026 in GB and AU), as on the handouts.
+        style = date_format_for(ui.date_format, config.date_style)
+        settings = replace(settings, date_format=style, months=ui.months)
     return settings
 
 
@@ -311,9 +314,13 @@ def update_catalogue(
     """Called at the end of every build with every current output (built or up to date)
     and the reading grade of each handout file they were made from."""
     build_dir = config.build_dir
+    # The example handout of `handouts init` (example: true) is built but never listed.
+    examples = {o.handout.rel for o in outputs if o.handout.example}
+    outputs = [o for o in outputs if not o.handout.example]
     previous = read_sidecar(build_dir)
     current = entries_from_outputs(outputs, build_dir, grades, previous)
-    entries = merge(current, previous, config.root, build_dir)
+    merged = merge(current, previous, config.root, build_dir)
+    entries = [e for e in merged if e.source not in examples]
     made = {
         paths.thumbnail_key(o.handout.lang, o.handout.slug): o.sha256
         for o in outputs

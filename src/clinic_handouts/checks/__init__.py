@@ -27,8 +27,10 @@ from clinic_handouts.checks import (
     crisis_contacts,
     crisis_language,
     governance,
+    other_region,
     readability,
     resources,
+    scaffold_text,
     structure,
     translations,
     wording,
@@ -57,7 +59,9 @@ ProjectFamily = Callable[[Sequence[Handout], CheckContext], list[Problem]]
 
 # Their findings depend only on the handout's text, the config and the crisis data.
 TEXT_FAMILIES: tuple[Family, ...] = (
+    other_region.check,
     readability.check,
+    scaffold_text.check,
     structure.check,
     wording.check,
 )

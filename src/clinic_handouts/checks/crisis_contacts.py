@@ -1,7 +1,9 @@
 """``outdated-crisis-contact``: crisis numbers and names that must never be printed again.
 
 The patterns live with the crisis data (``data/crisis/outdated.toml``); this module only
-finds them in a handout's title, summary and body and says what to print instead.
+finds them in a handout's title, summary and body and says what to print instead: the
+services of the project's own region (a UK handout with the old US number is told about
+Samaritans, NHS 111 and 999, never about 988).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def check(handout: Handout, markup: BodyHtml, context: CheckContext) -> list[Pro
                     handout.rel,
                     line,
                     "outdated-crisis-contact",
-                    f"'{shown}' is {contact.what}; print {contact.instead}",
+                    f"'{shown}' is {contact.what}; print {context.crisis.instead_of(contact)}",
                 )
             )
     return problems

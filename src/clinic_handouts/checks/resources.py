@@ -199,6 +199,8 @@ def _resource_problem(handout: Handout, ref: Reference, roots: tuple[Path, ...])
             hint = suggest(target.name, (p.name for p in target.parent.iterdir()))
         if not hint and ref.kind == "link" and _DOMAIN_RE.match(path):
             hint = f" (if this is a web address, write https://{path})"
+        if not hint:
+            hint = elsewhere_hint(target, handout.source.parent, root)
         where = normal.relative_to(root).as_posix() if normal.is_relative_to(root) else path
         return error(
             handout.rel,
@@ -252,6 +254,28 @@ def _picture_problem(handout: Handout, ref: Reference, data: bytes | str) -> Pro
         return None
     shown = ref.url if len(ref.url) <= 60 else ref.url[:40] + "…"
     return error(handout.rel, ref.line, "bad-image", f"{shown}: {reason}")
+
+
+_SEARCH_LIMIT = 20_000  # files looked at, so a huge project folder cannot stall a check
+_SKIPPED = {"build", "node_modules", "__pycache__"}
+
+
+def elsewhere_hint(target: Path, folder: Path, root: Path) -> str:
+    """ " (there is one at images/x.png: write ../images/x.png)" when a file of that name
+    is somewhere else in the project (not in build/ or a hidden folder), else ""."""
+    seen = 0
+    for here, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED and not d.startswith("."))
+        seen += len(files)
+        if target.name in files:
+            found = Path(here) / target.name
+            rel = found.relative_to(root).as_posix()
+            return (
+                f" (there is one at {rel}: write {Path(os.path.relpath(found, folder)).as_posix()})"
+            )
+        if seen > _SEARCH_LIMIT:
+            break
+    return ""
 
 
 def check(handout: Handout, markup: BodyHtml, context: CheckContext) -> list[Problem]:

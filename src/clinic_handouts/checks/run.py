@@ -3,6 +3,11 @@
 ``iter_checked`` runs every check on the chosen handouts, one at a time; the build and
 ``handouts check`` both go through it, so they can never disagree about a handout.
 ``handouts check`` writes nothing.
+
+A file whose front matter has errors is checked too (a stand-in, project/sources.py): its
+body gets every check that does not read the front matter (not the review dates), so a
+writer fixes everything in one round; it is never built. With ``--only`` everything
+reported is about the chosen files (project/selection.py), and the count says how many.
 """
 
 from __future__ import annotations
@@ -17,9 +22,12 @@ from clinic_handouts.checks.cache import FRESH, Checker
 from clinic_handouts.errors import Problem
 from clinic_handouts.project import reserved
 from clinic_handouts.project.load import Project
-from clinic_handouts.project.selection import select
+from clinic_handouts.project.selection import Selection, choose
 from clinic_handouts.project.sources import Handout
 from clinic_handouts.text.markdown import BodyHtml
+
+# What checks/governance.py says about review dates: a stand-in has none to judge.
+_REVIEW_CODES = ("review-in-future", "review-overdue", "review-due-soon")
 
 
 @dataclass(frozen=True)
@@ -31,8 +39,9 @@ class CheckOptions:
 @dataclass(frozen=True)
 class CheckResult:
     project: Project
-    handouts: tuple[Handout, ...]  # the handouts that were checked
+    handouts: tuple[Handout, ...]  # the handouts that were checked (loaded ones)
     problems: tuple[Problem, ...]  # sorted, compiler-style
+    files: int = -1  # how many handout files were checked, loaded or not; -1: len(handouts)
 
     @property
     def errors(self) -> int:
@@ -58,7 +67,9 @@ class CheckedHandout:
 
     @property
     def failed(self) -> bool:
-        return any(p.is_error for p in self.problems)
+        # A stand-in's front-matter errors are the project's problems, not in this list:
+        # it fails whatever its body says, so it is never built.
+        return not self.handout.loaded or any(p.is_error for p in self.problems)
 
 
 def check_one(
@@ -66,7 +77,17 @@ def check_one(
 ) -> tuple[BodyHtml, Findings]:
     """One handout's Markdown converted, and every per-handout check's findings."""
     converted = checker.convert(handout.body, handout.rel, handout.body_line, context.reserved)
+    if not handout.loaded:
+        return converted, _body_findings(handout, converted, context)
     return converted, check_handout(handout, converted, context, checker.text)
+
+
+def _body_findings(handout: Handout, converted: BodyHtml, context: CheckContext) -> Findings:
+    """A stand-in's body checks: every check but the review dates, which did not load
+    (its front-matter errors say so already)."""
+    found = check_handout(handout, converted, context)
+    kept = tuple(p for p in found.problems if p.code not in _REVIEW_CODES)
+    return Findings(kept, found.reading_grade)
 
 
 def iter_checked(
@@ -104,20 +125,20 @@ def check_chosen(
 
 def check_project(project: Project, options: CheckOptions) -> CheckResult:
     """Check every chosen handout of a loaded project; nothing is written."""
-    chosen = select(project.handouts, options.only)
+    chosen: Selection = choose(project, options.only)
     context = CheckContext(
         config=project.config,
         crisis=project.crisis,
         today=options.today,
         reserved=reserved.for_theme(project.theme),
     )
-    problems = list(project.problems) + check_chosen(project, chosen, context)
-    return CheckResult(project, tuple(chosen), tuple(sorted(problems)))
+    problems = chosen.about(project.problems) + check_chosen(project, chosen.checked, context)
+    return CheckResult(project, tuple(chosen.handouts), tuple(sorted(problems)), chosen.count)
 
 
 def summary(result: CheckResult, strict: bool) -> str:
     """The last line of the text output: counts and what to do next."""
-    count = len(result.handouts)
+    count = result.files if result.files >= 0 else len(result.handouts)
     checked = f"Checked {count} handout{'s' if count != 1 else ''}"
     if not result.problems:
         return f"{checked}: no problems."

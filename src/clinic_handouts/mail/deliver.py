@@ -378,9 +378,8 @@ def _build_pdf(
     root: Path, project: Project, handout: Handout, variant: Variant, today: dt.date
 ) -> tuple[Path, bytes, tuple[Problem, ...]]:
     report = build(project, BuildOptions(today=today, only=(handout.id,)))
-    relevant = [
-        p for p in report.problems if p.path == handout.rel or p.code == "crisis-data-stale"
-    ]
+    # Its own problems, and handouts.toml's: stale or soon-stale crisis data, placeholders.
+    relevant = [p for p in report.problems if p.path in (handout.rel, CONFIG_NAME)]
     errors = [p for p in relevant if p.is_error]
     if errors:
         raise _refusal(f"'{handout.title}' ({handout.rel})", errors)

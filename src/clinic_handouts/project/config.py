@@ -19,7 +19,7 @@ from typing import Any
 from clinic_handouts import addresses
 from clinic_handouts.errors import ConfigError, Problem, error
 from clinic_handouts.mail.recipient import address_complaint, has_control
-from clinic_handouts.project import contrast, online, paths
+from clinic_handouts.project import contrast, online, paths, regions
 
 CONFIG_NAME = paths.CONFIG_NAME
 PAPER_SIZES = ("letter", "a4")
@@ -95,6 +95,8 @@ class ProjectConfig:
     source_text: str = field(repr=False, default="")
     online_url: str = ""  # [online] url pattern, "" when handouts have no online copy
     email: EmailSettings = field(default_factory=EmailSettings)
+    # [print] date_style, or the region's: "month-day-year" or "day-month-year".
+    date_style: str = regions.MONTH_DAY_YEAR
 
     @property
     def config_path(self) -> Path:
@@ -157,7 +159,13 @@ def _positive(value: Any) -> str | None:
 
 
 def _region(value: Any) -> str | None:
-    return None if re.match(r"^[A-Z]{2}$", str(value)) else "expected a region code like 'US'"
+    # Case does not matter, as for paper sizes: "gb" is GB.
+    return None if re.match(r"^[A-Za-z]{2}$", str(value)) else "expected a region code like 'US'"
+
+
+def _date_style(value: Any) -> str | None:
+    styles = " or ".join(f"'{s}'" for s in regions.DATE_STYLES)
+    return None if str(value).lower() in regions.DATE_STYLES else f"expected {styles}"
 
 
 def _host(value: Any) -> str | None:
@@ -200,7 +208,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "font": Key(str, default="DejaVu Sans", check=_nonempty),
     },
     "print": {
-        "paper": Key(str, default="letter", check=_paper),
+        # Both default to the region's ([crisis] region): A4 and 21 November 2026 in GB/AU.
+        "paper": Key(str, default=None, check=_paper),
+        "date_style": Key(str, default=None, check=_date_style),
     },
     "languages": {
         "default": Key(str, default="en", check=_lang),
@@ -277,6 +287,66 @@ def locate(text: str, table: str, key: str | None = None) -> int:
     return table_line
 
 
+# tomllib's messages, in words a clinic's IT person can act on.
+_TOML_WORDS = (
+    (
+        "Invalid value",
+        'this value cannot be read. Put text in double quotes (name = "Riverside '
+        'Clinic"); write numbers, dates and true/false without quotes '
+        "(max_age_days = 180, verified_on = 2026-11-21)",
+    ),
+    (
+        "Invalid date or datetime",
+        "this date is not a day on the calendar; write it as YYYY-MM-DD, without quotes, "
+        "like 2026-11-21",
+    ),
+    (
+        "Expected '=' after a key",
+        "each setting is written as name = value on one line; this line has no '=' "
+        "(or a space inside the name)",
+    ),
+    ("Unclosed array", "a list that starts with '[' has no closing ']'"),
+    ("Unclosed inline table", "a group that starts with '{' has no closing '}'"),
+    (
+        "Unterminated string",
+        'a text value has no closing quote; end it with " on the same line',
+    ),
+    (
+        "Illegal character",
+        "a text value has no closing quote, or a line break or control character "
+        'inside; keep it on one line and end it with "',
+    ),
+    ("Cannot overwrite a value", "this setting is given twice; keep one of the two lines"),
+    ("Cannot declare", "this [table] heading is given twice; keep one"),
+    (
+        "Expected newline or end of document",
+        "there is something after the value on this line; put each setting on its own "
+        "line, and start notes with #",
+    ),
+    (
+        "Invalid statement",
+        "this line is not a setting (name = value), a [table] heading or a note starting with #",
+    ),
+)
+
+
+def explain_toml(exc: tomllib.TOMLDecodeError, text: str) -> tuple[int, str]:
+    """(line, message in words) for a TOML file that does not parse."""
+    raw = str(exc)
+    match = re.search(r"\(at line (\d+), column (\d+)\)", raw)
+    line = int(match.group(1)) if match else 0
+    what = raw[: match.start()].strip() if match else raw
+    words = next((w for prefix, w in _TOML_WORDS if what.startswith(prefix)), None)
+    if words is None:
+        words = f"the file cannot be read ({what})"
+    shown = ""
+    if line:
+        lines = text.splitlines()
+        if line <= len(lines) and lines[line - 1].strip():
+            shown = f" The line reads: {lines[line - 1].strip()[:80]}"
+    return line, f"{words}.{shown}"
+
+
 def suggest(word: str, options: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
     return f" (did you mean {close[0]}?)" if close else ""
@@ -308,9 +378,8 @@ def load_config(root: Path) -> ProjectConfig:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        line = int(match.group(1)) if match else 0
-        raise ConfigError([error(rel, line, "config", f"not valid TOML: {exc}")]) from None
+        line, words = explain_toml(exc, text)
+        raise ConfigError([error(rel, line, "config", words)]) from None
 
     problems: list[Problem] = []
     values: dict[str, dict[str, Any]] = {}
@@ -455,19 +524,34 @@ def load_config(root: Path) -> ProjectConfig:
             )
         )
 
+    crisis = values["crisis"]
+    if crisis["verified_on"] is not None and not str(crisis["verified_by"]).strip():
+        problems.append(
+            error(
+                rel,
+                locate(text, "crisis", "verified_on"),
+                "config",
+                "crisis.verified_on: say who confirmed the crisis services: add "
+                'verified_by = "Name, credentials" under [crisis] (the person who called '
+                "or checked each one on that day)",
+            )
+        )
+
     email, email_problems = _email_settings(values["email"], text, root)
     problems.extend(email_problems)
 
     if problems:
         raise ConfigError(problems)
 
-    crisis = values["crisis"]
     langs = values["languages"]
+    region = crisis["region"].upper()
+    local = regions.defaults(region)
     return ProjectConfig(
         root=root,
         clinic=Clinic(**values["clinic"]),
         brand=Brand(**values["brand"]),
-        paper=values["print"]["paper"].lower(),
+        paper=(values["print"]["paper"] or local.paper).lower(),
+        date_style=(values["print"]["date_style"] or local.date_style).lower(),
         default_lang=default_lang,
         languages=tuple(langs["expected"]),
         review_interval_months=values["review"]["interval_months"],
@@ -475,7 +559,7 @@ def load_config(root: Path) -> ProjectConfig:
         target_grade=float(readability["target_grade"]),
         max_grade=float(readability["max_grade"]),
         crisis=CrisisSettings(
-            region=crisis["region"],
+            region=region,
             max_age_days=crisis["max_age_days"],
             verified_on=crisis["verified_on"],
             verified_by=crisis["verified_by"],

@@ -5,6 +5,12 @@ Data, not code: bundled ``data/crisis/<REGION>.toml`` (every entry with its sour
 a project can replace with its own ``crisis/<REGION>.toml``; outdated-contact patterns in
 ``data/crisis/outdated.toml``. The clinic's own confirmation (``[crisis] verified_on`` in
 handouts.toml) counts instead of the bundled ``checked_on`` date.
+
+Advice is always about the project's region: an outdated contact of another country, or
+another country's crisis or emergency number (project/regions.py), is answered with the
+region's own services (its ``[advice]``), never with the numbers of the country the
+contact came from. Freshness: ``crisis-data-due-soon`` (a warning) from ``DUE_SOON_DAYS``
+before the limit, ``crisis-data-stale`` (an error that stops every build) after it.
 """
 
 from __future__ import annotations
@@ -18,9 +24,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from clinic_handouts.errors import ConfigError, Problem, error
+from clinic_handouts.errors import ConfigError, Problem, error, warning
 from clinic_handouts.project import paths
-from clinic_handouts.project.config import ProjectConfig
+from clinic_handouts.project.config import CONFIG_NAME, ProjectConfig, explain_toml
+from clinic_handouts.project.regions import ForeignNumber, digits, foreign_numbers, in_country
+
+STALE = "crisis-data-stale"
+DUE_SOON = "crisis-data-due-soon"
+DUE_SOON_DAYS = 30  # warn this long before the data may no longer be printed
 
 
 @dataclass(frozen=True)
@@ -47,7 +58,16 @@ class CrisisInfo:
 class OutdatedContact:
     what: str
     pattern: re.Pattern[str]
-    instead: str
+    instead: str  # the advice in ``region``
+    region: str  # the country whose service it was
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What a check message tells the writer to print, in this region (English)."""
+
+    crisis: str
+    emergency: str
 
 
 @dataclass(frozen=True)
@@ -63,6 +83,8 @@ class CrisisDirectory:
     entries: tuple[Mapping[str, Any], ...]
     outdated: tuple[OutdatedContact, ...]
     fingerprint_text: str  # the raw data, so builds can tell when it changed
+    advice: Advice = Advice("the crisis services in the crisis box", "your emergency number")
+    foreign: tuple[ForeignNumber, ...] = ()  # other regions' crisis and emergency numbers
 
     @property
     def confirmed_on(self) -> dt.date:
@@ -91,22 +113,39 @@ class CrisisDirectory:
         )
 
     def staleness(self, today: dt.date, max_age_days: int) -> Problem | None:
+        """``crisis-data-stale`` past the limit, ``crisis-data-due-soon`` in the
+        ``DUE_SOON_DAYS`` before it, else None."""
         age = (today - self.confirmed_on).days
-        if age <= max_age_days:
+        left = max_age_days - age
+        if left > DUE_SOON_DAYS:
             return None
-        who = (
-            f"confirmed by {self.verified_by} on {self.verified_on}"
-            if self.verified_on
-            else f"last checked against its sources on {self.checked_on}"
+        if self.verified_on and self.verified_by:
+            who = f"confirmed by {self.verified_by} on {self.verified_on}"
+        elif self.verified_on:
+            who = f"confirmed on {self.verified_on}"
+        else:
+            who = f"last checked against its sources on {self.checked_on}"
+        ask = (
+            f"Ask your clinical reviewer to call or check each service in {self.data_file}, "
+            f"then set verified_on = {today.isoformat()} and verified_by (their name) under "
+            f"[crisis] in {CONFIG_NAME}"
         )
+        if left >= 0:
+            last = self.confirmed_on + dt.timedelta(days=max_age_days)
+            return warning(
+                CONFIG_NAME,
+                0,
+                DUE_SOON,
+                f"the {self.region_name} crisis data was {who}, {age} days ago. After "
+                f"{last} (in {left} day{'s' if left != 1 else ''}) no handout can be "
+                f"built or emailed until it is confirmed again. {ask}",
+            )
         return error(
-            "handouts.toml",
+            CONFIG_NAME,
             0,
-            "crisis-data-stale",
+            STALE,
             f"the {self.region_name} crisis data was {who}, {age} days ago "
-            f"(the limit is {max_age_days} days). Ask your clinical reviewer to call "
-            f"or check each service in {self.data_file}, then set verified_on = "
-            f"{today.isoformat()} and verified_by under [crisis] in handouts.toml",
+            f"(the limit is {max_age_days} days). {ask}",
         )
 
     def outdated_in(self, text: str) -> list[tuple[int, OutdatedContact, str]]:
@@ -115,6 +154,30 @@ class CrisisDirectory:
         for contact in self.outdated:
             for match in contact.pattern.finditer(text):
                 hits.append((match.start(), contact, match.group(0)))
+        return sorted(hits, key=lambda hit: hit[0])
+
+    def instead_of(self, contact: OutdatedContact) -> str:
+        """What to print instead of an outdated contact, in this region."""
+        if contact.region == self.region:
+            return contact.instead
+        return (
+            f"the services of {in_country(self.region_name)} instead (this was a service "
+            "of another country): "
+            f"{self.advice.crisis}; in an emergency, {self.advice.emergency}"
+        )
+
+    def foreign_in(self, text: str) -> list[tuple[int, ForeignNumber, str]]:
+        """(offset, number, matched text) for every other region's number in ``text``;
+        a number inside a longer one found first (0477 13 11 14) is reported once."""
+        hits: list[tuple[int, ForeignNumber, str]] = []
+        taken: list[tuple[int, int]] = []
+        for number in self.foreign:  # longest first
+            for offset, found in number.find(text):
+                end = offset + len(found)
+                if any(start < end and offset < stop for start, stop in taken):
+                    continue
+                taken.append((offset, end))
+                hits.append((offset, number, found))
         return sorted(hits, key=lambda hit: hit[0])
 
 
@@ -128,8 +191,8 @@ def _read(project_root: Path, name: str) -> tuple[str, str] | None:
     return None
 
 
-def _problem(where: str, message: str) -> ConfigError:
-    return ConfigError([error(where, 0, "crisis-data", message)])
+def _problem(where: str, message: str, line: int = 0) -> ConfigError:
+    return ConfigError([error(where, line, "crisis-data", message)])
 
 
 def load_crisis(config: ProjectConfig) -> CrisisDirectory:
@@ -144,12 +207,15 @@ def load_crisis(config: ProjectConfig) -> CrisisDirectory:
     text, where = found
     outdated_found = _read(config.root, "outdated.toml")
     assert outdated_found is not None, "the package ships outdated.toml"
-    outdated_text, _ = outdated_found
-    try:
-        data = tomllib.loads(text)
-        outdated_data = tomllib.loads(outdated_text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _problem(where, f"not valid TOML: {exc}") from None
+    outdated_text, outdated_where = outdated_found
+    for source, named in ((text, where), (outdated_text, outdated_where)):
+        try:
+            tomllib.loads(source)
+        except tomllib.TOMLDecodeError as exc:
+            line, words = explain_toml(exc, source)
+            raise _problem(named, words, line) from None
+    data = tomllib.loads(text)
+    outdated_data = tomllib.loads(outdated_text)
     try:
         footers = {str(k): " ".join(str(v).split()) for k, v in data["footer"].items()}
         entries = tuple(data["resources"])
@@ -166,12 +232,14 @@ def load_crisis(config: ProjectConfig) -> CrisisDirectory:
                 what=str(item["what"]),
                 pattern=re.compile(str(item["pattern"]), re.IGNORECASE),
                 instead=str(item["instead"]),
+                region=str(item.get("region", "")),
             )
             for item in outdated_data["outdated"]
         )
     except (KeyError, TypeError, re.error) as exc:
         raise _problem(where, f"the crisis data is incomplete or malformed: {exc}") from None
     default_lang = config.default_lang if config.default_lang in footers else next(iter(footers))
+    own = {digits(str(c)) for entry in entries for c in entry["contacts"]}
     return CrisisDirectory(
         region=region,
         region_name=str(data.get("name", region)),
@@ -184,4 +252,28 @@ def load_crisis(config: ProjectConfig) -> CrisisDirectory:
         entries=entries,
         outdated=outdated,
         fingerprint_text=text + outdated_text,
+        advice=_advice(data, entries, where),
+        foreign=foreign_numbers(region, own),
+    )
+
+
+def _advice(data: Mapping[str, Any], entries: tuple[Mapping[str, Any], ...], where: str) -> Advice:
+    """The region's ``[advice]``; a project's own crisis file without one is summed up
+    from its services (the first one, and the one with key "emergency")."""
+    given = data.get("advice")
+    if isinstance(given, dict) and given.get("crisis") and given.get("emergency"):
+        return Advice(str(given["crisis"]), str(given["emergency"]))
+
+    def label(entry: Mapping[str, Any]) -> str:
+        english = entry.get("en", {})
+        name = str(english.get("name", entry["key"]))
+        return f"{name}, {', '.join(str(c) for c in entry['contacts'])}"
+
+    crisis = [label(e) for e in entries if e["key"] != "emergency"]
+    emergency = [
+        ", ".join(str(c) for c in e["contacts"]) for e in entries if e["key"] == "emergency"
+    ]
+    return Advice(
+        "; ".join(crisis[:2]) or f"the services in {where}",
+        emergency[0] if emergency else f"the emergency number in {where}",
     )

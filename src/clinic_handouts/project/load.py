@@ -3,6 +3,10 @@ handout source, with the problems found while reading them.
 
 Every command (build, check, email, serve, print, the desk) loads the project here once
 and passes the ``Project`` on; nothing below reads handouts.toml again.
+
+An error in handouts.toml that is not a config error (the tool's placeholder clinic name or
+phone, crisis data nobody has confirmed for too long) is printed on every page, so it
+stops every handout from being stamped (``blocks_every_handout``).
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clinic_handouts.errors import Problem
-from clinic_handouts.project.config import ProjectConfig, load_config
+from clinic_handouts.project.config import CONFIG_NAME, ProjectConfig, load_config
 from clinic_handouts.project.crisis import CrisisDirectory, load_crisis
+from clinic_handouts.project.scaffold import placeholders_in_config
 from clinic_handouts.project.sources import Handout, load_handouts
 from clinic_handouts.project.theme import Theme, load_theme
 
@@ -27,6 +32,14 @@ class Project:
     theme: Theme
     handouts: tuple[Handout, ...]
     problems: tuple[Problem, ...]
+    # Files whose front matter has errors, as far as they could be read: their bodies are
+    # checked too (checks/run.py), so a writer fixes everything in one round.
+    stand_ins: tuple[Handout, ...] = ()
+
+
+def blocks_every_handout(problem: Problem) -> bool:
+    """An error in handouts.toml itself: what it is about is printed on every page."""
+    return problem.is_error and problem.path == CONFIG_NAME
 
 
 def load_project(root: Path, today: dt.date) -> Project:
@@ -34,8 +47,10 @@ def load_project(root: Path, today: dt.date) -> Project:
     config = load_config(root.resolve())
     crisis = load_crisis(config)
     theme = load_theme(config)
-    handouts, problems = load_handouts(config)
-    stale = crisis.staleness(today, config.crisis.max_age_days)
-    if stale:
-        problems.append(stale)
-    return Project(config, crisis, theme, tuple(handouts), tuple(problems))
+    stand_ins: list[Handout] = []
+    handouts, problems = load_handouts(config, stand_ins)
+    problems.extend(placeholders_in_config(config))
+    freshness = crisis.staleness(today, config.crisis.max_age_days)
+    if freshness:
+        problems.append(freshness)
+    return Project(config, crisis, theme, tuple(handouts), tuple(problems), tuple(stand_ins))

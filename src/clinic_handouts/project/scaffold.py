@@ -8,6 +8,13 @@ A new handout's ``reviewed_on`` is the placeholder ``YYYY-MM-DD``: only the clin
 reviewer may fill it in, and until then the build reports ``reviewed_on: not filled in
 yet`` and does not print the handout (the preview server still shows it, as a draft).
 
+No placeholder reaches paper: the texts these files hold for the writer to replace are
+listed in ``data/scaffold/placeholders.toml``; in handouts.toml they are errors that stop
+every build (``placeholders_in_config``), in a handout ``placeholder-text`` errors
+(checks/scaffold_text.py). The example handout carries ``example: true``: it is built so
+the writer can look at it, but stays out of the catalogue until the writer deletes that
+line (which says "I have made this handout my own"); its text is then checked like any.
+
 ``init`` makes ``templates/`` and ``styles/`` with a README each instead of copying the
 default theme: a project holds only the files it changes, so fixes to the default theme
 (the stamp, accessibility, new editions) reach the clinic with each update of the tool,
@@ -17,16 +24,18 @@ and a copied file cannot silently freeze an old look.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
+import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from string import Template
 
 from clinic_handouts.addresses import bundled_theme_dir
-from clinic_handouts.errors import UsageError, error
-from clinic_handouts.project.config import CONFIG_NAME, load_config
+from clinic_handouts.errors import Problem, UsageError, error
+from clinic_handouts.project.config import CONFIG_NAME, ProjectConfig, load_config, locate
 from clinic_handouts.project.sources import DATE_PLACEHOLDER, LANG_RE, SLUG_RE
 
 EXAMPLE = "handouts/en/example-handout.md"
@@ -35,6 +44,68 @@ EXAMPLE = "handouts/en/example-handout.md"
 def _template(name: str) -> Template:
     source = resources.files("clinic_handouts") / "data" / "scaffold" / name
     return Template(source.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _placeholders() -> dict[str, object]:
+    source = resources.files("clinic_handouts") / "data" / "scaffold" / "placeholders.toml"
+    return tomllib.loads(source.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def placeholder_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(text, pattern) for every text init and new write for the writer to replace. The
+    pattern allows any spacing and line breaks between the words and any case; a short
+    text (``[lines]``) matches only as a whole line, heading or list item."""
+    data = _placeholders()
+    phrases, lines = data["text"], data["lines"]
+    assert isinstance(phrases, dict) and isinstance(lines, dict)
+
+    def words(text: str) -> str:
+        return r"\s+".join(re.escape(w) for w in text.split())
+
+    anywhere = tuple(
+        (phrase, re.compile(r"(?<!\w)" + words(phrase) + r"(?!\w)", re.IGNORECASE))
+        for phrase in phrases["phrases"]
+    )
+    whole_line = tuple(
+        (
+            text,
+            re.compile(
+                r"^[ \t]*(?:#{1,6}[ \t]+|(?:\d+[.)]|[-*+])[ \t]+)?" + words(text) + r"[ \t]*$",
+                re.IGNORECASE | re.MULTILINE,
+            ),
+        )
+        for text in lines["texts"]
+    )
+    return anywhere + whole_line
+
+
+def _same(value: str, placeholder: str, key: str) -> bool:
+    if key == "phone":
+        return re.sub(r"\D", "", value) == re.sub(r"\D", "", placeholder)
+    return " ".join(value.lower().split()) == " ".join(placeholder.lower().split())
+
+
+def placeholders_in_config(config: ProjectConfig) -> list[Problem]:
+    """``placeholder-text`` errors for the [clinic] values ``handouts init`` wrote."""
+    clinic = _placeholders()["clinic"]
+    assert isinstance(clinic, dict)
+    problems = []
+    for key, placeholder in clinic.items():
+        value = str(getattr(config.clinic, key))
+        if _same(value, str(placeholder), key):
+            problems.append(
+                error(
+                    CONFIG_NAME,
+                    locate(config.source_text, "clinic", key),
+                    "placeholder-text",
+                    f"clinic.{key}: {value!r} is the example that 'handouts init' wrote, and "
+                    f"it would be printed on every page. Write your clinic's own {key} here; "
+                    "until then no handout is built",
+                )
+            )
+    return problems
 
 
 def _usage(message: str) -> UsageError:
@@ -134,11 +205,16 @@ def init_project(target: Path, today: dt.date) -> list[str]:
         written.append(rel)
     ignore = target / ".gitignore"
     lines = ignore.read_text(encoding="utf-8").splitlines() if ignore.exists() else []
-    if not {"build/", "/build/", "build"} & {line.strip() for line in lines}:
-        # An existing .gitignore is kept and only gains the build/ line.
+    have = {line.strip().lstrip("/") for line in lines}
+    wanted = _template("gitignore").substitute().splitlines()
+    missing = [w for w in wanted if not w.startswith("#") and w.strip().lstrip("/") not in have]
+    if missing:
+        # An existing .gitignore is kept and only gains the lines it lacks: the build
+        # folder, and the send log with its salt (patients' addresses, hashed).
+        keep = wanted if not lines else [w for w in wanted if w in missing]
         with ignore.open("a", encoding="utf-8") as handle:
             if lines:
                 handle.write("\n")
-            handle.write(_template("gitignore").substitute())
+            handle.write("\n".join(keep) + "\n")
         written.append(".gitignore")
     return written

@@ -2,11 +2,14 @@
 Markdown body keeping line numbers, and validate the front matter into ``Handout`` objects.
 
 Every handout file found becomes either a ``Handout`` or at least one error ``Problem``:
-a file is never dropped silently.
+a file is never dropped silently. A file whose front matter has errors but whose text
+could be read also gets a *stand-in* (``stand_in``): a ``Handout`` with ``loaded=False``
+that is never built, only body-checked, so a writer sees every problem in one round.
 """
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import datetime as dt
 import os
@@ -47,6 +50,9 @@ FIELDS: dict[str, Field] = {
     "next_review": Field("date"),
     "tags": Field("tags"),
     "large_print": Field("bool"),
+    # `handouts init` writes its example handout with `example: true`: built so the writer
+    # can look at it, but never listed in the catalogue until the writer removes the line.
+    "example": Field("bool"),
 }
 
 
@@ -80,6 +86,10 @@ class Handout:
     # False when the front matter says `large_print: false`: no large-print edition is
     # built, and the catalogue says the handout has none.
     large_print: bool = True
+    example: bool = False  # the example handout of `handouts init`, not yet made real
+    # False for a stand-in: a file whose front matter has errors, kept only so its body can
+    # be checked in the same run. It is never built.
+    loaded: bool = True
 
     @property
     def output_stem(self) -> str:
@@ -333,13 +343,36 @@ def _parse_meta(source: SourceFile) -> tuple[dict[str, tuple[Any, int]], list[Pr
                 value = loader.construct_object(value_node, deep=True)
             except (ValueError, yaml.YAMLError) as exc:
                 problems.append(
-                    error(rel, line, "front-matter", f"{key}: {exc}; write dates as YYYY-MM-DD")
+                    error(rel, line, "front-matter", f"{key}: {_date_complaint(value_node, exc)}")
                 )
+                meta[key] = (_UNREADABLE, line)  # present, so not also "required"
                 continue
             meta[key] = (value, line)
         return meta, problems
     finally:
         loader.dispose()
+
+
+_UNREADABLE = object()  # a value given but not readable: reported once, never "required"
+_DATE_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _date_complaint(node: yaml.Node, exc: Exception) -> str:
+    """Words for a date YAML could not construct: 2026-11-31 is not a day."""
+    raw = str(getattr(node, "value", ""))
+    match = _DATE_RE.match(raw)
+    if match:
+        year, month, day = (int(part) for part in match.groups())
+        if not 1 <= month <= 12:
+            return f"{raw} is not a date: there is no month {month}; write it as YYYY-MM-DD"
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            name = calendar.month_name[month]
+            return (
+                f"{raw} is not a day on the calendar: {name} {year} has {last} days. "
+                "Write the real date as YYYY-MM-DD"
+            )
+    return f"{exc}; write dates as YYYY-MM-DD"
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -407,6 +440,8 @@ def validate(source: SourceFile, config: ProjectConfig) -> Handout | list[Proble
     values: dict[str, Any] = {}
     lines = {key: line for key, (_, line) in meta.items()}
     for key, (raw, line) in meta.items():
+        if raw is _UNREADABLE:
+            continue  # reported while parsing
         if key not in FIELDS:
             problems.append(
                 error(rel, line, "front-matter", f"{key}: unknown key{suggest(str(key), FIELDS)}")
@@ -529,11 +564,49 @@ def validate(source: SourceFile, config: ProjectConfig) -> Handout | list[Proble
         body_line=source.body_line,
         meta_lines=lines,
         large_print=values.get("large_print", True),
+        example=values.get("example", False),
     )
 
 
-def load_handouts(config: ProjectConfig) -> tuple[list[Handout], list[Problem]]:
-    """Every handout in the project, validated; one or more problems for each bad file."""
+def stand_in(source: SourceFile, config: ProjectConfig) -> Handout:
+    """A file whose front matter has errors, as far as it can be read: its body is checked
+    in the same run (the front matter's errors are reported by ``validate``). Never built."""
+    meta, _ = _parse_meta(source)
+    values: dict[str, Any] = {}
+    for key, (raw, _line) in meta.items():
+        if key in ("title", "summary", "lang", "id", "reviewed_by") and raw is not _UNREADABLE:
+            value, complaint = _check_value(key, raw)
+            if not complaint:
+                values[key] = value
+    folder = source.path.parent.name
+    lang = values.get("lang") or (folder if LANG_RE.match(folder) else config.default_lang)
+    if not LANG_RE.match(lang):
+        lang = config.default_lang
+    return Handout(
+        source=source.path,
+        rel=source.rel,
+        slug=source.path.stem,
+        lang=lang,
+        id=values.get("id", source.path.stem),
+        title=values.get("title", ""),
+        summary=values.get("summary", ""),
+        reviewed_on=dt.date.min,
+        reviewed_by=values.get("reviewed_by", ""),
+        next_review=dt.date.max,
+        tags=(),
+        body=source.body,
+        body_line=source.body_line,
+        meta_lines={key: line for key, (_, line) in meta.items()},
+        loaded=False,
+    )
+
+
+def load_handouts(
+    config: ProjectConfig, stand_ins: list[Handout] | None = None
+) -> tuple[list[Handout], list[Problem]]:
+    """Every handout in the project, validated; one or more problems for each bad file.
+    ``stand_ins``, when given, receives a stand-in for each file whose front matter has
+    errors but whose text could be read."""
     paths, problems = discover(config)
     handouts: list[Handout] = []
     seen: dict[tuple[str, str], str] = {}
@@ -545,6 +618,8 @@ def load_handouts(config: ProjectConfig) -> tuple[list[Handout], list[Problem]]:
         result = validate(source, config)
         if isinstance(result, list):
             problems.extend(result)
+            if stand_ins is not None:
+                stand_ins.append(stand_in(source, config))
             continue
         key = (result.lang, result.id)
         if key in seen:

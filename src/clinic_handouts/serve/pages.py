@@ -65,7 +65,7 @@ def render_preview(root: Path, rel: str, today: dt.date) -> Preview:
         draft = handout is not None
     if handout is None:
         return Preview(None, tuple(sorted(problems)))
-    alone = replace(project, handouts=(handout,), problems=())
+    alone = replace(project, handouts=(handout,), problems=(), stand_ins=())
     jobs, report = plan(alone, BuildOptions(today=today, only=(handout.id,)))
     problems.extend(report.problems)
     page = next((j.html for j in jobs if j.variant == STANDARD), None)
