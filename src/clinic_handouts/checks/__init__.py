@@ -25,6 +25,7 @@ from clinic_handouts.checks import (
     crisis_contacts,
     crisis_language,
     governance,
+    pasted,
     readability,
     resources,
     structure,
@@ -56,6 +57,7 @@ ProjectFamily = Callable[[Sequence[Handout], CheckContext], list[Problem]]
 # Their findings depend only on the handout's text, the config and the crisis data.
 TEXT_FAMILIES: tuple[Family, ...] = (
     crisis_contacts.check,
+    pasted.check,
     readability.check,
     structure.check,
     wording.check,

