@@ -316,3 +316,28 @@ def test_an_existing_handout_is_never_replaced(
         "folder with --lang\n"
     )
     assert (root / "handouts/en/sleep.md").read_text(encoding="utf-8") == mine
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(
+    make_project: ProjectFactory, cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clinic_handouts.importing import docx as reader
+
+    source = dizzy_sheet().save(tmp_path / "big.docx")
+    unpacked = sum(i.file_size for i in zipfile.ZipFile(source).infolist())
+    monkeypatch.setattr(reader, "MAX_UNPACKED_BYTES", unpacked - 1)
+    result = import_(cli, make_project(), source)
+    assert result.exit_code == 2
+    assert "error: import: unpacked, this file would take more than" in result.stderr
+
+
+def test_a_word_link_that_would_run_code_is_blocked(
+    make_project: ProjectFactory, cli: CLI, tmp_path: Path
+) -> None:
+    word = WordFile()
+    word.heading("Links", 1)
+    word.paragraph("You can rest at home today.")
+    word.link("See ", "our form", "javascript:alert(1)")
+    result = import_(cli, make_project(), word.save(tmp_path / "links.docx"))
+    assert result.exit_code == 0, result.output
+    assert f"handouts/en/links.md:{BODY_LINE + 2}: error: blocked-resource: " in result.stdout
