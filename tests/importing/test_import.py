@@ -341,3 +341,16 @@ def test_a_word_link_that_would_run_code_is_blocked(
     result = import_(cli, make_project(), word.save(tmp_path / "links.docx"))
     assert result.exit_code == 0, result.output
     assert f"handouts/en/links.md:{BODY_LINE + 2}: error: blocked-resource: " in result.stdout
+
+
+def test_problems_the_placeholder_would_hide_are_reported(
+    make_project: ProjectFactory, cli: CLI, tmp_path: Path
+) -> None:
+    word = WordFile()
+    word.heading("Dormir", 1)
+    word.paragraph("Vous pouvez vous reposer.")
+    result = import_(cli, make_project(), word.save(tmp_path / "dormir.docx"), "--lang", "fr")
+    assert result.exit_code == 0, result.output
+    assert (
+        "handouts/fr/dormir.md:1: error: language: handouts.toml has no disclaimer for 'fr'"
+    ) in result.stdout

@@ -266,6 +266,8 @@ def check_imported(root: Path, imported: Sequence[Imported], today: dt.date) -> 
         )
         if isinstance(stand_in, Handout):
             chosen.append(stand_in)
+        else:  # what the placeholder hid (no disclaimer for this language, say)
+            problems.update(stand_in)
     context = CheckContext(
         config=project.config,
         crisis=project.crisis,
