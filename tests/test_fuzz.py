@@ -58,7 +58,9 @@ CODES = {
     "all-caps",
     "heading-skip",
     "long-list",
-    "list-without-blank-line",
+    "broken-list",
+    "garbled-text",
+    "curly-quotes",
     "long-paragraph",
 }
 

@@ -454,6 +454,49 @@ def new_command(project: Path, slug: str, lang: str | None, title: str | None) -
     run(action)
 
 
+@main.command("import")
+@project_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--lang", "lang", metavar="CODE", help="Language folder (default: the project's).")
+def import_command(project: Path, files: tuple[Path, ...], lang: str | None) -> None:
+    """Turn Word files (.docx) into handouts: handouts/<lang>/<slug>.md for each.
+
+    The title, headings, bold and italic, lists, tables, links and pictures (with their
+    descriptions) come across; pictures go into handouts/<lang>/images/. reviewed_on is
+    left for the clinical reviewer, so nothing is built until it is filled in. Then every
+    check runs on the new handouts and their problems are printed, like 'handouts check'.
+
+    Nothing is written if any file cannot be imported (a .doc, a PDF, a damaged or
+    password-protected file) or would replace an existing file.
+
+    Exit codes: 0 imported (problems found in the new handouts are printed for you to
+    fix), 2 nothing imported: a file was refused, or usage or handouts.toml problems.
+    """
+    from clinic_handouts.importing.run import ImportOptions, import_files
+
+    def action() -> int:
+        report = import_files(project, files, ImportOptions(lang, build_date(os.environ)))
+        for item in report.imported:
+            pictures = len(item.images)
+            extra = f" and {pictures} picture{'s' if pictures != 1 else ''}" if pictures else ""
+            click.echo(f"Wrote {item.rel}{extra} from {item.source.name}.")
+            for note in item.notes:
+                click.echo(f"  Note: {note}.")
+        for problem in report.problems:
+            click.echo(problem.format())
+        errors = sum(p.is_error for p in report.problems)
+        warnings = len(report.problems) - errors
+        count = len(report.imported)
+        click.echo(
+            f"Imported {count} handout{'s' if count != 1 else ''}: {errors} error(s), "
+            f"{warnings} warning(s). Fix the lines above, then ask the clinical reviewer "
+            "to check each handout against its Word file and fill in reviewed_on."
+        )
+        return 0
+
+    run(action)
+
+
 @main.command("init")
 @click.argument("directory", type=click.Path(path_type=Path))
 def init_command(directory: Path) -> None:

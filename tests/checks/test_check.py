@@ -383,19 +383,18 @@ def test_only_prose_is_measured(make_project: ProjectFactory, cli: CLI) -> None:
     """Headings, table cells, the call-out title, image descriptions and link addresses
     are not prose: long words and long rows there change nothing."""
     jargon = " ".join(["pharmacological neuroplasticity considerations"] * 10)
-    body = f"""\
-    ## Understanding pharmacological neuroplasticity considerations
-
-    {CLEAN}
-    | Medication | Considerations |
-    |------------|----------------|
-    | {jargon} | {jargon} |
-
-    !!! note "Pharmacological neuroplasticity considerations"
-        Call us if you feel worse.
-
-    See [the form](https://example.org/pharmacological-neuroplasticity-considerations).
-    """
+    # Not an indented f-string: CLEAN's own lines start at the margin, so dedent would
+    # leave the rest indented, and indented text is a code block (broken-list found it).
+    body = (
+        "## Understanding pharmacological neuroplasticity considerations\n\n"
+        f"{CLEAN}\n"
+        "| Medication | Considerations |\n"
+        "|------------|----------------|\n"
+        f"| {jargon} | {jargon} |\n\n"
+        '!!! note "Pharmacological neuroplasticity considerations"\n'
+        "    Call us if you feel worse.\n\n"
+        "See [the form](https://example.org/pharmacological-neuroplasticity-considerations).\n"
+    )
     root = make_project({"handouts/en/a.md": handout(body=body)})
     result = check(cli, root)
     assert result.exit_code == 0, result.output
@@ -545,9 +544,8 @@ def test_long_list(make_project: ProjectFactory, cli: CLI) -> None:
 def test_list_without_blank_line_is_printed_as_text(make_project: ProjectFactory, cli: CLI) -> None:
     body = f"{CLEAN}\nBring:\n- your ID\n- your medicines\n\nAlso:\n\n- a snack\n"
     root = make_project({"handouts/en/a.md": handout(body=body)})
-    assert only_problem(check(cli, root), "list-without-blank-line").startswith(
-        "handouts/en/a.md:11: warning: list-without-blank-line: this list comes straight "
-        "after a line of text"
+    assert only_problem(check(cli, root), "broken-list").startswith(
+        "handouts/en/a.md:11: warning: broken-list: this list comes straight after a line of text"
     )
 
 

@@ -28,6 +28,7 @@ from clinic_handouts.checks import (
     crisis_language,
     governance,
     other_region,
+    pasted,
     readability,
     resources,
     scaffold_text,
@@ -60,6 +61,7 @@ ProjectFamily = Callable[[Sequence[Handout], CheckContext], list[Problem]]
 # Their findings depend only on the handout's text, the config and the crisis data.
 TEXT_FAMILIES: tuple[Family, ...] = (
     other_region.check,
+    pasted.check,
     readability.check,
     scaffold_text.check,
     structure.check,

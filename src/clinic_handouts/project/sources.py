@@ -24,6 +24,7 @@ import yaml
 from clinic_handouts.errors import Problem, error
 from clinic_handouts.project import paths
 from clinic_handouts.project.config import ProjectConfig, suggest
+from clinic_handouts.text.pasted import curly_quote_advice
 
 MAX_SOURCE_BYTES = 1_000_000  # a long handout is ~10 KB; anything near this is a mistake
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -304,15 +305,14 @@ def _parse_meta(source: SourceFile) -> tuple[dict[str, tuple[Any, int]], list[Pr
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + offset if mark else 1
             what = exc.problem or "invalid YAML"
-            return {}, [
-                error(
-                    rel,
-                    line,
-                    "front-matter",
-                    f"invalid YAML: {what}. Check this line for a missing space after "
-                    "':' or an unquoted ':' in a value (put such values in quotes)",
-                )
-            ]
+            message = (
+                f"invalid YAML: {what}. Check this line for a missing space after "
+                "':' or an unquoted ':' in a value (put such values in quotes)"
+            )
+            if mark:  # Word's curly quotes are the usual cause: say so in plain words
+                lines = source.meta_text.split("\n")
+                message = curly_quote_advice(lines[min(mark.line, len(lines) - 1)]) or message
+            return {}, [error(rel, line, "front-matter", message)]
         except yaml.YAMLError as exc:
             return {}, [error(rel, 1, "front-matter", f"invalid YAML: {exc}")]
         if node is None:
@@ -449,7 +449,9 @@ def validate(source: SourceFile, config: ProjectConfig) -> Handout | list[Proble
             continue
         value, complaint = _check_value(key, raw)
         if complaint:
-            problems.append(error(rel, line, "front-matter", f"{key}: {complaint}"))
+            # A value in Word's curly quotes (a date, say) is explained in plain words.
+            told = curly_quote_advice(f"{key}: {raw}") if isinstance(raw, str) else None
+            problems.append(error(rel, line, "front-matter", told or f"{key}: {complaint}"))
         else:
             values[key] = value
     for key, spec in FIELDS.items():

@@ -14,6 +14,8 @@ row, an indented block after a blank line is code, an admonition's text is inden
   sentences, each with the line it starts on. Headings, table cells, the call-out
   titles, image descriptions, link addresses and code are not prose.
 - ``headings``, ``lists`` and ``tables`` with their lines, for structure checks.
+- ``code_blocks``: text indented by a tab or 4 spaces after an empty line, which Markdown
+  prints as computer code; in a handout that is almost always pasted text by accident.
 - ``visible``: every source line's printed text (markup removed, code left out), for
   checks that look at all words, table cells and headings included.
 
@@ -109,12 +111,19 @@ class Table:
     rows: int
 
 
+@dataclass(frozen=True)
+class CodeBlock:
+    line: int
+    lines: tuple[Line, ...]  # (file line number, text with tabs expanded), blank lines out
+
+
 @dataclass
 class Document:
     paragraphs: list[Paragraph] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     lists: list[ListBlock] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    code_blocks: list[CodeBlock] = field(default_factory=list)
     visible: list[Line] = field(default_factory=list)
 
     @property
@@ -273,8 +282,11 @@ class _Parser:
                 i = self._paragraph(lines, i, kind, in_item)
 
     def _skip_code(self, lines: list[Line], i: int) -> int:
+        start = i
         while i < len(lines) and (_is_blank(lines[i]) or _indent(lines[i][1]) >= 4):
             i += 1
+        code = tuple(line for line in lines[start:i] if not _is_blank(line))
+        self.doc.code_blocks.append(CodeBlock(code[0][0], code))
         return i
 
     def _heading(self, number: int, level: int, text: str) -> None:
@@ -392,6 +404,8 @@ class _Parser:
                 if in_item:
                     break  # a list nested in a list item needs no blank line
                 glued_at = glued_at or number  # printed as part of this paragraph
+            elif not in_item and _indent(text) >= 4 and _LIST_RE.match(text.lstrip()):
+                glued_at = glued_at or number  # indented (a tab, pasted): the same
             i += 1
         self.paragraph(kind, lines[start:i], glued_at)
         return i
@@ -416,5 +430,6 @@ def parse(body: str, first_line: int, lang: str = "en") -> Document:
     doc.paragraphs.sort(key=lambda p: p.line)
     doc.headings.sort(key=lambda h: h.line)
     doc.lists.sort(key=lambda b: b.line)
+    doc.code_blocks.sort(key=lambda b: b.line)
     doc.visible.sort()
     return doc
