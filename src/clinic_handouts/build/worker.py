@@ -78,11 +78,11 @@ def new_renderer(roots: tuple[Path, ...]) -> Renderer:
 
 def render_job(renderer: Renderer, job: Job) -> JobResult:
     """Render, verify and atomically write one job's PDF (and HTML when asked)."""
-    from clinic_handouts.render.pdf import BlockedResource, StampMissing
+    from clinic_handouts.render.pdf import BlockedResource, NotPrinted
 
     handout = job.handout
     try:
-        data, pages = renderer.render_pdf(
+        data, pages, _fonts = renderer.render_pdf(
             job.html, base_url=job.base_url, stamp=job.stamp, identifier=job.pdf_id
         )
     except BlockedResource as exc:
@@ -91,7 +91,7 @@ def render_job(renderer: Renderer, job: Job) -> JobResult:
             None,
             error(handout.rel, _line_of(handout, exc.url), exc.code, f"{exc.url}: {exc.reason}"),
         )
-    except StampMissing as exc:
+    except NotPrinted as exc:  # a stamp not shown, a glyph no font can draw
         return JobResult(
             job,
             None,
