@@ -22,7 +22,7 @@ from clinic_handouts.render.html import keep_korean_words
 from clinic_handouts.render.pdf import Renderer, StampMissing
 from clinic_handouts.render.stamp import Stamp
 from tests.conftest import EPOCH, REPO, ProjectFactory
-from tests.render.scripts import ENGLISH, LANGUAGES, Language, project_files
+from tests.render.scripts import LANGUAGES, Language, project_files
 
 CLI = Callable[..., Result]
 EDITIONS = ("sleep.pdf", "sleep.large-print.pdf")
@@ -64,7 +64,9 @@ def test_every_script_prints_in_its_font_with_its_stamp(
     language = LANGUAGES[lang]
     folder = build_language(make_project, cli, language)
     page_of = squeezed(language.strings.split('page_of = "')[1].split('"')[0])
-    page_label = re.compile(re.escape(page_of).replace(r"\{page\}", r"\d+").replace(r"\{pages\}", r"\d+"))
+    page_label = re.compile(
+        re.escape(page_of).replace(r"\{page\}", r"\d+").replace(r"\{pages\}", r"\d+")
+    )
     for name in EDITIONS:
         pdf = folder / name
         # The script's own font, embedded: no box in place of a letter.
@@ -95,7 +97,9 @@ def test_every_script_prints_in_its_font_with_its_stamp(
                 assert squeezed(sentence) in everything, (name, sentence)
 
 
-def test_hindi_vowel_signs_survive_in_the_text_layer(make_project: ProjectFactory, cli: CLI) -> None:
+def test_hindi_vowel_signs_survive_in_the_text_layer(
+    make_project: ProjectFactory, cli: CLI
+) -> None:
     """The issue's own example: चाहिए, not चाहए (the vowel sign ि is drawn before its
     consonant, and the PDF's glyph map alone loses it)."""
     folder = build_language(make_project, cli, LANGUAGES["hi"])
@@ -208,8 +212,8 @@ def pdftotext_bytes(data: bytes, folder: Path) -> str:
 def test_the_fonts_a_pdf_used_are_named(tmp_path: Path) -> None:
     renderer = Renderer([tmp_path])
     html = (
-        '<html lang="zh-Hans" style="font-family: \'DejaVu Sans\', \'Noto Sans CJK SC\'">'
-        '<body><p>睡前 <b>sleep</b></p></body></html>'
+        "<html lang=\"zh-Hans\" style=\"font-family: 'DejaVu Sans', 'Noto Sans CJK SC'\">"
+        "<body><p>睡前 <b>sleep</b></p></body></html>"
     )
     rendered = renderer.render_pdf(html, base_url=str(tmp_path), stamp=Stamp((), ()))
     names = {path.name for path in rendered.fonts}
@@ -260,7 +264,9 @@ def test_a_script_without_fonts_is_refused_not_printed_as_boxes(
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
     assert "Traceback" not in output
-    refusal = re.search(r"handouts/zh-Hans/sleep\.md: error: missing-glyph: sleep\.pdf not written: .*", output)
+    refusal = re.search(
+        r"handouts/zh-Hans/sleep\.md: error: missing-glyph: sleep\.pdf not written: .*", output
+    )
     assert refusal, output
     message = refusal.group(0)
     assert "睡 (U+7761)" in message

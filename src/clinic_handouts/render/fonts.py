@@ -19,8 +19,8 @@ import functools
 from pathlib import Path
 from typing import Any
 
-import cffi
-from fontTools import unicodedata
+import cffi  # type: ignore[import-untyped]
+from fontTools import unicodedata  # type: ignore[import-untyped]
 
 # ISO 15924 script -> the Debian package with a font for it. Scripts not listed here are
 # in fonts-noto-core too (Noto covers every script in Unicode), apart from the few below.

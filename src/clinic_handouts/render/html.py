@@ -37,9 +37,7 @@ TEMPLATE = "handout.html"
 # (.keep-word { white-space: nowrap }). A word here: a run of characters without space
 # or markup that holds a Hangul syllable and at least one other character.
 _HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
-_KOREAN_WORD = re.compile(
-    rf"[^\s<>]*[{_HANGUL}][^\s<>]*", re.UNICODE
-)
+_KOREAN_WORD = re.compile(rf"[^\s<>]*[{_HANGUL}][^\s<>]*", re.UNICODE)
 # A tag (attribute values may hold ">" only escaped, as Jinja and the sanitizer write
 # them) or a comment: never changed.
 _MARKUP = re.compile(r"(<!--.*?-->|<[^>]*>)", re.DOTALL)

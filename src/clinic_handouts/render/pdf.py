@@ -101,9 +101,7 @@ class MissingGlyph(NotPrinted):
     def __init__(self, page: int, pages: int, chars: list[str], langs: list[str]) -> None:
         shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in chars[:8])
         more = f" and {len(chars) - 8} more" if len(chars) > 8 else ""
-        scripts = sorted({script_name(c) for c in chars} - {"Common", "Inherited"}) or [
-            "Common"
-        ]
+        scripts = sorted({script_name(c) for c in chars} - {"Common", "Inherited"}) or ["Common"]
         language = ", ".join(f"'{lang}'" for lang in langs) or "unknown"
         super().__init__(
             f"page {page} of {pages} has characters that no installed font can draw, so "
@@ -113,9 +111,10 @@ class MissingGlyph(NotPrinted):
         self.chars = chars
         packages = sorted({package_for(c) for c in chars})
         names = " ".join(packages)
+        several = len(packages) > 1
         self.advice = (
-            f"Install the fonts for this script: the Debian package{'s' if len(packages) > 1 else ''} "
-            f"{names} ('make build' installs {'them' if len(packages) > 1 else 'it'} when it "
+            f"Install the fonts for this script: the Debian package{'s' if several else ''} "
+            f"{names} ('make build' installs {'them' if several else 'it'} when it "
             f"may; otherwise ask your administrator to run: sudo apt-get install -y {names}), "
             "then build again"
         )
@@ -298,9 +297,7 @@ def _describe(box: boxes.Box) -> str:
     return f"a <{tag}> element" if tag else "a part of the body"
 
 
-def _covering(
-    box: boxes.Box, areas: list[Rect], line: Rect | None = None
-) -> boxes.Box | None:
+def _covering(box: boxes.Box, areas: list[Rect], line: Rect | None = None) -> boxes.Box | None:
     """The innermost body box under ``box`` that reaches into one of ``areas``.
 
     Text is taken to paint within the height of its line: a text box is as tall as its

@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pydyf
-from fontTools.unicodedata import script
+from fontTools.unicodedata import script  # type: ignore[import-untyped]
 
 NULL = b"null"
 
@@ -139,7 +139,8 @@ def _set_header_scopes(pdf: Any, root: Any) -> None:
 # Right-to-left scripts are left out on purpose: PDF readers (poppler) reverse an
 # ActualText string on a right-to-left line, which would spell it backwards.
 REORDERING_SCRIPTS = frozenset(
-    "Deva Beng Guru Gujr Orya Taml Telu Knda Mlym Sinh Khmr Mymr Tibt Bali Java".split()
+    {"Deva", "Beng", "Guru", "Gujr", "Orya", "Taml", "Telu", "Knda", "Mlym", "Sinh"}
+    | {"Khmr", "Mymr", "Tibt", "Bali", "Java"}
 )
 
 
