@@ -323,7 +323,7 @@ LANGUAGES: dict[str, Language] = {
             "Tiếng Việt",
             [f"tháng {n}" for n in range(1, 13)],
             crisis_heading="Hãy tìm trợ giúp ngay",
-            crisis_fallback="Chúng tôi không có danh sách này bằng tiếng Việt, nên nó bằng {language}.",
+            crisis_fallback="Danh sách này không có bằng tiếng Việt, nên nó bằng {language}.",
             page_of="Trang {page}/{pages}",
             reviewed="Xem xét ngày {date}",
             next_review="Lần xem xét tới: {date}",
