@@ -14,6 +14,12 @@ set -euo pipefail
 required=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 # HarfBuzz's subsetter makes font subsetting (every PDF) several times faster.
 recommended=(libharfbuzz-subset0)
+# Fonts for every script of the bundled languages (zh-Hans, zh-Hant, ja, ko: Noto CJK;
+# ar, fa, hi and the other scripts: Noto core; Latin, Cyrillic, Vietnamese: DejaVu).
+# The same set whatever the project lists: one machine builds many projects, a clinic
+# adds a language by adding a file, and a handout whose script has no font is refused
+# (missing-glyph) rather than printed as boxes. About 70 MB to download, 135 MB on disk.
+recommended+=(fonts-noto-core fonts-noto-cjk)
 if [ "${1:-build}" = "test" ]; then
   # pdftoppm (look at pages), qpdf (structure checks) and zbarimg (reads the printed QR
   # code back, as a phone would) are used by the tests; Chromium runs the catalogue and

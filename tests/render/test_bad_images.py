@@ -32,7 +32,7 @@ from clinic_handouts.build.plan import BuildOptions
 from clinic_handouts.build.pool import RenderLimits
 from clinic_handouts.build.run import build
 from clinic_handouts.project.load import load_project
-from clinic_handouts.render.pdf import BlockedResource, Renderer
+from clinic_handouts.render.pdf import BlockedResource, Rendered, Renderer
 from clinic_handouts.render.stamp import Stamp
 from tests.conftest import EPOCH, PNG, TODAY, ProjectFactory, handout, pdf_pages
 
@@ -212,7 +212,7 @@ class SlowRenderer(Renderer):
 
     def render_pdf(
         self, html: str, base_url: str, stamp: Stamp, identifier: bytes = b"clinic-handouts"
-    ) -> tuple[bytes, int]:
+    ) -> Rendered:
         if "Hang here." in html:
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
             folder = Path(base_url.removeprefix("file://"))
@@ -338,7 +338,7 @@ class FailingRenderer(Renderer):
 
     def render_pdf(
         self, html: str, base_url: str, stamp: Stamp, identifier: bytes = b"clinic-handouts"
-    ) -> tuple[bytes, int]:
+    ) -> Rendered:
         if "Fail here." in html:
             raise FatalURLFetchingError('Error fetching "data:image/png;base64"')
         return super().render_pdf(html, base_url, stamp, identifier)

@@ -89,11 +89,11 @@ def render_job(renderer: Renderer, job: Job) -> JobResult:
     """Render, verify and atomically write one job's PDF (and HTML when asked)."""
     from weasyprint.urls import FatalURLFetchingError
 
-    from clinic_handouts.render.pdf import BlockedResource, StampMissing
+    from clinic_handouts.render.pdf import BlockedResource, NotPrinted
 
     handout = job.handout
     try:
-        data, pages = renderer.render_pdf(
+        data, pages, _fonts = renderer.render_pdf(
             job.html, base_url=job.base_url, stamp=job.stamp, identifier=job.pdf_id
         )
     except BlockedResource as exc:
@@ -123,7 +123,7 @@ def render_job(renderer: Renderer, job: Job) -> JobResult:
                 "then build again",
             ),
         )
-    except StampMissing as exc:
+    except NotPrinted as exc:  # a stamp not shown, a glyph no font can draw
         return JobResult(
             job,
             None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +29,42 @@ from clinic_handouts.project.words import Strings
 from clinic_handouts.render.stacking import stack_wide_tables
 
 TEMPLATE = "handout.html"
+
+# Korean is written with spaces between words (eojeol) and breaks lines only there, but
+# WeasyPrint (Pango's default line breaking, which treats every Hangul syllable like a
+# Chinese character) breaks anywhere inside a word, and it rejects word-break: keep-all.
+# Each Korean word is therefore wrapped in an element the theme keeps on one line
+# (.keep-word { white-space: nowrap }). A word here: a run of characters without space
+# or markup that holds a Hangul syllable and at least one other character.
+_HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
+_KOREAN_WORD = re.compile(rf"[^\s<>]*[{_HANGUL}][^\s<>]*", re.UNICODE)
+# A tag (attribute values may hold ">" only escaped, as Jinja and the sanitizer write
+# them) or a comment: never changed.
+_MARKUP = re.compile(r"(<!--.*?-->|<[^>]*>)", re.DOTALL)
+KEEP_WORD = "keep-word"
+
+
+def _keep(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if len(word) < 2:
+        return word  # one syllable has nowhere to break
+    return f'<span class="{KEEP_WORD}">{word}</span>'
+
+
+def keep_korean_words(html: str) -> str:
+    """``html`` with every Korean word of its body kept whole on its line.
+
+    Only the text between tags after ``<body`` is touched (the head's title and styles
+    and every attribute stay as they are); the text itself is unchanged, so copying,
+    searching and the stamp check see the same words.
+    """
+    start = html.find("<body")
+    if start < 0 or not re.search(f"[{_HANGUL}]", html[start:]):
+        return html
+    parts = _MARKUP.split(html[start:])
+    for index in range(0, len(parts), 2):  # even items are text, odd ones markup
+        parts[index] = _KOREAN_WORD.sub(_keep, parts[index])
+    return html[:start] + "".join(parts)
 
 
 @dataclass(frozen=True)
@@ -96,7 +133,7 @@ def template_errors(name: str) -> Iterator[None]:
 def render_html(env: jinja2.Environment, theme: Theme, config: ProjectConfig, page: Page) -> str:
     with template_errors(TEMPLATE):
         template = env.get_template(TEMPLATE)
-        return template.render(
+        html = template.render(
             page=page,
             handout=page.handout,
             body=Markup(stack_wide_tables(page.body)) if page.variant.stack_tables else page.body,
@@ -124,3 +161,4 @@ def render_html(env: jinja2.Environment, theme: Theme, config: ProjectConfig, pa
                 page.strings.online_qr_alt,
             ),
         )
+    return keep_korean_words(html)

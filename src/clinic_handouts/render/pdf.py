@@ -30,16 +30,18 @@ import mimetypes
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 from weasyprint.images import RasterImage
+from weasyprint.text.ffi import ffi, pango
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from clinic_handouts.addresses import OUTSIDE, loadable, scheme_of
+from clinic_handouts.render.fonts import font_file, package_for, script_name
 from clinic_handouts.render.images import decode_data_url, image_problem
 from clinic_handouts.render.stamp import Stamp
 from clinic_handouts.render.tagging import finish_structure
@@ -55,7 +57,14 @@ class BlockedResource(FatalURLFetchingError):  # type: ignore[misc]
         self.code = code
 
 
-class StampMissing(Exception):
+class NotPrinted(Exception):
+    """The laid-out document is not fit for paper: the PDF is not written."""
+
+    code = "not-printed"
+    advice = ""
+
+
+class StampMissing(NotPrinted):
     """A rendered page lacks the disclaimer or the crisis line."""
 
     code = "stamp-missing"
@@ -82,6 +91,34 @@ class StampCovered(StampMissing):
         "has its own styles/print.css, keep pictures inside the page there "
         "(img { max-width: 100%; max-height: 85vh; object-fit: contain; })"
     )
+
+
+class MissingGlyph(NotPrinted):
+    """Some characters on the page have no glyph in any installed font: paper would show
+    empty boxes ("tofu") where the words should be."""
+
+    code = "missing-glyph"
+
+    def __init__(self, page: int, pages: int, chars: list[str], langs: list[str]) -> None:
+        shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in chars[:8])
+        more = f" and {len(chars) - 8} more" if len(chars) > 8 else ""
+        scripts = sorted({script_name(c) for c in chars} - {"Common", "Inherited"}) or ["Common"]
+        language = ", ".join(f"'{lang}'" for lang in langs) or "unknown"
+        super().__init__(
+            f"page {page} of {pages} has characters that no installed font can draw, so "
+            f"they would print as empty boxes: {shown}{more} ({', '.join(scripts)} "
+            f"script, language {language})"
+        )
+        self.chars = chars
+        packages = sorted({package_for(c) for c in chars})
+        names = " ".join(packages)
+        several = len(packages) > 1
+        self.advice = (
+            f"Install the fonts for this script: the Debian package{'s' if several else ''} "
+            f"{names} ('make build' installs {'them' if several else 'it'} when it "
+            f"may; otherwise ask your administrator to run: sudo apt-get install -y {names}), "
+            "then build again"
+        )
 
 
 MAX_RESOURCE_BYTES = 20_000_000  # a print-quality photo is a few MB
@@ -144,8 +181,17 @@ def _refuse_bad_picture(url: str, content_type: str, data: bytes) -> None:
         raise BlockedResource(url, reason, code="bad-image")
 
 
+# Left out when the stamp's words are looked for on a page: white space (a line may break
+# between any two Chinese, Japanese or Korean characters, and those scripts do not
+# separate words with spaces), soft hyphens, and the invisible joiners that only steer
+# line breaking and shaping.
+_INVISIBLE = re.compile(r"[\s\u00ad\u200b-\u200d\u2060\ufeff]+")
+
+
 def normalize(text: str) -> str:
-    return " ".join(text.replace("\u00ad", "").split())
+    """``text`` with white space and invisible characters removed, so that where a line
+    happens to break never decides whether the stamp is found."""
+    return _INVISIBLE.sub("", text)
 
 
 def _texts(box: boxes.Box, skip_margins: bool) -> Iterator[str]:
@@ -161,7 +207,7 @@ def _texts(box: boxes.Box, skip_margins: bool) -> Iterator[str]:
 def page_texts(document: object, skip_margins: bool = False) -> list[str]:
     """The text laid out on each page (margin boxes included unless asked otherwise)."""
     pages: list[Any] = document.pages  # type: ignore[attr-defined]
-    return [normalize(" ".join(_texts(page._page_box, skip_margins))) for page in pages]
+    return [normalize("".join(_texts(page._page_box, skip_margins))) for page in pages]
 
 
 def _boxes(box: boxes.Box) -> Iterator[boxes.Box]:
@@ -273,17 +319,27 @@ def _describe(box: boxes.Box) -> str:
     return f"a <{tag}> element" if tag else "a part of the body"
 
 
-def _covering(box: boxes.Box, areas: list[Rect]) -> boxes.Box | None:
-    """The innermost body box under ``box`` that reaches into one of ``areas``."""
+def _covering(box: boxes.Box, areas: list[Rect], line: Rect | None = None) -> boxes.Box | None:
+    """The innermost body box under ``box`` that reaches into one of ``areas``.
+
+    Text is taken to paint within the height of its line: a text box is as tall as its
+    font's ascent and descent, which for the Chinese, Japanese and Korean fonts (and
+    Arabic and Devanagari ones) is more than the line height, while the letters
+    themselves stay inside the line.
+    """
     if isinstance(box, boxes.MarginBox):
         return None  # the stamp itself
+    if isinstance(box, boxes.LineBox):
+        line = _rect(box)
     inner: boxes.Box | None = None
     if isinstance(box, boxes.ParentBox):
         for child in box.children:
-            inner = _covering(child, areas)
+            inner = _covering(child, areas, line)
             if inner is not None:
                 return inner
     rect = _painted(box)
+    if rect is not None and line is not None and isinstance(box, boxes.TextBox):
+        rect = (rect[0], max(rect[1], line[1]), rect[2], min(rect[3], line[3]))
     if rect is not None and any(_overlap(rect, area) for area in areas):
         return box
     return None
@@ -314,10 +370,101 @@ def verify_stamp(document: object, stamp: Stamp) -> None:
         for required in stamp.every_page:
             if normalize(required) not in text:
                 raise StampMissing(f"page {number} of {len(pages)} does not show {required!r}")
-    body = " ".join(page_texts(document, skip_margins=True))
+    body = "".join(page_texts(document, skip_margins=True))
     for contact in stamp.in_body:
-        if contact not in body:
+        if normalize(contact) not in body:
             raise StampMissing(f"the crisis box in the body does not list {contact!r}")
+
+
+# Pango marks a character that no font in the fallback list can draw with this bit and
+# the character's code point; glyph 0 is a font's own .notdef (its "missing" box).
+_UNKNOWN_GLYPH = int(pango.PANGO_GLYPH_UNKNOWN_FLAG)
+_EMPTY_GLYPH = int(pango.PANGO_GLYPH_EMPTY)
+
+
+def _text_boxes(box: boxes.Box) -> Iterator[boxes.TextBox]:
+    if isinstance(box, boxes.TextBox):
+        yield box
+    elif isinstance(box, boxes.ParentBox):
+        for child in box.children:
+            yield from _text_boxes(child)
+
+
+def _glyph_runs(box: boxes.TextBox) -> Iterator[tuple[Any, Any]]:
+    """(Pango font, glyph item) of each run the box draws: its first Pango line, as
+    WeasyPrint's ``draw_first_line`` draws it."""
+    if not box.text.strip() or box.style["font_size"] < 1e-6:
+        return  # WeasyPrint draws nothing for these
+    layout = box.pango_layout
+    # After layout WeasyPrint keeps only the text of each box (its Pango layout is let go
+    # to save memory) and shapes it again when drawing; do the same here.
+    layout.reactivate(box.style)
+    try:
+        line, _ = layout.get_first_line()
+        run = line.runs
+        while run != ffi.NULL:
+            item = run.data
+            run = run.next
+            yield item.item.analysis.font, item
+    finally:
+        layout.deactivate()
+
+
+def _missing_in(box: boxes.TextBox, fonts: dict[int, Any]) -> list[str]:
+    """The characters of ``box`` drawn as a missing glyph; records each run's font."""
+    missing: list[str] = []
+    utf8: bytes | None = None
+    for font, item in _glyph_runs(box):
+        fonts.setdefault(int(ffi.cast("uintptr_t", font)), font)
+        glyphs = item.glyphs
+        for index in range(glyphs.num_glyphs):
+            glyph = int(glyphs.glyphs[index].glyph)
+            if glyph == _EMPTY_GLYPH:
+                continue
+            if glyph & _UNKNOWN_GLYPH:
+                char = chr(glyph & ~_UNKNOWN_GLYPH)
+                if not char.isspace():  # a space draws nothing, whatever the font
+                    missing.append(char)
+            elif glyph == 0:
+                utf8 = utf8 or box.pango_layout.text.encode()
+                start = item.item.offset + glyphs.log_clusters[index]
+                missing.append(utf8[start:].decode(errors="ignore")[:1] or "\ufffd")
+    return missing
+
+
+def inspect_glyphs(document: object) -> tuple[MissingGlyph | None, list[Path]]:
+    """Walk every glyph WeasyPrint will draw (body and page margins): the first page
+    with a missing glyph as a ``MissingGlyph`` (or None), and the font files used."""
+    pages: list[Any] = document.pages  # type: ignore[attr-defined]
+    fonts: dict[int, Any] = {}
+    problem: MissingGlyph | None = None
+    for number, page in enumerate(pages, start=1):
+        chars: dict[str, None] = {}
+        langs: dict[str, None] = {}
+        for box in _text_boxes(page._page_box):
+            found = _missing_in(box, fonts)
+            if found:
+                chars.update(dict.fromkeys(found))
+                langs[str(box.style["lang"] or "")] = None
+        if chars and problem is None:
+            problem = MissingGlyph(number, len(pages), list(chars), [x for x in langs if x])
+    files = {font_file(address) for address in fonts}
+    return problem, sorted(f for f in files if f is not None)
+
+
+def fonts_used(document: object) -> list[Path]:
+    """The font files the laid-out ``document`` is drawn with: part of what its PDF is
+    made from (a font installed or updated changes the PDF)."""
+    return inspect_glyphs(document)[1]
+
+
+def verify_glyphs(document: object) -> list[Path]:
+    """Refuse a document with a character no installed font can draw (``MissingGlyph``);
+    the font files it uses otherwise."""
+    problem, files = inspect_glyphs(document)
+    if problem is not None:
+        raise problem
+    return files
 
 
 _XREF_STREAM = re.compile(rb"\d+ 0 obj\n<</Type /XRef/")
@@ -345,6 +492,15 @@ def with_identifier(data: bytes, permanent: bytes) -> bytes | None:
     return data[:inside] + entry + data[inside:]
 
 
+class Rendered(NamedTuple):
+    """A verified PDF: its bytes, its number of pages and the font files it was drawn
+    with (part of what it is made from)."""
+
+    data: bytes
+    pages: int
+    fonts: tuple[Path, ...]
+
+
 class Renderer:
     """One WeasyPrint setup, reused for many documents (fonts are configured once)."""
 
@@ -354,8 +510,9 @@ class Renderer:
 
     def render_pdf(
         self, html: str, base_url: str, stamp: Stamp, identifier: bytes = b"clinic-handouts"
-    ) -> tuple[bytes, int]:
-        """PDF bytes and page count; raises BlockedResource or StampMissing.
+    ) -> Rendered:
+        """PDF bytes, page count and fonts; raises BlockedResource, StampMissing or
+        MissingGlyph (no PDF is made then).
 
         ``identifier`` is the PDF's permanent ID: fixed per output (never random), so
         equal input gives equal bytes.
@@ -371,6 +528,8 @@ class Renderer:
             # attribute into a handout's body.
             presentational_hints=True,
         )
+        # Glyphs first: with no font for its script a page has no real text to measure.
+        fonts = verify_glyphs(document)
         verify_stamp(document, stamp)
         self._name_images(images)
         data = document.write_pdf(
@@ -386,7 +545,7 @@ class Renderer:
         assert isinstance(identified, bytes)
         if self.fetcher.refused:  # refused while drawing an SVG, where WeasyPrint hides it
             raise self.fetcher.refused[0]
-        return identified, len(document.pages)
+        return Rendered(identified, len(document.pages), tuple(fonts))
 
     def _name_images(self, images: dict[str, Any]) -> None:
         """Name each picture in the PDF after its place in the project, not on this disk.

@@ -13,16 +13,28 @@ to us, done here on the PDF objects it is about to write (its ``finisher`` hook)
   body row), so a reader knows which way a header applies without following
   ``/Headers``.
 
-Nothing here imports WeasyPrint: it works on pydyf objects (WeasyPrint's PDF writer).
-Nothing random or time-based is added, so equal input still gives equal bytes.
+- Text whose glyphs do not map one by one, in order, onto its characters gets its real
+  text as ``/ActualText``. A PDF maps each glyph to text once (ToUnicode), but in
+  Devanagari and its sister scripts one cluster of characters is drawn with glyphs in
+  another order (the vowel sign ि is drawn before the consonant it follows), and one
+  glyph serves several clusters: WeasyPrint's map then loses or moves letters
+  (``चाहए`` for ``चाहिए``), and copying, searching and reading aloud get wrong words.
+  Each such line of text is wrapped in ``/Span <</ActualText (its text)>> BDC ... EMC``,
+  which PDF readers use instead of the glyphs' own mapping.
+
+Nothing here imports WeasyPrint: it works on pydyf objects (WeasyPrint's PDF writer) and
+on the boxes WeasyPrint's page streams remember for tagging. Nothing random or
+time-based is added, so equal input still gives equal bytes.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
 import pydyf
+from fontTools.unicodedata import script  # type: ignore[import-untyped]
 
 NULL = b"null"
 
@@ -122,8 +134,101 @@ def _set_header_scopes(pdf: Any, root: Any) -> None:
         stack.extend((kid, section) for kid in _kids(pdf, element))
 
 
+# Scripts whose shaping reorders or splits a cluster's glyphs (pre-base vowel signs,
+# reph, split vowels): Devanagari and the other Brahmic scripts, and their neighbours.
+# Right-to-left scripts are left out on purpose: PDF readers (poppler) reverse an
+# ActualText string on a right-to-left line, which would spell it backwards.
+REORDERING_SCRIPTS = frozenset(
+    {"Deva", "Beng", "Guru", "Gujr", "Orya", "Taml", "Telu", "Knda", "Mlym", "Sinh"}
+    | {"Khmr", "Mymr", "Tibt", "Bali", "Java"}
+)
+
+
+def needs_actual_text(text: str) -> bool:
+    """Whether ``text`` may be drawn with glyphs that do not map back to it one by one,
+    in order: it holds a combining sign (a vowel sign, a virama) of a script whose
+    shaping reorders glyphs."""
+    return any(
+        unicodedata.category(char) in ("Mn", "Mc") and script(char) in REORDERING_SCRIPTS
+        for char in text
+    )
+
+
+def _text_boxes(box: Any) -> Iterator[Any]:
+    text = getattr(box, "text", None)
+    if isinstance(text, str):
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _text_boxes(child)
+
+
+Point = tuple[float, float]
+
+
+def _point(x: float, y: float) -> Point:
+    return round(x, 2), round(y, 2)
+
+
+def _actual_texts(page: Any) -> dict[Point, str]:
+    """Where each text box of the page that needs ``/ActualText`` starts its line (the
+    origin WeasyPrint gives its text matrix: x, and y at the baseline) -> its text.
+
+    WeasyPrint forgets which box each marked sequence holds before the finisher runs,
+    but the text matrix of each box is its own start, in the page's CSS pixels."""
+    found: dict[Point, str] = {}
+    for box in _text_boxes(page._page_box):
+        if needs_actual_text(box.text) and box.text.strip():
+            found[_point(box.position_x, box.position_y + box.baseline)] = box.text
+    return found
+
+
+def _origin(operation: object) -> Point | None:
+    """The (e, f) of a ``a b c d e f Tm`` operation, else None."""
+    if isinstance(operation, bytes) and operation.endswith(b" Tm"):
+        numbers = operation.split()
+        try:
+            return _point(float(numbers[4]), float(numbers[5]))
+        except (IndexError, ValueError):
+            return None
+    return None
+
+
+def _with_actual_text(operations: list[Any], texts: dict[Point, str]) -> list[Any]:
+    """Each ``BT ... ET`` whose text matrix starts at one of ``texts`` wrapped in
+    ``/Span <</ActualText (text)>> BDC ... EMC`` (WeasyPrint draws one box per BT/ET)."""
+    out: list[Any] = []
+    position = 0
+    while position < len(operations):
+        item = operations[position]
+        if item == b"BT":
+            end = position + 1
+            while end < len(operations) and operations[end] != b"ET":
+                end += 1
+            origin = next(
+                (p for p in map(_origin, operations[position:end]) if p is not None), None
+            )
+            if origin in texts and end < len(operations):
+                actual = pydyf.Dictionary({"ActualText": pydyf.String(texts[origin])})
+                out += ["/Span", actual, b"BDC", *operations[position : end + 1], b"EMC"]
+                position = end + 1
+                continue
+        out.append(item)
+        position += 1
+    return out
+
+
+def _add_actual_texts(document: Any, pdf: Any) -> None:
+    for page, reference in zip(document.pages, pdf.page_references, strict=False):
+        texts = _actual_texts(page)
+        if texts:
+            stream = _get(pdf, _get(pdf, reference)["Contents"])
+            stream.stream = _with_actual_text(stream.stream, texts)
+
+
 def finish_structure(document: object, pdf: Any) -> None:
-    """WeasyPrint ``finisher``: artifacts for the margins, scopes for header cells."""
+    """WeasyPrint ``finisher``: the real text of shaped clusters, artifacts for the
+    margins, scopes for header cells."""
+    _add_actual_texts(document, pdf)
     tree = _get(pdf, pdf.catalog.get("StructTreeRoot"))
     if tree is None:
         return  # an untagged PDF: nothing to finish
