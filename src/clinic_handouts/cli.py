@@ -128,7 +128,7 @@ def summarize(report: BuildReport, root: Path) -> str:
     built = len(report.built)
     pages = sum(o.pages for o in report.built)
     size = sum(o.size for o in report.built)
-    made = f" ({pages} pages, {size / 1024:.0f} KB)" if built else ""
+    made = f" ({pages} page{'s' if pages != 1 else ''}, {size / 1024:.0f} KB)" if built else ""
     parts = [
         f"Built {built} PDF{'s' if built != 1 else ''}{made}, {len(report.up_to_date)} up "
         f"to date, {len(report.failed_files)} failed, in {report.seconds:.1f} s"

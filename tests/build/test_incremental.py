@@ -222,7 +222,7 @@ def test_rebuild_makes_only_what_changed_and_removes_deleted(project: Path, cli:
     (project / "handouts/es/sueno.md").unlink()
     result = cli("build", "--project", project)
     assert result.exit_code == 0
-    assert summary(result).startswith("Built 1 PDF (1 pages, ")
+    assert summary(result).startswith("Built 1 PDF (1 page, ")
     assert ", 1 up to date, 0 failed, in " in summary(result)
     assert "Removed 1 PDF of handouts that no longer exist" in result.output
     assert "Drink water." in pdf_pages(project / "build/en/food.pdf")[0]
@@ -437,3 +437,69 @@ def test_an_unreadable_check_cache_means_checking_again(project: Path, cli: CLI)
         entry["problems"] = [["only", "three", "items"]]
     (project / "build/.check-cache.json").write_text(json.dumps(data))
     assert findings(project) == expected
+
+
+# --- what a render read, recorded as it was read (issue 14) --------------------------
+
+DOT_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+    'width="40" height="40"><image xlink:href="dot.png" width="40" height="40"/></svg>'
+)
+
+
+def test_a_picture_inside_a_picture_is_part_of_what_the_pdf_is_made_from(
+    make_project: Callable[..., Path], cli: CLI
+) -> None:
+    """No regular expression over the HTML sees that chart.svg shows dot.png; the fetcher
+    does, as it reads it. Changing dot.png remakes exactly the PDF that drew it."""
+    root = make_project(
+        {
+            "handouts/en/chart.md": handout(
+                "Chart", "Look at the chart.\n\n![A chart](chart.svg)\n", large_print="false"
+            ),
+            "handouts/en/chart.svg": DOT_SVG,
+            "handouts/en/dot.png": png(10),
+            "handouts/en/plain.md": handout("Plain", "No picture.\n", large_print="false"),
+        }
+    )
+    assert cli("build", "--project", root).exit_code == 0
+    before = (root / "build/en/chart.pdf").read_bytes()
+    assert stale(root) == set()
+
+    (root / "handouts/en/dot.png").write_bytes(png(200))
+    assert stale(root) == {"handouts/en/chart.md"}
+    result = cli("build", "--project", root)
+    assert summary(result).startswith("Built 1 PDF ("), result.output
+    assert "1 up to date" in summary(result)
+    assert (root / "build/en/chart.pdf").read_bytes() != before
+
+
+def test_a_font_the_pdf_is_drawn_with_is_part_of_what_it_is_made_from(
+    make_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The fonts come from fontconfig, not the fetcher: the worker records the font files
+    the laid-out pages use. Installing a new version of one remakes the PDFs drawn with it
+    (here: fontconfig pointed at a folder holding one font, which is then replaced)."""
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    dejavu = Path(
+        subprocess.run(
+            ["fc-match", "-f", "%{file}", "DejaVu Sans"], capture_output=True, text=True
+        ).stdout
+    )
+    shutil.copy(dejavu, fonts / dejavu.name)
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        f'<?xml version="1.0"?><fontconfig><dir>{fonts}</dir>'
+        f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>"
+    )
+    root = make_project({"handouts/en/a.md": handout("A", "Rest.\n", large_print="false")})
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "FONTCONFIG_FILE": str(conf)}
+    command = [sys.executable, "-m", "clinic_handouts", "build", "--project", str(root)]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert stale(root) == set()
+
+    (fonts / dejavu.name).unlink()
+    shutil.copy(dejavu, fonts / dejavu.name)  # a new version of the font, installed
+    assert stale(root) == {"handouts/en/a.md"}

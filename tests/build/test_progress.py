@@ -57,4 +57,4 @@ def test_no_progress_bar_when_output_is_not_a_terminal(make_project: ProjectFact
     )
     assert done.returncode == 0
     assert done.stderr == ""  # a log gets no bar and no stray control characters
-    assert done.stdout.startswith("Built 1 PDF (1 pages, ")
+    assert done.stdout.startswith("Built 1 PDF (1 page, ")

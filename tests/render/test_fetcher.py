@@ -136,7 +136,7 @@ def test_sanitized_html_loads_nothing_even_when_rendered(
     html = f"<!DOCTYPE html><html><body><p>Stamp.</p>{clean}</body></html>"
     renderer = Renderer(allowed_roots(load_config(root).root))
     base = (root / "handouts/en").as_uri() + "/"
-    data, _, _ = renderer.render_pdf(html, base_url=base, stamp=Stamp(("Stamp.",), ()))
+    data = renderer.render_pdf(html, base_url=base, stamp=Stamp(("Stamp.",), ())).data
     assert requests == []
     assert renderer.fetcher.refused == []
     out = root / "out.pdf"

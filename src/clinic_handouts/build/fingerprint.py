@@ -8,8 +8,11 @@ the PDF on disk was made. The fingerprint covers, by content (never modification
   pydyf versions, handouts.toml, every theme file (templates, styles, fonts), the logo,
   and the crisis data text;
 - what one output adds (``output_fingerprint``): the handout as parsed (title, dates,
-  body...), the files its body refers to (images), the words file of its language, and
-  the variant.
+  body...), the words file of its language, and the variant.
+
+The files a render reads (pictures, pictures inside pictures, stylesheets, fonts) are not
+guessed here from the HTML: the fetcher records them as it reads them, and the manifest
+keeps them per output (build/dependencies.py).
 
 The build date is left out on purpose: the page prints the review dates, which come from
 the source, and the PDF's creation date records the day the PDF was made, which stays
@@ -27,12 +30,8 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import html
 import importlib.metadata
-import re
-from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import clinic_handouts
 from clinic_handouts.project.config import ProjectConfig
@@ -132,28 +131,6 @@ def shared_digest(
     return hasher.hexdigest()
 
 
-# The body HTML comes out of the sanitiser (nh3), which writes every attribute as
-# name="value" with quotes escaped, so a pattern finds every picture reliably.
-_IMG_SRC = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]*)\"", re.IGNORECASE)
-
-
-def referenced_files(body_html: str, source: Path, root: Path) -> list[tuple[str, Path]]:
-    """(project-relative name, path) of every local file the body's images load.
-
-    Addresses the build refuses (network, outside the project) are left out: the render
-    stops on them, so such an output is never current anyway.
-    """
-    found: dict[str, Path] = {}
-    for match in _IMG_SRC.finditer(body_html):
-        parts = urlsplit(html.unescape(match.group(1)).strip())
-        if parts.scheme or parts.netloc or not parts.path:
-            continue  # data: is part of the body itself; others are refused by the fetcher
-        path = (source.parent / unquote(parts.path)).resolve()
-        if path.is_relative_to(root.resolve()):
-            found[path.relative_to(root.resolve()).as_posix()] = path
-    return sorted(found.items())
-
-
 def handout_text(handout: Handout) -> str:
     """Everything the build uses from a handout file, without where the project lives."""
     values = {
@@ -167,7 +144,6 @@ def handout_text(handout: Handout) -> str:
 def output_fingerprint(
     shared: str,
     handout: Handout,
-    files: Iterable[tuple[str, Path]],
     strings: Strings,
     variant: Variant,
     crisis_strings: Strings | None = None,
@@ -176,8 +152,6 @@ def output_fingerprint(
     language (see crisis.CrisisInfo.fallback)."""
     hasher = _Hasher(shared)
     hasher.add("handout", handout_text(handout))
-    for name, path in files:
-        hasher.add_file(f"file:{name}", path)
     hasher.add("strings", repr(strings))
     if crisis_strings is not None and crisis_strings != strings:
         hasher.add("crisis-strings", repr(crisis_strings))

@@ -37,22 +37,17 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from clinic_handouts.build.atomic import read_json, write_atomic
+from clinic_handouts.build.dependencies import (
+    Dependency,
+    Probe,
+    Signature,
+    decode,
+    encode,
+    signature,
+)
 
 MANIFEST_NAME = ".manifest.json"
-FORMAT = 2  # 2: each output's content hash and file status
-
-Signature = tuple[int, ...]
-
-
-def signature(status: os.stat_result) -> Signature:
-    """What identifies one version of a file without reading it (see the module docstring)."""
-    return (
-        status.st_dev,
-        status.st_ino,
-        status.st_size,
-        status.st_mtime_ns,
-        status.st_ctime_ns,
-    )
+FORMAT = 3  # 2: each output's content hash and file status; 3: its recorded dependencies
 
 
 @dataclass(frozen=True)
@@ -68,6 +63,8 @@ class OutputRecord:
     built_on: str  # the build date (YYYY-MM-DD) of the build that made the PDF
     sha256: str  # of the PDF's bytes as written
     status: Signature  # signature() of the PDF as written, or as last hashed
+    # What the render read, as it read it (build/dependencies.py)
+    dependencies: dict[str, Dependency] = field(default_factory=dict)
 
 
 def file_sha256(path: Path) -> tuple[str, Signature] | None:
@@ -88,11 +85,14 @@ def file_sha256(path: Path) -> tuple[str, Signature] | None:
 class Manifest:
     entries: dict[str, OutputRecord] = field(default_factory=dict)
 
-    def is_current(self, key: str, fingerprint: str, build_dir: Path) -> bool:
+    def is_current(self, key: str, fingerprint: str, build_dir: Path, probe: Probe) -> bool:
         """True when the PDF at ``key`` holds exactly the bytes recorded for this
-        fingerprint (see the module docstring for why a status can stand for them)."""
+        fingerprint (see the module docstring for why a status can stand for them), and
+        every file its render read is unchanged."""
         entry = self.entries.get(key)
         if entry is None or not entry.ok or entry.fingerprint != fingerprint:
+            return False
+        if not probe.all_unchanged(entry.dependencies):
             return False
         path = build_dir / key
         try:
@@ -131,7 +131,11 @@ def _entry(raw: dict[Any, Any]) -> OutputRecord | None:
     values: dict[str, Any] = {}
     for spec in fields(OutputRecord):
         value = raw.get(spec.name)
-        if spec.name == "status":
+        if spec.name == "dependencies":
+            value = decode(value)
+            if value is None:
+                return None
+        elif spec.name == "status":
             # type() rather than isinstance(): True is not a number here.
             if not isinstance(value, list) or not all(type(item) is int for item in value):
                 return None
@@ -166,10 +170,16 @@ def load_manifest(build_dir: Path) -> Manifest:
     return Manifest(entries)
 
 
+def _encoded(entry: OutputRecord) -> dict[str, Any]:
+    values = asdict(entry)
+    values["dependencies"] = encode(entry.dependencies)
+    return values
+
+
 def save_manifest(build_dir: Path, manifest: Manifest) -> None:
     data = {
         "format": FORMAT,
-        "outputs": {key: asdict(manifest.entries[key]) for key in sorted(manifest.entries)},
+        "outputs": {key: _encoded(manifest.entries[key]) for key in sorted(manifest.entries)},
     }
     text = json.dumps(data, indent=1, sort_keys=True) + "\n"
     write_atomic(build_dir / MANIFEST_NAME, text.encode("utf-8"))

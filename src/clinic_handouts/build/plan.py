@@ -14,8 +14,10 @@ from pathlib import Path
 
 from markupsafe import Markup as SafeHtml
 
+from clinic_handouts.addresses import bundled_theme_dir
 from clinic_handouts.build import fingerprint
 from clinic_handouts.build.atomic import write_atomic
+from clinic_handouts.build.dependencies import Probe
 from clinic_handouts.build.manifest import Manifest
 from clinic_handouts.build.pool import RenderLimits
 from clinic_handouts.build.worker import Job, Output
@@ -129,6 +131,7 @@ def plan_jobs(
     env = make_environment(project.theme)
     checker = cache.checker() if cache is not None else FRESH
     shared = fingerprint.shared_digest(config, project.theme, project.crisis, options.today)
+    probe = Probe(config.root.resolve(), bundled_theme_dir().resolve())  # each file once
     # Files whose front matter has errors are checked too (never built: checked.failed).
     for checked in iter_checked(project, selection.checked, context, checker):
         handout, converted = checked.handout, checked.markup
@@ -139,17 +142,16 @@ def plan_jobs(
             settled(len(variants))
             continue
         crisis = project.crisis.for_lang(handout.lang)
-        files = fingerprint.referenced_files(converted.html, handout.source, config.root)
         for variant in variants:
             key = output_key(handout, variant)
             pdf_path = config.build_dir / key
             print_fingerprint = fingerprint.output_fingerprint(
-                shared, handout, files, strings[handout.lang], variant, strings[crisis.lang]
+                shared, handout, strings[handout.lang], variant, strings[crisis.lang]
             )
             current = (
                 manifest is not None
                 and not options.force
-                and manifest.is_current(key, print_fingerprint, config.build_dir)
+                and manifest.is_current(key, print_fingerprint, config.build_dir, probe)
             )
             if current and not options.write_html:
                 assert manifest is not None

@@ -156,6 +156,7 @@ class _Recorder:
                 built_on=self.today.isoformat(),
                 sha256=output.sha256,
                 status=output.status,
+                dependencies=output.dependencies,
             )
             self.report.outputs.append(output)
         self.settle(1)

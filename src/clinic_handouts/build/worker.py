@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clinic_handouts.build.atomic import OutputError, write_atomic
-from clinic_handouts.build.manifest import signature
+from clinic_handouts.build.dependencies import (
+    Dependency,
+    font_dependency,
+    from_files,
+    signature,
+)
 from clinic_handouts.errors import Problem, error
 from clinic_handouts.project.editions import Variant
 from clinic_handouts.project.sources import Handout
@@ -55,6 +61,8 @@ class Output:
     # manifest.signature() of the file written, taken right after the rename
     status: tuple[int, ...] = ()
     thumbnail: bool = False  # the job's page-1 picture was made from those bytes
+    # Every file the render read, and the fonts it drew with (build/dependencies.py)
+    dependencies: dict[str, Dependency] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,18 @@ def _shown(url: str) -> str:
     return url if len(url) <= 80 else url[:60] + "…"
 
 
+def recorded(
+    files: tuple[tuple[str, str, os.stat_result], ...], fonts: tuple[Path, ...]
+) -> dict[str, Dependency]:
+    """What a PDF was made from: the files the fetcher read and the fonts it drew with."""
+    found = from_files(files)
+    for font in fonts:
+        entry = font_dependency(font)
+        if entry is not None:
+            found[entry[0]] = entry[1]
+    return found
+
+
 def new_renderer(roots: tuple[Path, ...]) -> Renderer:
     """A renderer for this process (imports WeasyPrint: see the module docstring)."""
     from clinic_handouts.render.pdf import Renderer
@@ -93,7 +113,7 @@ def render_job(renderer: Renderer, job: Job) -> JobResult:
 
     handout = job.handout
     try:
-        data, pages, _fonts = renderer.render_pdf(
+        data, pages, fonts, files = renderer.render_pdf(
             job.html, base_url=job.base_url, stamp=job.stamp, identifier=job.pdf_id
         )
     except BlockedResource as exc:
@@ -161,5 +181,6 @@ def render_job(renderer: Renderer, job: Job) -> JobResult:
         sha256=hashlib.sha256(data).hexdigest(),
         status=signature(written),
         thumbnail=thumbnail,
+        dependencies=recorded(files, fonts),
     )
     return JobResult(job, output, None)

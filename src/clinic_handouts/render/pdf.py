@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -124,11 +125,27 @@ class MissingGlyph(NotPrinted):
 MAX_RESOURCE_BYTES = 20_000_000  # a print-quality photo is a few MB
 
 
+# Names of the folders a render may read, in the order of ``allowed_roots``: the
+# project, then the bundled theme (addresses.allowed_roots).
+ROOT_NAMES = ("project", "theme")
+
+
 class SafeFetcher(URLFetcher):  # type: ignore[misc]
+    """Loads what the one address policy allows, and notes every file it reads (name,
+    SHA-256 of the bytes, status): what a PDF was made from (build/dependencies.py)."""
+
     def __init__(self, allowed_roots: Iterable[Path]) -> None:
         super().__init__(allowed_protocols=("file", "data"), fail_on_errors=True)
         self.allowed_roots = tuple(root.resolve() for root in allowed_roots)
         self.refused: list[BlockedResource] = []
+        self.read: dict[str, tuple[str, os.stat_result]] = {}
+
+    def portable_name(self, path: Path) -> str | None:
+        """``project:images/dot.png``: a file's name that does not say where the project is."""
+        for index, root in enumerate(self.allowed_roots):
+            if path.is_relative_to(root):
+                return f"{ROOT_NAMES[min(index, 1)]}:{path.relative_to(root).as_posix()}"
+        return None
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         try:
@@ -158,6 +175,7 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
             raise BlockedResource(url, OUTSIDE)
         resolved = found.path
         with resolved.open("rb") as handle:
+            status = os.fstat(handle.fileno())  # of the very file these bytes come from
             data = handle.read(MAX_RESOURCE_BYTES + 1)  # bounded, whatever the file says
         if len(data) > MAX_RESOURCE_BYTES:
             raise BlockedResource(
@@ -167,6 +185,9 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
             )
         content_type = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
         _refuse_bad_picture(url, content_type, data)
+        name = self.portable_name(resolved)
+        if name is not None:  # always, as the policy allowed it; recorded as it was read
+            self.read[name] = (hashlib.sha256(data).hexdigest(), status)
         return URLFetcherResponse(url, data, headers={"Content-Type": content_type})
 
 
@@ -493,12 +514,13 @@ def with_identifier(data: bytes, permanent: bytes) -> bytes | None:
 
 
 class Rendered(NamedTuple):
-    """A verified PDF: its bytes, its number of pages and the font files it was drawn
-    with (part of what it is made from)."""
+    """A verified PDF: its bytes, its number of pages, the font files it was drawn with
+    and the files the fetcher read (name, SHA-256, status): what it is made from."""
 
     data: bytes
     pages: int
     fonts: tuple[Path, ...]
+    files: tuple[tuple[str, str, os.stat_result], ...] = ()
 
 
 class Renderer:
@@ -518,6 +540,7 @@ class Renderer:
         equal input gives equal bytes.
         """
         self.fetcher.refused.clear()
+        self.fetcher.read.clear()
         images: dict[str, Any] = {}
         document = HTML(string=html, base_url=base_url, url_fetcher=self.fetcher).render(
             font_config=self.font_config,
@@ -545,7 +568,8 @@ class Renderer:
         assert isinstance(identified, bytes)
         if self.fetcher.refused:  # refused while drawing an SVG, where WeasyPrint hides it
             raise self.fetcher.refused[0]
-        return Rendered(identified, len(document.pages), tuple(fonts))
+        files = tuple((name, *found) for name, found in sorted(self.fetcher.read.items()))
+        return Rendered(identified, len(document.pages), tuple(fonts), files)
 
     def _name_images(self, images: dict[str, Any]) -> None:
         """Name each picture in the PDF after its place in the project, not on this disk.
@@ -563,7 +587,5 @@ class Renderer:
     def _portable(self, url: str) -> str:
         if url.startswith("file:"):
             path = Path(unquote(urlsplit(url).path)).resolve()
-            for index, root in enumerate(self.fetcher.allowed_roots):
-                if path.is_relative_to(root):
-                    return f"{index}:{path.relative_to(root).as_posix()}"
+            return self.fetcher.portable_name(path) or url
         return url
