@@ -74,7 +74,8 @@ def test_one_card_per_handout_with_languages_links_and_thumbnail(
     rows = sleep.find_all("li", cls="edition")
     assert [r.attrs["data-lang"] for r in rows] == ["en", "es"]
     assert "English" in rows[0].find_all("h4")[0].text
-    assert "Español: Dormir mejor" in rows[1].find_all("h4")[0].text
+    # The language's name in the page's language, its own name beside it (CLDR).
+    assert "Spanish (Español): Dormir mejor" in rows[1].find_all("h4")[0].text
     for row, lang in zip(rows, ("en", "es"), strict=True):
         assert "Current" in row.text
         assert "Reviewed October 1, 2026. Next review October 1, 2028." in row.text
@@ -88,7 +89,8 @@ def test_one_card_per_handout_with_languages_links_and_thumbnail(
             size = (root / "build" / pdf).stat().st_size
             pages = len(PdfReader(root / "build" / pdf).pages)
             plural = "s" if pages != 1 else ""
-            assert f"{link.text} PDF, {pages} page{plural}, {round(size / 1000)} KB" in row.text
+            # CLDR's plural rules and its unit ("kB", the SI prefix).
+            assert f"{link.text} PDF, {pages} page{plural}, {round(size / 1000)} kB" in row.text
     # The grade the checks compute; a text too short to score says so.
     assert re.search(r"Reading grade: \d+\.\d\.", rows[0].text), rows[0].text
     assert "Reading grade: n/a." in rows[1].text
@@ -250,7 +252,9 @@ def test_a_spanish_clinic_gets_a_spanish_catalogue(make_project: ProjectFactory,
     text = " ".join(page.text.split())
     assert "Biblioteca de hojas informativas" in text
     assert "Actualizada el 21 de noviembre de 2026." in text
-    assert "Se muestran" in text or "1 hojas." in text
+    # One handout: CLDR's Spanish plural rule picks the singular (it said "1 hojas.").
+    assert page.by_id("count").text.strip() == "1 hoja."
+    assert "1 hojas" not in text and "1 páginas" not in text
     assert "Esta hoja no tiene versión en letra grande." in text
     assert "Handout library" not in text and "Reviewed" not in text
 

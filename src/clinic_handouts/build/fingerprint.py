@@ -30,7 +30,7 @@ import hashlib
 import html
 import importlib.metadata
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -171,9 +171,11 @@ def output_fingerprint(
     strings: Strings,
     variant: Variant,
     crisis_strings: Strings | None = None,
+    notices: Sequence[Strings] = (),
 ) -> str:
     """``crisis_strings``: the words of the crisis box when it falls back to another
-    language (see crisis.CrisisInfo.fallback)."""
+    language (see crisis.CrisisInfo.fallback); ``notices``: the words of every language
+    the notice of free language help is printed in."""
     hasher = _Hasher(shared)
     hasher.add("handout", handout_text(handout))
     for name, path in files:
@@ -181,5 +183,7 @@ def output_fingerprint(
     hasher.add("strings", repr(strings))
     if crisis_strings is not None and crisis_strings != strings:
         hasher.add("crisis-strings", repr(crisis_strings))
+    for notice in notices:
+        hasher.add(f"notice:{notice.lang}", repr(notice))
     hasher.add("variant", repr(variant))
     return hasher.hexdigest()

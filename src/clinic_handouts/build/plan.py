@@ -134,12 +134,23 @@ def plan_jobs(
             settled(len(variants))
             continue
         crisis = project.crisis.for_lang(handout.lang)
+        notices = (
+            tuple(strings[lang] for lang in config.listed_languages)
+            if config.language_notice
+            else ()
+        )
         files = fingerprint.referenced_files(converted.html, handout.source, config.root)
         for variant in variants:
             key = output_key(handout, variant)
             pdf_path = config.build_dir / key
             print_fingerprint = fingerprint.output_fingerprint(
-                shared, handout, files, strings[handout.lang], variant, strings[crisis.lang]
+                shared,
+                handout,
+                files,
+                strings[handout.lang],
+                variant,
+                strings[crisis.lang],
+                notices,
             )
             current = (
                 manifest is not None
@@ -160,6 +171,7 @@ def plan_jobs(
                 crisis=crisis,
                 strings=strings[handout.lang],
                 crisis_strings=strings[crisis.lang],
+                notices=notices,
                 disclaimer=config.disclaimer[handout.lang],
                 build_date=options.today,
                 variant=variant,

@@ -294,9 +294,8 @@ def settings_for(config: ProjectConfig, today: dt.date) -> CatalogueSettings:
         brand_color=config.brand.color,
         lang_names=names,
         lang_order=tuple(dict.fromkeys(langs)),
+        ui_words=ui,
     )
-    if ui is not None:
-        settings = replace(settings, date_format=ui.date_format, months=ui.months)
     return settings
 
 

@@ -104,5 +104,9 @@ def select_for_build(
     """Usage errors (an unknown id or language) and config errors (a missing words file)
     are raised here, before a build takes its lock or writes anything."""
     chosen = chosen_handouts(project, only, langs)
-    strings = load_languages(languages_used(chosen, project.crisis), project.config.root)
+    used = languages_used(chosen, project.crisis)
+    if project.config.language_notice and chosen:  # every handout prints them all
+        for lang in project.config.listed_languages:
+            used.setdefault(lang, []).append("handouts.toml ([languages] notice)")
+    strings = load_languages(used, project.config.root)
     return Selection(chosen, strings)
