@@ -17,6 +17,7 @@ from click.testing import Result
 from pypdf import PdfReader
 
 from clinic_handouts.addresses import bundled_theme_dir
+from clinic_handouts.catalogue.folding import fold
 from clinic_handouts.catalogue.page import (
     CatalogueEntry,
     CatalogueSettings,
@@ -294,3 +295,73 @@ def test_a_tampered_record_never_lists_or_touches_files_outside_build(
     assert [c.attrs["id"] for c in page.find_all("li", cls="card")] == ["handout-sleep"]
     assert outside.read_bytes() == PNG_MAGIC
     assert "../" not in (root / "build/index.html").read_text()
+
+
+def multilingual_entries() -> list[CatalogueEntry]:
+    """Plain entries in Vietnamese, Arabic (with shadda and hamza) and English."""
+
+    def entry(id_: str, lang: str, title: str, summary: str = "") -> CatalogueEntry:
+        return CatalogueEntry(
+            id=id_,
+            lang=lang,
+            slug=id_,
+            source=f"handouts/{lang}/{id_}.md",
+            title=title,
+            summary=summary,
+            tags=(),
+            reviewed_on=dt.date(2026, 10, 1),
+            next_review=dt.date(2028, 10, 1),
+            large_print=False,
+            reading_grade=None,
+            files=(FileEntry("standard", f"{lang}/{id_}.pdf", 1, 40_000, "0" * 64),),
+        )
+
+    return [
+        entry("meds", "vi", "Đổi thuốc an toàn", "Hỏi bác sĩ trước khi đổi."),
+        entry("health", "ar", "الصّحّة النفسيّة", "أسئلة وأجوبة"),
+        entry("sleep", "en", "Sleep better"),
+    ]
+
+
+def english_settings() -> CatalogueSettings:
+    return CatalogueSettings(
+        clinic_name="Test Clinic",
+        ui_lang="en",
+        today=TODAY,
+        due_soon_days=60,
+        brand_color="#1f4e79",
+        lang_names={},
+    )
+
+
+def test_search_text_is_folded_for_every_script() -> None:
+    assert fold("Đổi thuốc") == "doi thuoc"  # đ is no "d plus an accent" in Unicode
+    assert fold("Depresión") == "depresion"
+    assert fold("الصّحّة") == fold("الصحة")  # shadda and vowel marks
+    assert fold("أمل إسلام آمن مؤمن مسئول") == "امل اسلام امن مومن مسيول"  # hamza forms
+    assert fold("کمک") == fold("كمك")  # Farsi and Arabic keyboards
+    assert fold("चाहिए") == "चाहिए"  # Hindi vowel signs are letters, not accents
+    assert fold("잠을 자기") == "잠을 자기"  # Korean syllables come back whole
+
+
+def test_cards_name_languages_in_the_page_language_with_direction() -> None:
+    theme = Theme(
+        template_dirs=(bundled_theme_dir() / "templates",),
+        style_dirs=(bundled_theme_dir() / "styles",),
+    )
+    page = parse(render_catalogue(theme, english_settings(), multilingual_entries()))
+    html = page.find_all("html")[0]
+    assert (html.attrs["lang"], html.attrs["dir"]) == ("en", "ltr")
+    arabic = card(page, "health")
+    assert arabic.attrs["data-dir"] == "rtl"
+    title = arabic.find_all("h3")[0]
+    assert (title.attrs["lang"], title.attrs["dir"]) == ("ar", "rtl")
+    assert "Arabic (العربية)" in arabic.find_all("h4")[0].text
+    native = arabic.find_all("span", cls="lang-native")[0]
+    assert (native.attrs["lang"], native.attrs["dir"]) == ("ar", "rtl")
+    assert "Vietnamese (Tiếng Việt)" in card(page, "meds").find_all("h4")[0].text
+    assert card(page, "meds").attrs["data-dir"] == "ltr"
+    assert "PDF, 1 page, 40 kB" in card(page, "meds").text  # one page, not "1 pages"
+    options = [o.text for o in page.by_id("filter-lang").find_all("option")]
+    assert options == ["All languages", "English", "Arabic (العربية)", "Vietnamese (Tiếng Việt)"]
+    assert "doi thuoc" in card(page, "meds").attrs["data-search"]
