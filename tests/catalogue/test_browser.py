@@ -17,9 +17,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pypdf import PdfReader
 
+from clinic_handouts.addresses import bundled_theme_dir
 from clinic_handouts.build.plan import BuildOptions
 from clinic_handouts.build.run import build
+from clinic_handouts.catalogue.page import render_catalogue
 from clinic_handouts.project.load import load_project
+from clinic_handouts.project.theme import Theme
+from tests.catalogue.test_catalogue import english_settings, multilingual_entries
 from tests.conftest import CONFIG, REPO, TODAY, ProjectFactory, handout
 from tests.helpers.servers import running
 
@@ -226,3 +230,36 @@ def test_preview_reloads_on_save_and_shows_a_broken_file(
         source.write_text(handout("Sleep better", "Fixed again.\n"))
         expect(page.get_by_text("Fixed again.")).to_be_visible()
         expect(page.get_by_role("alert")).to_have_count(0)
+
+
+def test_search_folds_vietnamese_and_arabic_in_chromium(tmp_path: Path, page: Page) -> None:
+    """What a person types without the accent keys, or with or without Arabic vowel marks
+    and hamza, finds the handout: catalogue.js folds the query as folding.py folded the
+    cards."""
+    theme = Theme(
+        template_dirs=(bundled_theme_dir() / "templates",),
+        style_dirs=(bundled_theme_dir() / "styles",),
+    )
+    index = tmp_path / "index.html"
+    index.write_text(
+        render_catalogue(theme, english_settings(), multilingual_entries()), encoding="utf-8"
+    )
+    page.goto(index.as_uri())
+    expect(page.locator("#count")).to_have_text("3 handouts.")
+    search = page.get_by_label("Search", exact=True)
+    for query, found in (
+        ("doi thuoc", ["handout-meds"]),  # đổi thuốc
+        ("ĐỔI", ["handout-meds"]),
+        ("الصحة", ["handout-health"]),  # typed without the shadda
+        ("الصّحّة النفسيّة", ["handout-health"]),  # with it
+        ("اسئلة", ["handout-health"]),  # أسئلة typed without the hamza
+        ("vietnamese", ["handout-meds"]),  # the language's name finds it too
+        ("العربية", ["handout-health"]),
+    ):
+        search.fill(query)
+        assert visible_cards(page) == found, query
+    search.fill("sleep")
+    expect(page.locator("#count")).to_have_text("Showing 1 of 3 handouts.")
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    assert page.locator("#title-health").get_attribute("dir") == "rtl"
+    assert page.locator("#title-health").evaluate("e => getComputedStyle(e).direction") == "rtl"

@@ -17,6 +17,7 @@ from click.testing import Result
 from pypdf import PdfReader
 
 from clinic_handouts.addresses import bundled_theme_dir
+from clinic_handouts.catalogue.folding import fold
 from clinic_handouts.catalogue.page import (
     CatalogueEntry,
     CatalogueSettings,
@@ -74,7 +75,8 @@ def test_one_card_per_handout_with_languages_links_and_thumbnail(
     rows = sleep.find_all("li", cls="edition")
     assert [r.attrs["data-lang"] for r in rows] == ["en", "es"]
     assert "English" in rows[0].find_all("h4")[0].text
-    assert "Español: Dormir mejor" in rows[1].find_all("h4")[0].text
+    # The language's name in the page's language, its own name beside it (CLDR).
+    assert "Spanish (Español): Dormir mejor" in rows[1].find_all("h4")[0].text
     for row, lang in zip(rows, ("en", "es"), strict=True):
         assert "Current" in row.text
         assert "Reviewed October 1, 2026. Next review October 1, 2028." in row.text
@@ -88,7 +90,8 @@ def test_one_card_per_handout_with_languages_links_and_thumbnail(
             size = (root / "build" / pdf).stat().st_size
             pages = len(PdfReader(root / "build" / pdf).pages)
             plural = "s" if pages != 1 else ""
-            assert f"{link.text} PDF, {pages} page{plural}, {round(size / 1000)} KB" in row.text
+            # CLDR's plural rules and its unit ("kB", the SI prefix).
+            assert f"{link.text} PDF, {pages} page{plural}, {round(size / 1000)} kB" in row.text
     # The grade the checks compute; a text too short to score says so.
     assert re.search(r"Reading grade: \d+\.\d\.", rows[0].text), rows[0].text
     assert "Reading grade: not scored." in rows[1].text
@@ -250,7 +253,9 @@ def test_a_spanish_clinic_gets_a_spanish_catalogue(make_project: ProjectFactory,
     text = " ".join(page.text.split())
     assert "Biblioteca de hojas informativas" in text
     assert "Actualizada el 21 de noviembre de 2026." in text
-    assert "Se muestran" in text or "1 hojas." in text
+    # One handout: CLDR's Spanish plural rule picks the singular (it said "1 hojas.").
+    assert page.by_id("count").text.strip() == "1 hoja."
+    assert "1 hojas" not in text and "1 páginas" not in text
     assert "Esta hoja no tiene versión en letra grande." in text
     assert "Handout library" not in text and "Reviewed" not in text
 
@@ -290,3 +295,73 @@ def test_a_tampered_record_never_lists_or_touches_files_outside_build(
     assert [c.attrs["id"] for c in page.find_all("li", cls="card")] == ["handout-sleep"]
     assert outside.read_bytes() == PNG_MAGIC
     assert "../" not in (root / "build/index.html").read_text()
+
+
+def multilingual_entries() -> list[CatalogueEntry]:
+    """Plain entries in Vietnamese, Arabic (with shadda and hamza) and English."""
+
+    def entry(id_: str, lang: str, title: str, summary: str = "") -> CatalogueEntry:
+        return CatalogueEntry(
+            id=id_,
+            lang=lang,
+            slug=id_,
+            source=f"handouts/{lang}/{id_}.md",
+            title=title,
+            summary=summary,
+            tags=(),
+            reviewed_on=dt.date(2026, 10, 1),
+            next_review=dt.date(2028, 10, 1),
+            large_print=False,
+            reading_grade=None,
+            files=(FileEntry("standard", f"{lang}/{id_}.pdf", 1, 40_000, "0" * 64),),
+        )
+
+    return [
+        entry("meds", "vi", "Đổi thuốc an toàn", "Hỏi bác sĩ trước khi đổi."),
+        entry("health", "ar", "الصّحّة النفسيّة", "أسئلة وأجوبة"),
+        entry("sleep", "en", "Sleep better"),
+    ]
+
+
+def english_settings() -> CatalogueSettings:
+    return CatalogueSettings(
+        clinic_name="Test Clinic",
+        ui_lang="en",
+        today=TODAY,
+        due_soon_days=60,
+        brand_color="#1f4e79",
+        lang_names={},
+    )
+
+
+def test_search_text_is_folded_for_every_script() -> None:
+    assert fold("Đổi thuốc") == "doi thuoc"  # đ is no "d plus an accent" in Unicode
+    assert fold("Depresión") == "depresion"
+    assert fold("الصّحّة") == fold("الصحة")  # shadda and vowel marks
+    assert fold("أمل إسلام آمن مؤمن مسئول") == "امل اسلام امن مومن مسيول"  # hamza forms
+    assert fold("کمک") == fold("كمك")  # Farsi and Arabic keyboards
+    assert fold("चाहिए") == "चाहिए"  # Hindi vowel signs are letters, not accents
+    assert fold("잠을 자기") == "잠을 자기"  # Korean syllables come back whole
+
+
+def test_cards_name_languages_in_the_page_language_with_direction() -> None:
+    theme = Theme(
+        template_dirs=(bundled_theme_dir() / "templates",),
+        style_dirs=(bundled_theme_dir() / "styles",),
+    )
+    page = parse(render_catalogue(theme, english_settings(), multilingual_entries()))
+    html = page.find_all("html")[0]
+    assert (html.attrs["lang"], html.attrs["dir"]) == ("en", "ltr")
+    arabic = card(page, "health")
+    assert arabic.attrs["data-dir"] == "rtl"
+    title = arabic.find_all("h3")[0]
+    assert (title.attrs["lang"], title.attrs["dir"]) == ("ar", "rtl")
+    assert "Arabic (العربية)" in arabic.find_all("h4")[0].text
+    native = arabic.find_all("span", cls="lang-native")[0]
+    assert (native.attrs["lang"], native.attrs["dir"]) == ("ar", "rtl")
+    assert "Vietnamese (Tiếng Việt)" in card(page, "meds").find_all("h4")[0].text
+    assert card(page, "meds").attrs["data-dir"] == "ltr"
+    assert "PDF, 1 page, 40 kB" in card(page, "meds").text  # one page, not "1 pages"
+    options = [o.text for o in page.by_id("filter-lang").find_all("option")]
+    assert options == ["All languages", "English", "Arabic (العربية)", "Vietnamese (Tiếng Việt)"]
+    assert "doi thuoc" in card(page, "meds").attrs["data-search"]

@@ -81,9 +81,9 @@ def test_project_words_without_an_email_table_fall_back_to_the_built_in_ones(
     (tmp_path / "locales").mkdir()
     (tmp_path / "locales/es.toml").write_text('name = "Español de la clínica"\n')
     assert load_email_words("es", tmp_path).greeting == "Hola:"
-    (tmp_path / "locales/fr.toml").write_text('name = "Français"\n')
-    with pytest.raises(ConfigError, match="no email words for language 'fr'"):
-        load_email_words("fr", tmp_path)
+    (tmp_path / "locales/de.toml").write_text('name = "Deutsch"\n')
+    with pytest.raises(ConfigError, match="no email words for language 'de'"):
+        load_email_words("de", tmp_path)
 
 
 def test_a_typo_in_a_placeholder_is_a_language_error(tmp_path: Path) -> None:

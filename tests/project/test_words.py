@@ -3,6 +3,7 @@ strings file, translations compared with their source, and builds of one languag
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,9 +12,9 @@ import pyphen  # type: ignore[import-untyped]  # WeasyPrint's hyphenation dictio
 from click.testing import Result
 from pypdf import PdfReader
 
+from clinic_handouts.project.words import bundled_languages, load_email_words, load_strings
 from tests.conftest import (
     CONFIG,
-    CRISIS_LINE_EN,
     DISCLAIMER_ES,
     ProjectFactory,
     handout,
@@ -21,6 +22,7 @@ from tests.conftest import (
 )
 
 CLI = Callable[..., Result]
+CRISIS_LINE_GB = "In crisis? Call Samaritans free on 116 123, or NHS 111. Emergency: 999."
 CRISIS_LINE_ES = (
     "¿Está en crisis? Llame al 988 y oprima 2, o envíe AYUDA por mensaje de texto al 988. "
     "Emergencias: 911."
@@ -103,7 +105,8 @@ def test_language_without_strings_is_a_config_error(make_project: ProjectFactory
     assert result.exit_code == 2
     assert (
         "locales/de.toml: error: language: the tool has no words for language 'de' "
-        "(used by handouts/de/schlaf.md); it has en, es. To add 'de', copy "
+        "(used by handouts/de/schlaf.md); it has ar, en, es, fa, fr, fr-CA, hi, ht, ja, ko, "
+        "pl, pt, ru, tl, vi, zh-Hans, zh-Hant. To add 'de', copy "
     ) in result.output
     assert "en.toml to locales/de.toml in the project folder and translate each text" in (
         result.output
@@ -127,7 +130,6 @@ def test_language_without_strings_is_a_config_error(make_project: ProjectFactory
     assert "locales/de.toml:4: error: language: page_of: a '{' or '}' without its partner" in out
     assert "locales/de.toml:5: error: language: dir: expected 'ltr'" in out
     assert "locales/de.toml: error: language: contact: missing" in out
-    assert "locales/de.toml: error: language: months: expected the 12 month names" in out
     assert "Traceback" not in out
 
     # The other languages can still be built while the words are being written.
@@ -171,29 +173,32 @@ def test_outdated_and_missing_translations_warn(make_project: ProjectFactory, cl
 def test_region_without_the_language_falls_back_with_a_note(
     make_project: ProjectFactory, cli: CLI
 ) -> None:
+    """The UK data has English only and no interpreter route: the English list, with a
+    note in the reader's language. The project's own French words (an old file with its
+    own date_format and months) win over the bundled ones."""
     root = make_project(
         {
             "locales/fr.toml": FRENCH,
             "handouts/fr/sommeil.md": handout("Mieux dormir", reviewed_on="2026-11-02"),
         },
-        config=CONFIG_FR,
+        config=CONFIG_FR.replace('region = "US"', 'region = "GB"'),
     )
     result = cli("build", "--project", root)
     assert result.exit_code == 0, result.output
     assert (
-        "handouts/fr/sommeil.md: warning: crisis-language-fallback: the United States "
+        "handouts/fr/sommeil.md: warning: crisis-language-fallback: the United Kingdom "
         "crisis data has no services listed in 'fr', so the crisis box and crisis line "
         "are printed in 'en', with a note saying so"
     ) in result.output
     pdf = root / "build/fr/sommeil.pdf"
     pages = pdf_pages(pdf)
     for number, text in enumerate(pages, start=1):
-        assert DISCLAIMER_FR in text and CRISIS_LINE_EN in text
+        assert DISCLAIMER_FR in text and CRISIS_LINE_GB in text
         assert f"Page {number} sur {len(pages)}" in text
     everything = " ".join(pages)
     assert "Obtenir de l'aide maintenant" in everything
     assert ("Nous n'avons pas cette liste en français : elle est donc en anglais.") in everything
-    assert "988 Suicide & Crisis Lifeline" in everything and "Text HOME to 741741" in everything
+    assert "Samaritans. Call 116 123." in everything
     assert "Révisé le 2 novembre 2026" in everything
     assert str(PdfReader(pdf).root_object["/Lang"]) == "fr"
 
@@ -261,3 +266,208 @@ def test_right_to_left_is_a_data_change(make_project: ProjectFactory, cli: CLI) 
 
     page.extract_text(visitor_text=visit)
     assert starts and starts[0] > float(page.mediabox.width) / 2
+
+
+# --- the bundled languages, CLDR, review, the interpreter box, the notice ---------------
+
+BUNDLED = [
+    "es",
+    "zh-Hans",
+    "zh-Hant",
+    "vi",
+    "ko",
+    "tl",
+    "ru",
+    "ar",
+    "ht",
+    "fr",
+    "pt",
+    "pl",
+    "ja",
+    "hi",
+    "fa",
+    "fr-CA",
+]
+DISCLAIMER_VI = "Tờ này không thay thế lời khuyên của nhóm chăm sóc của bạn."
+DISCLAIMER_AR = "هذه النشرة لا تغني عن نصيحة فريق الرعاية الخاص بك."
+CONFIG_VI_AR = CONFIG + f'vi = "{DISCLAIMER_VI}"\nar = "{DISCLAIMER_AR}"\n'
+UNREVIEWED_VI = (
+    "warning: translation-unreviewed: the words the tool prints in 'vi' (Vietnamese) come "
+    "from (built-in) strings/vi.toml and the crisis box texts in the built-in crisis data "
+    "(US.toml), which no qualified translator has checked yet. Have one check them "
+    '(Section 1557 asks that a person check machine-made translations), then add "vi" '
+    "to reviewed_translations under [languages] in handouts.toml"
+)
+
+
+def test_every_bundled_language_loads_and_waits_for_a_translator(tmp_path: Path) -> None:
+    assert set(BUNDLED) | {"en"} == set(bundled_languages())
+    day = dt.date(2026, 11, 20)
+    for lang in BUNDLED:
+        words = load_strings(lang, tmp_path)
+        assert words.unreviewed_file == f"(built-in) strings/{lang}.toml", lang
+        assert words.cldr, lang  # dates, plurals and numbers from CLDR
+        assert "2026" in words.date(day) and "2028" in words.date(dt.date(2028, 1, 2)), lang
+        assert words.dir == ("rtl" if lang in ("ar", "fa") else "ltr"), lang
+        assert "{phone}" not in words.language_notice.format(phone="555-0100"), lang
+        assert load_email_words(lang, tmp_path).lang == lang
+        for text in (words.crisis_heading, words.contact, words.reviewed, words.page_of):
+            bare = re.sub(r"{\w+}", "", text)  # no English words left untranslated
+            assert not re.search(r"[A-Za-z]{4,}", bare) or lang in LATIN, (lang, text)
+    english = load_strings("en", tmp_path)
+    assert english.unreviewed_file == ""  # the source language, not a translation
+    # A code with a region or no script finds the right file: Simplified for zh and zh-CN.
+    assert load_strings("zh", tmp_path).unreviewed_file.endswith("zh-Hans.toml")
+    assert load_strings("zh-TW", tmp_path).unreviewed_file.endswith("zh-Hant.toml")
+    assert load_strings("pt-BR", tmp_path).unreviewed_file.endswith("pt.toml")
+
+
+LATIN = {"es", "vi", "tl", "ht", "fr", "fr-CA", "pt", "pl"}
+
+
+def test_dates_plurals_and_names_come_from_cldr(tmp_path: Path) -> None:
+    day = dt.date(2026, 11, 20)
+    dates = {
+        "en": "November 20, 2026",
+        "es": "20 de noviembre de 2026",
+        "zh-Hans": "2026年11月20日",
+        "ar": "20 نوفمبر 2026",
+        "vi": "20 tháng 11, 2026",
+        "fr-CA": "20 novembre 2026",
+        "ru": "20 ноября 2026\u202fг.",
+        "ht": "20 novanm 2026",  # CLDR has no Haitian Creole months: the file's
+    }
+    for lang, expected in dates.items():
+        assert load_strings(lang, tmp_path).date(day) == expected, lang
+    plurals = {"en": ("one", "other"), "es": ("one", "other"), "ru": ("one", "few")}
+    for lang, (one, two) in plurals.items():
+        words = load_strings(lang, tmp_path)
+        assert (words.plural(1), words.plural(2)) == (one, two), lang
+    assert load_strings("ru", tmp_path).plural(5) == "many"
+    assert load_strings("ar", tmp_path).plural(2) == "two"
+    spanish = load_strings("es", tmp_path)
+    assert spanish.name_of(load_strings("vi", tmp_path)) == "vietnamita"
+    # A file may override CLDR's name where a sentence needs it ("tiếng Anh", lower case).
+    assert load_strings("vi", tmp_path).name_of(english := load_strings("en", tmp_path)) == (
+        "tiếng Anh"
+    )
+    assert english.name_of(load_strings("tl", tmp_path)) == "Tagalog"  # not "Filipino"
+
+
+def test_sentence_stops_come_from_the_language(tmp_path: Path) -> None:
+    """No "。" or "." glued after a bare Chinese date, no "M.D.." after a name."""
+    reviewed, due = dt.date(2026, 11, 20), dt.date(2028, 11, 20)
+    chinese = load_strings("zh-Hans", tmp_path)
+    assert chinese.review_line(reviewed, "", due) == (
+        "审核日期：2026年11月20日\u3000下次审核：2028年11月20日"
+    )
+    assert chinese.review_line(reviewed, "张医生", due) == (
+        "审核日期：2026年11月20日 · 张医生。下次审核：2028年11月20日"
+    )
+    english = load_strings("en", tmp_path)
+    assert english.review_line(reviewed, "Dr. A. Lee, M.D.", due) == (
+        "Reviewed November 20, 2026 · Dr. A. Lee, M.D. Next review November 20, 2028."
+    )
+    assert load_strings("hi", tmp_path).sentence("अभी मदद लें") == "अभी मदद लें।"
+    assert load_strings("ar", tmp_path).sentence("الطوارئ") == "الطوارئ."
+    assert load_strings("ja", tmp_path).sentence("緊急時") == "緊急時。"
+
+
+def test_arabic_stamp_has_its_date_and_stops(make_project: ProjectFactory, cli: CLI) -> None:
+    root = make_project(
+        {"handouts/ar/a.md": handout("النوم", "يمكنك أن ترتاح.\n", "2026-11-20")},
+        config=CONFIG_VI_AR,
+    )
+    assert cli("build", "--project", root, "--html").exit_code == 0
+    html = (root / "build/ar/a.html").read_text(encoding="utf-8")
+    assert (
+        '<p class="about-review">تمت المراجعة في 20 نوفمبر 2026. المراجعة القادمة: '
+        "20 نوفمبر 2028.</p>"
+    ) in html
+    assert "<strong>الطوارئ.</strong>" in html
+
+
+def test_translation_unreviewed_until_the_clinic_confirms_it(
+    make_project: ProjectFactory, cli: CLI
+) -> None:
+    root = make_project(
+        {"handouts/vi/a.md": handout("Giấc ngủ", "Bạn có thể nghỉ ngơi.\n")},
+        config=CONFIG_VI_AR,
+    )
+    for command in ("check", "build"):
+        result = cli(command, "--project", root)
+        assert result.exit_code == 0, result.output
+        assert f"handouts.toml: {UNREVIEWED_VI}" in result.output, command
+    (root / "handouts.toml").write_text(
+        CONFIG_VI_AR + '\n[languages]\nreviewed_translations = ["vi"]\n', encoding="utf-8"
+    )
+    for command in ("check", "build"):
+        result = cli(command, "--project", root)
+        assert "translation-unreviewed" not in result.output, command
+
+
+def test_vietnamese_and_arabic_crisis_boxes_say_call_988_for_an_interpreter(
+    make_project: ProjectFactory, cli: CLI
+) -> None:
+    root = make_project(
+        {
+            "handouts/vi/a.md": handout("Giấc ngủ", "Bạn có thể nghỉ ngơi.\n"),
+            "handouts/ar/a.md": handout("النوم", "يمكنك أن ترتاح.\n"),
+        },
+        config=CONFIG_VI_AR,
+    )
+    result = cli("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert "crisis-language-fallback" not in result.output  # the box is in their language
+    vietnamese = pdf_pages(root / "build/vi/a.pdf")
+    footer = (
+        "Đang gặp khủng hoảng? Gọi 988 và nói “Vietnamese” để có thông dịch viên. Cấp cứu: 911."
+    )
+    assert all(footer in page for page in vietnamese)
+    text = " ".join(vietnamese)
+    for words in (
+        "Tìm sự giúp đỡ ngay",
+        "Gọi 988. Khi có người trả lời, hãy nói “Vietnamese” bằng tiếng Anh.",
+        "thông dịch viên",
+        "988 có thông dịch viên cho hơn 240 ngôn ngữ.",
+        "hãy gọi 911.",
+    ):
+        assert words in text, words
+    for english in ("Get help now", "Text HOME", "Call or text 988"):
+        assert english not in text
+    # Arabic: the text layer keeps right-to-left words whole, numbers in visual order.
+    arabic = " ".join(pdf_pages(root / "build/ar/a.pdf"))
+    for words in ("اطلب المساعدة الآن", "اتصل بالرقم", "Arabic", "لتحصل على مترجم", "الطوارئ"):
+        assert words in arabic, words
+    assert "988" in arabic and "911" in arabic and "240" in arabic
+    assert "Get help now" not in arabic and "Text HOME" not in arabic
+
+
+def test_language_help_notice_in_every_listed_language(
+    make_project: ProjectFactory, cli: CLI
+) -> None:
+    config = CONFIG + '\n[languages]\nexpected = ["es", "vi", "ar"]\nnotice = true\n'
+    root = make_project({"handouts/en/a.md": handout("Rest")}, config=config)
+    result = cli("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    text = " ".join(pdf_pages(root / "build/en/a.pdf"))
+    for line in (
+        "Free help in your language is available. Call 555-0100.",
+        "Si habla español, puede recibir ayuda gratis en su idioma. Llame al 555-0100.",
+        "Nếu bạn nói tiếng Việt, bạn có thể được giúp về ngôn ngữ miễn phí. Gọi 555-0100.",
+        "فالمساعدة اللغوية متاحة لك مجانا",
+    ):
+        assert line in text, line
+    # The notice languages wait for a translator too.
+    assert "translation-unreviewed: the words the tool prints in 'ar' (Arabic)" in result.output
+
+    (root / "handouts.toml").write_text(config.replace("notice = true", "notcie = true"))
+    result = cli("build", "--project", root)
+    assert result.exit_code == 2
+    assert (
+        "handouts.toml:14: error: config: languages.notcie: unknown key (did you mean notice?)"
+    ) in result.output
+    (root / "handouts.toml").write_text(config.replace("notice = true", ""))
+    assert cli("build", "--project", root).exit_code == 0
+    text = " ".join(pdf_pages(root / "build/en/a.pdf"))
+    assert "Free help in your language" not in text and "Si habla español" not in text

@@ -31,6 +31,7 @@ import datetime as dt
 import functools
 import hashlib
 import importlib.metadata
+from collections.abc import Sequence
 from pathlib import Path
 
 import clinic_handouts
@@ -147,13 +148,17 @@ def output_fingerprint(
     strings: Strings,
     variant: Variant,
     crisis_strings: Strings | None = None,
+    notices: Sequence[Strings] = (),
 ) -> str:
     """``crisis_strings``: the words of the crisis box when it falls back to another
-    language (see crisis.CrisisInfo.fallback)."""
+    language (see crisis.CrisisInfo.fallback); ``notices``: the words of every language
+    the notice of free language help is printed in."""
     hasher = _Hasher(shared)
     hasher.add("handout", handout_text(handout))
     hasher.add("strings", repr(strings))
     if crisis_strings is not None and crisis_strings != strings:
         hasher.add("crisis-strings", repr(crisis_strings))
+    for notice in notices:
+        hasher.add(f"notice:{notice.lang}", repr(notice))
     hasher.add("variant", repr(variant))
     return hasher.hexdigest()

@@ -142,11 +142,21 @@ def plan_jobs(
             settled(len(variants))
             continue
         crisis = project.crisis.for_lang(handout.lang)
+        notices = (
+            tuple(strings[lang] for lang in config.listed_languages)
+            if config.language_notice
+            else ()
+        )
         for variant in variants:
             key = output_key(handout, variant)
             pdf_path = config.build_dir / key
             print_fingerprint = fingerprint.output_fingerprint(
-                shared, handout, strings[handout.lang], variant, strings[crisis.lang]
+                shared,
+                handout,
+                strings[handout.lang],
+                variant,
+                strings[crisis.lang],
+                notices,
             )
             current = (
                 manifest is not None
@@ -167,6 +177,7 @@ def plan_jobs(
                 crisis=crisis,
                 strings=strings[handout.lang],
                 crisis_strings=strings[crisis.lang],
+                notices=notices,
                 disclaimer=config.disclaimer[handout.lang],
                 build_date=options.today,
                 variant=variant,

@@ -30,7 +30,7 @@ from clinic_handouts.catalogue.page import (
 from clinic_handouts.errors import HandoutError
 from clinic_handouts.project import paths
 from clinic_handouts.project.editions import VARIANTS
-from clinic_handouts.project.regions import date_format_for
+from clinic_handouts.project.selection import in_date_style
 from clinic_handouts.project.theme import Theme
 from clinic_handouts.project.words import Strings, load_strings
 
@@ -296,11 +296,11 @@ def settings_for(config: ProjectConfig, today: dt.date) -> CatalogueSettings:
         brand_color=config.brand.color,
         lang_names=names,
         lang_order=tuple(dict.fromkeys(langs)),
+        ui_words=ui,
     )
     if ui is not None:
         # In the project's date style (21 November 2026 in GB and AU), as on the handouts.
-        style = date_format_for(ui.date_format, config.date_style)
-        settings = replace(settings, date_format=style, months=ui.months)
+        settings = replace(settings, ui_words=in_date_style(ui, config.date_style))
     return settings
 
 

@@ -3,9 +3,11 @@ handouts, made from plain data.
 
 It owns ``CatalogueEntry`` (one handout in one language with its built PDFs), the review status
 shown on each card (current, due soon, overdue: the governance check's rule), the page's
-words (``data/catalogue/<lang>.toml``) and rendering: the theme's ``catalogue.html`` with
-``styles/catalogue.css`` and ``templates/catalogue.js`` inlined, so the page is one file
-that needs no network and works opened from disk or served. ``write_catalogue`` takes a
+words (``data/catalogue/<lang>.toml``, with CLDR's plural forms, numbers, dates and
+language names through Babel; search text folded by catalogue/folding.py) and rendering:
+the theme's ``catalogue.html`` with ``styles/catalogue.css`` and ``templates/catalogue.js``
+inlined, so the page is one file that needs no network and works opened from disk or
+served. ``write_catalogue`` takes a
 list of entries and does not care how the build got them (``catalog_update`` does that).
 """
 
@@ -18,12 +20,18 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from babel.units import format_unit
 from markupsafe import Markup
 
 from clinic_handouts.build.atomic import write_atomic
+from clinic_handouts.catalogue.folding import fold
 from clinic_handouts.checks.governance import review_status
 from clinic_handouts.project.contrast import ratio
 from clinic_handouts.project.theme import Theme
+from clinic_handouts.project.words import Strings, as_label, cldr_locale, language_name
 from clinic_handouts.render.html import make_environment, template_errors
 
 TEMPLATE = "catalogue.html"
@@ -77,26 +85,42 @@ class CatalogueSettings:
     today: dt.date
     due_soon_days: int
     brand_color: str
-    lang_names: Mapping[str, str]
+    lang_names: Mapping[str, str]  # each language's own name, from its words file
     lang_order: tuple[str, ...] = ()  # languages listed first, in this order
-    date_format: str = "{month} {day}, {year}"
-    months: tuple[str, ...] = (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    )
+    # The words of the page's language, for dates CLDR cannot write alone (Haitian
+    # Creole's month names); None: CLDR's long date.
+    ui_words: Strings | None = None
+
+    @property
+    def locale(self) -> Locale:
+        return cldr_locale(self.ui_lang) or Locale("en")
 
     def date(self, day: dt.date) -> str:
-        return self.date_format.format(day=day.day, month=self.months[day.month - 1], year=day.year)
+        if self.ui_words is not None:
+            return self.ui_words.date(day)
+        return str(format_date(day, "long", locale=self.locale))
+
+    def number(self, value: float, pattern: str | None = None) -> str:
+        return str(format_decimal(value, format=pattern, locale=self.locale))
+
+    def plural(self, words: Mapping[str, str], key: str, count: int) -> str:
+        """The form of ``key`` for ``count`` by CLDR's plural rules ("1 page", "2 pages";
+        Russian and Arabic have more forms): ``key_one``, ``key_few``..., else
+        ``key_other``."""
+        category = self.locale.plural_form(count)
+        return words.get(f"{key}_{category}") or words[f"{key}_other"]
+
+    def language(self, lang: str) -> str:
+        """A language's name in the page's language ("Vietnamese" on an English page)."""
+        return as_label(language_name(lang, self.ui_lang))
+
+    def native(self, lang: str) -> str:
+        """A language's name for itself ("Tiếng Việt")."""
+        return self.lang_names.get(lang) or as_label(language_name(lang, lang))
+
+    def direction(self, lang: str) -> str:
+        found = cldr_locale(lang)
+        return "rtl" if found is not None and found.character_order == "right-to-left" else "ltr"
 
 
 # --- what the page shows ----------------------------------------------------------------
@@ -114,10 +138,17 @@ def catalogue_strings(lang: str) -> dict[str, str]:
     return words
 
 
-def human_size(size: int) -> str:
+def human_size(size: int, locale: Locale | str = "en") -> str:
+    """ "40 kB", "1.5 MB" in the page's language ("1,5 Mo" in French), from CLDR."""
     if size < 1000 * 1000:
-        return f"{max(1, round(size / 1000))} KB"
-    return f"{size / 1000 / 1000:.1f} MB"
+        return str(
+            format_unit(max(1, round(size / 1000)), "digital-kilobyte", "short", locale=locale)
+        )
+    return str(
+        format_unit(
+            size / 1000 / 1000, "digital-megabyte", "short", format="#,##0.0", locale=locale
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -133,7 +164,9 @@ class Row:
 
     id: str
     lang: str
-    lang_name: str
+    lang_name: str  # in the page's language
+    lang_native: str  # in its own language, shown beside it when different
+    dir: str
     slug: str
     title: str
     status: str
@@ -150,12 +183,13 @@ class Card:
 
     id: str
     lang: str
+    dir: str
     title: str
     summary: str
     tags: tuple[str, ...]
     thumbnail: str
     rows: tuple[Row, ...]
-    search: str
+    search: str  # folded (catalogue/folding.py), as catalogue.js folds a query
 
 
 def _lang_rank(lang: str, order: Sequence[str]) -> tuple[int, str]:
@@ -179,8 +213,10 @@ def cards_for(
                     href=f.path,
                     label=words.get(f"variant_{f.variant}", f.variant.replace("-", " ").title()),
                     meta=words["pdf_meta"].format(
-                        pages=words["page_one" if f.pages == 1 else "page_other"].format(n=f.pages),
-                        size=human_size(f.size),
+                        pages=settings.plural(words, "page", f.pages).format(
+                            n=settings.number(f.pages)
+                        ),
+                        size=human_size(f.size, settings.locale),
                     ),
                 )
                 for f in entry.files
@@ -188,13 +224,15 @@ def cards_for(
             grade = (
                 words["grade_unknown"]
                 if entry.reading_grade is None
-                else f"{entry.reading_grade:.1f}"
+                else settings.number(entry.reading_grade, "0.0")
             )
             rows.append(
                 Row(
                     id=entry.id,
                     lang=entry.lang,
-                    lang_name=settings.lang_names.get(entry.lang, entry.lang),
+                    lang_name=settings.language(entry.lang),
+                    lang_native=settings.native(entry.lang),
+                    dir=settings.direction(entry.lang),
                     slug=entry.slug,
                     title=entry.title,
                     status=review_status(entry.next_review, settings.today, settings.due_soon_days),
@@ -206,10 +244,19 @@ def cards_for(
                 )
             )
         first = group[0]
-        search = " ".join(
-            part
-            for entry in group
-            for part in (entry.title, entry.summary, " ".join(entry.tags), entry.id)
+        search = fold(
+            " ".join(
+                part
+                for entry in group
+                for part in (
+                    entry.title,
+                    entry.summary,
+                    " ".join(entry.tags),
+                    entry.id,
+                    settings.language(entry.lang),
+                    settings.native(entry.lang),
+                )
+            )
         )
         tags = tuple(sorted({tag for entry in group for tag in entry.tags}))
         thumbnail = next((e.thumbnail for e in group if e.thumbnail), "")
@@ -217,6 +264,7 @@ def cards_for(
             Card(
                 id=handout_id,
                 lang=first.lang,
+                dir=settings.direction(first.lang),
                 title=first.title,
                 summary=first.summary,
                 tags=tags,
@@ -259,24 +307,36 @@ def render_catalogue(
             s=words,
             settings=settings,
             cards=cards,
-            languages=[(lang, settings.lang_names.get(lang, lang)) for lang in langs],
+            languages=[
+                (lang, settings.language(lang), settings.native(lang), settings.direction(lang))
+                for lang in langs
+            ],
             tags=sorted({tag for card in cards for tag in card.tags}),
             statuses=[(status, words[f"status_{status.replace('-', '_')}"]) for status in STATUSES],
             date=settings.date,
+            showing_all=settings.plural(words, "showing_all", len(cards)).format(
+                total=settings.number(len(cards))
+            ),
+            page_dir=settings.direction(settings.ui_lang),
             on_brand=readable_on(settings.brand_color),
             css=_raw_text(theme.style(STYLESHEET).read_text(encoding="utf-8"), "style"),
             script=_raw_text(script, "script"),
+            # The count line changes as a person searches: its plural forms, and CLDR's
+            # category of every count it can show, go with the page.
             script_words={
-                key: words[key]
-                for key in (
-                    "showing",
-                    "showing_all",
-                    "status_current",
-                    "status_due_soon",
-                    "status_overdue",
-                    "overdue_open",
-                    "overdue_warning",
-                )
+                "plurals": [settings.locale.plural_form(n) for n in range(len(cards) + 1)],
+                "numbers": [settings.number(n) for n in range(len(cards) + 1)],
+                **{key: value for key, value in words.items() if key.startswith("showing")},
+                **{
+                    key: words[key]
+                    for key in (
+                        "status_current",
+                        "status_due_soon",
+                        "status_overdue",
+                        "overdue_open",
+                        "overdue_warning",
+                    )
+                },
             },
         )
 

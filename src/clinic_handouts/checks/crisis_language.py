@@ -1,6 +1,11 @@
 """``crisis-language-fallback`` (warning): the region's crisis data has nothing in the
-handout's language, so its crisis box and footer line are printed in the region's default
-language, with a note in the handout's language saying so.
+handout's language (no service answers in it, and no ``[interpreter]`` text says in it how
+to reach one through an interpreter), so its crisis box and footer line are printed in the
+region's default language, with a note in the handout's language saying so.
+
+A box that tells the reader, in their language, to call 988 and ask for an interpreter
+is no fallback: it is the help that exists, and the translation-unreviewed warning
+already asks for its wording to be checked.
 
 The handout is still built: a crisis line in another language is far better than none.
 The warning is there so the clinic knows, and knows how to add the language.
@@ -27,7 +32,10 @@ def check(handout: Handout, markup: BodyHtml, context: CheckContext) -> list[Pro
         return []
     own = f"crisis/{crisis.region}.toml"
     if crisis.data_file == own:
-        how = f"add '{handout.lang}' texts to {own}: to its [footer] and to each service"
+        how = (
+            f"add '{handout.lang}' texts to {own}: to its [footer] and to each service, "
+            "or, if a service takes calls through interpreters, to its [interpreter] tables"
+        )
     else:
         bundled = Path(str(resources.files("clinic_handouts") / "data" / "crisis"))
         how = (

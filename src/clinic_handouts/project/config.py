@@ -97,6 +97,15 @@ class ProjectConfig:
     email: EmailSettings = field(default_factory=EmailSettings)
     # [print] date_style, or the region's: "month-day-year" or "day-month-year".
     date_style: str = regions.MONTH_DAY_YEAR
+    # [languages] notice: print the notice of free language help in every listed language.
+    language_notice: bool = False
+    # [languages] reviewed_translations: bundled words a qualified translator has checked.
+    reviewed_translations: tuple[str, ...] = ()
+
+    @property
+    def listed_languages(self) -> tuple[str, ...]:
+        """The default language, then ``[languages] expected``, each once."""
+        return tuple(dict.fromkeys((self.default_lang, *self.languages)))
 
     @property
     def config_path(self) -> Path:
@@ -215,6 +224,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "languages": {
         "default": Key(str, default="en", check=_lang),
         "expected": Key(list, default=[], check=_langs),
+        # The Section 1557 taglines: free language help, in every listed language.
+        "notice": Key(bool, default=False),
+        # Bundled words a qualified translator has checked ("translation-unreviewed").
+        "reviewed_translations": Key(list, default=[], check=_langs),
     },
     "review": {
         "interval_months": Key(int, default=24, check=_positive),
@@ -568,6 +581,8 @@ def load_config(root: Path) -> ProjectConfig:
         source_text=text,
         online_url=values["online"]["url"],
         email=email,
+        language_notice=langs["notice"],
+        reviewed_translations=tuple(langs["reviewed_translations"]),
     )
 
 

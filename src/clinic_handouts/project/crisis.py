@@ -11,6 +11,14 @@ another country's crisis or emergency number (project/regions.py), is answered w
 region's own services (its ``[advice]``), never with the numbers of the country the
 contact came from. Freshness: ``crisis-data-due-soon`` (a warning) from ``DUE_SOON_DAYS``
 before the limit, ``crisis-data-stale`` (an error that stops every build) after it.
+
+A crisis box in the reader's language, for every language: a region's services list the
+languages they answer in; for any other language a region file may say, in that language,
+how to reach the same help through an interpreter (``[interpreter]``: in the US, call 988
+and say the name of your language in English; 911 too). Only where neither exists is the
+box printed in the region's main language, with a note (``crisis-language-fallback``).
+The interpreter texts are crisis entries like the others: the same file, the same
+``checked_on``, the same confirmation by the clinic's reviewer.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ import datetime as dt
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,6 +36,7 @@ from clinic_handouts.errors import ConfigError, Problem, error, warning
 from clinic_handouts.project import paths
 from clinic_handouts.project.config import CONFIG_NAME, ProjectConfig, explain_toml
 from clinic_handouts.project.regions import ForeignNumber, digits, foreign_numbers, in_country
+from clinic_handouts.project.words import closest
 
 STALE = "crisis-data-stale"
 DUE_SOON = "crisis-data-due-soon"
@@ -52,6 +61,8 @@ class CrisisInfo:
     footer: str
     resources: tuple[Resource, ...]
     fallback: bool  # True when the handout's language had no resources of its own
+    # True when the box tells the reader, in their language, to ask for an interpreter.
+    interpreted: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,10 @@ class CrisisDirectory:
     fingerprint_text: str  # the raw data, so builds can tell when it changed
     advice: Advice = Advice("the crisis services in the crisis box", "your emergency number")
     foreign: tuple[ForeignNumber, ...] = ()  # other regions' crisis and emergency numbers
+    # [interpreter]: the footer and services, per language, for the languages the
+    # services above do not answer in.
+    interpreter_footers: Mapping[str, str] = field(default_factory=dict)
+    interpreter_entries: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def confirmed_on(self) -> dt.date:
@@ -95,22 +110,23 @@ class CrisisDirectory:
         return set(self.footers)
 
     def for_lang(self, lang: str) -> CrisisInfo:
-        used = lang if lang in self.footers else self.default_lang
-        resources_ = tuple(
-            Resource(
-                key=str(entry["key"]),
-                name=str(entry[used]["name"]),
-                how=str(entry[used]["how"]),
-                options=tuple(str(o) for o in entry[used].get("options", [])),
-                contacts=tuple(str(c) for c in entry["contacts"]),
-                source=str(entry["source"]),
+        """The box for a handout in ``lang``: the services in that language (or the same
+        language written for another country: fr-CA reads fr), else the interpreter
+        route in that language, else the region's main language with a note."""
+        own = closest(lang, self.footers)
+        if own is not None:
+            return CrisisInfo(own, self.footers[own], _resources(self.entries, own), False)
+        helped = closest(lang, self.interpreter_footers)
+        if helped is not None:
+            return CrisisInfo(
+                helped,
+                self.interpreter_footers[helped],
+                _resources(self.interpreter_entries, helped),
+                fallback=False,
+                interpreted=True,
             )
-            for entry in self.entries
-            if used in entry
-        )
-        return CrisisInfo(
-            lang=used, footer=self.footers[used], resources=resources_, fallback=used != lang
-        )
+        used = self.default_lang
+        return CrisisInfo(used, self.footers[used], _resources(self.entries, used), True)
 
     def staleness(self, today: dt.date, max_age_days: int) -> Problem | None:
         """``crisis-data-stale`` past the limit, ``crisis-data-due-soon`` in the
@@ -181,6 +197,21 @@ class CrisisDirectory:
         return sorted(hits, key=lambda hit: hit[0])
 
 
+def _resources(entries: tuple[Mapping[str, Any], ...], lang: str) -> tuple[Resource, ...]:
+    return tuple(
+        Resource(
+            key=str(entry["key"]),
+            name=str(entry[lang]["name"]),
+            how=str(entry[lang]["how"]),
+            options=tuple(str(o) for o in entry[lang].get("options", [])),
+            contacts=tuple(str(c) for c in entry["contacts"]),
+            source=str(entry["source"]),
+        )
+        for entry in entries
+        if lang in entry
+    )
+
+
 def _read(project_root: Path, name: str) -> tuple[str, str] | None:
     local = project_root / paths.CRISIS / name
     if local.is_file():
@@ -219,11 +250,17 @@ def load_crisis(config: ProjectConfig) -> CrisisDirectory:
     try:
         footers = {str(k): " ".join(str(v).split()) for k, v in data["footer"].items()}
         entries = tuple(data["resources"])
-        for entry in entries:
-            for lang in footers:
-                if lang in entry:
-                    _ = entry[lang]["name"], entry[lang]["how"]
-            _ = entry["key"], entry["contacts"], entry["source"]
+        interpreter = data.get("interpreter", {})
+        interpreter_footers = {
+            str(k): " ".join(str(v).split()) for k, v in interpreter.get("footer", {}).items()
+        }
+        interpreter_entries = tuple(interpreter.get("resources", ()))
+        for group, langs in ((entries, footers), (interpreter_entries, interpreter_footers)):
+            for entry in group:
+                for lang in langs:
+                    if lang in entry:
+                        _ = entry[lang]["name"], entry[lang]["how"]
+                _ = entry["key"], entry["contacts"], entry["source"]
         checked_on = data["checked_on"]
         if not isinstance(checked_on, dt.date):
             raise TypeError("checked_on must be a date")
@@ -252,6 +289,8 @@ def load_crisis(config: ProjectConfig) -> CrisisDirectory:
         entries=entries,
         outdated=outdated,
         fingerprint_text=text + outdated_text,
+        interpreter_footers=interpreter_footers,
+        interpreter_entries=interpreter_entries,
         advice=_advice(data, entries, where),
         foreign=foreign_numbers(region, own),
     )

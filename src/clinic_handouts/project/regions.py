@@ -161,19 +161,3 @@ def foreign_numbers(region: str, own_contacts: set[str]) -> tuple[ForeignNumber,
     ]
     # Longest first: "0477 13 11 14" is reported once, not also as "13 11 14".
     return tuple(sorted(numbers, key=lambda n: -len(digits(n.number))))
-
-
-def date_format_for(pattern: str, date_style: str) -> str:
-    """A language's date pattern in the project's date style. Only a pattern that puts the
-    month first ("{month} {day}, {year}", English in the US) changes, to "{day} {month}
-    {year}" (21 November 2026, as in the UK and Australia); languages that put the day
-    first already (Spanish, French) are left as they are."""
-    if date_style != DAY_MONTH_YEAR:
-        return pattern
-    if (
-        "{month}" in pattern
-        and "{day}" in pattern
-        and pattern.index("{month}") < pattern.index("{day}")
-    ):
-        return "{day} {month} {year}"
-    return pattern

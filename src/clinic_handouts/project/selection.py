@@ -24,7 +24,7 @@ from clinic_handouts.project import paths
 from clinic_handouts.project.config import suggest
 from clinic_handouts.project.crisis import CrisisDirectory
 from clinic_handouts.project.load import Project
-from clinic_handouts.project.regions import date_format_for
+from clinic_handouts.project.regions import DAY_MONTH_YEAR
 from clinic_handouts.project.sources import Handout
 from clinic_handouts.project.words import Strings, load_languages
 
@@ -222,13 +222,16 @@ def choose(project: Project, only: Sequence[str] = (), langs: Sequence[str] = ()
 
 
 def in_date_style(strings: Strings, date_style: str) -> Strings:
-    """The language's words with dates in the project's style (21 November 2026 in GB)."""
-    wanted = date_format_for(strings.date_format, date_style)
-    return (
-        strings
-        if wanted == strings.date_format
-        else dataclasses.replace(strings, date_format=wanted)
-    )
+    """The language's words with dates in the project's style: day first (21 November
+    2026) in GB and AU. Only a language whose CLDR long date puts the month first
+    (English: "November 21, 2026") changes; Spanish or French put the day first already,
+    and a words file with its own ``date_format`` is left as it is."""
+    if date_style != DAY_MONTH_YEAR or strings.date_format:
+        return strings
+    pattern = strings.locale.date_formats["long"].pattern
+    if "M" in pattern and "d" in pattern and pattern.index("M") < pattern.index("d"):
+        return dataclasses.replace(strings, date_format="{day} {month} {year}")
+    return strings
 
 
 def select_for_build(
@@ -238,6 +241,9 @@ def select_for_build(
     file) are raised here, before a build takes its lock or writes anything."""
     chosen = choose(project, only, langs)
     used = languages_used(chosen.handouts, project.crisis)
+    if project.config.language_notice and chosen.handouts:  # every handout prints them all
+        for lang in project.config.listed_languages:
+            used.setdefault(lang, []).append("handouts.toml ([languages] notice)")
     loaded = load_languages(used, project.config.root)
     style = project.config.date_style
     strings = {lang: in_date_style(words, style) for lang, words in loaded.items()}

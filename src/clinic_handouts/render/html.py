@@ -81,6 +81,9 @@ class Page:
     # The words of the language the crisis box is printed in (its dir and name), when
     # that is not the handout's own language; None means the same as ``strings``.
     crisis_strings: Strings | None = None
+    # [languages] notice = true: the words of every listed language, for the notice of
+    # free language help at the end of the handout; () prints none.
+    notices: tuple[Strings, ...] = ()
 
 
 def make_environment(theme: Theme) -> jinja2.Environment:
@@ -140,6 +143,7 @@ def render_html(env: jinja2.Environment, theme: Theme, config: ProjectConfig, pa
             crisis=page.crisis,
             t=page.strings,
             crisis_t=page.crisis_strings or page.strings,
+            notices=page.notices,
             disclaimer=page.disclaimer,
             clinic=config.clinic,
             brand=config.brand,

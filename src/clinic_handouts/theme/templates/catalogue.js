@@ -14,9 +14,34 @@
     return;
   }
 
+  // The same steps as catalogue/folding.py, which folded each card's data-search: lower
+  // case, accents and Arabic vowel marks off (NFKD, then the marks removed), the letters
+  // Unicode does not split (đ, ł, ø...) and the Arabic/Farsi letter variants spelled one
+  // way, then NFC. So "doi" finds "đổi" and Arabic is found with or without harakat.
+  var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]/g;
+  var LETTERS = {
+    "\u0111": "d", "\u00f0": "d", "\u0142": "l", "\u00f8": "o", "\u00df": "ss",
+    "\u00e6": "ae", "\u0153": "oe", "\u0127": "h", "\u0131": "i",
+    "\u06cc": "\u064a", "\u06d0": "\u064a", "\u0649": "\u064a", "\u06a9": "\u0643",
+    "\u0629": "\u0647"
+  };
+  var LETTER = /[\u0111\u00f0\u0142\u00f8\u00df\u00e6\u0153\u0127\u0131\u06cc\u06d0\u0649\u06a9\u0629]/g;
+
   function fold(text) {
-    // Lower case without accents, so "depresion" finds "depresión".
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    return text.toLowerCase().normalize("NFKD").replace(MARKS, "")
+      .replace(LETTER, function (letter) { return LETTERS[letter]; })
+      .normalize("NFC");
+  }
+
+  // CLDR's plural forms ("1 handout", "2 handouts"): the build put the category and the
+  // written number of every count this page can show into the page's words.
+  function plural(key, count) {
+    var category = (words.plurals && words.plurals[count]) || "other";
+    return words[key + "_" + category] || words[key + "_other"];
+  }
+
+  function number(count) {
+    return words.numbers && count in words.numbers ? words.numbers[count] : String(count);
   }
 
   function fill(template, values) {
@@ -106,8 +131,8 @@
     });
     var total = cards.length;
     count.textContent = shown === total
-      ? fill(words.showing_all, { total: total })
-      : fill(words.showing, { shown: shown, total: total });
+      ? fill(plural("showing_all", total), { total: number(total) })
+      : fill(plural("showing", total), { shown: number(shown), total: number(total) });
     noneMatch.hidden = shown !== 0 || total === 0;
   }
 
