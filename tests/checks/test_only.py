@@ -13,11 +13,15 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from tests.conftest import ProjectFactory, handout
+from tests.conftest import CONFIG, ProjectFactory, handout
 
 CLI = Callable[..., Result]
 CLEAN = "You can rest at home today. Call us if you feel worse.\n"
 BROKEN = "---\ntitle: Broken\nreviewd_on: 2026-10-01\n---\n\nTODO call 1-800-273-8255.\n"
+
+
+# The Spanish words are confirmed here: only the handouts' own problems are in question.
+REVIEWED = CONFIG + '\n[languages]\nreviewed_translations = ["es"]\n'
 
 
 @pytest.fixture
@@ -28,7 +32,8 @@ def project(make_project: ProjectFactory) -> Path:
             "handouts/en/b.md": handout(body=CLEAN),
             "handouts/es/b.md": handout(body="Llame al 988 si se siente peor.\n"),
             "handouts/en/broken.md": BROKEN,
-        }
+        },
+        config=REVIEWED,
     )
 
 

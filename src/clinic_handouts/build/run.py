@@ -60,6 +60,7 @@ from clinic_handouts.build.warm_start import WORKER_MODULES
 from clinic_handouts.build.worker import Job, JobResult, new_renderer, render_job
 from clinic_handouts.catalogue.entries import update_catalogue
 from clinic_handouts.checks.cache import load_check_cache
+from clinic_handouts.checks.translation_review import check_languages
 from clinic_handouts.errors import Problem, error
 from clinic_handouts.project.editions import VARIANTS, variants_for
 from clinic_handouts.project.load import Project
@@ -203,6 +204,8 @@ def build(
     # Usage and config errors are raised here, before the lock is taken.
     selection = select_for_build(project, options.only, options.langs)
     report.problems = selection.about(report.problems)  # --only: only the chosen files
+    # The languages these handouts print in, not every language of the project.
+    report.problems += check_languages(project.config, selection.handouts, project.crisis)
     total = sum(len(variants_for(h)) for h in selection.checked)
     with BuildLock(build_dir):
         remove_stale_temporaries(build_dir)

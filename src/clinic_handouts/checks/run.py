@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from clinic_handouts.checks import CheckContext, Findings, check_handout
 from clinic_handouts.checks import check_project as check_across
 from clinic_handouts.checks.cache import FRESH, Checker
+from clinic_handouts.checks.translation_review import check_languages
 from clinic_handouts.errors import Problem
 from clinic_handouts.project import reserved
 from clinic_handouts.project.load import Project
@@ -133,6 +134,8 @@ def check_project(project: Project, options: CheckOptions) -> CheckResult:
         reserved=reserved.for_theme(project.theme),
     )
     problems = chosen.about(project.problems) + check_chosen(project, chosen.checked, context)
+    # The languages these handouts print in, not every language of the project.
+    problems += check_languages(project.config, chosen.handouts, project.crisis)
     return CheckResult(project, tuple(chosen.handouts), tuple(sorted(problems)), chosen.count)
 
 

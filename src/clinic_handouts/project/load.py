@@ -53,9 +53,4 @@ def load_project(root: Path, today: dt.date) -> Project:
     freshness = crisis.staleness(today, config.crisis.max_age_days)
     if freshness:
         problems.append(freshness)
-    # Imported here: checks/ builds on project/, and this one check is about the whole
-    # project's languages, not one handout, so it runs once, where the project is read.
-    from clinic_handouts.checks.translation_review import check_languages
-
-    problems.extend(check_languages(config, handouts, crisis))
     return Project(config, crisis, theme, tuple(handouts), tuple(problems), tuple(stand_ins))
