@@ -35,7 +35,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from clinic_handouts.addresses import allowed_roots, normalize_url, scheme_of
+from clinic_handouts.addresses import allowed_roots, locate, normalize_url, scheme_of
 from clinic_handouts.errors import Problem, error, warning
 from clinic_handouts.project.config import suggest
 from clinic_handouts.project.sources import Handout
@@ -184,8 +184,8 @@ def _resource_problem(handout: Handout, ref: Reference, roots: tuple[Path, ...])
         )
     root = roots[0]
     target = handout.source.parent / path
-    normal = Path(os.path.normpath(target))
-    if not any(normal.is_relative_to(r) for r in roots):
+    found = locate(target, roots)  # the one address policy (addresses.py)
+    if found.status == "outside":
         return error(
             handout.rel,
             ref.line,
@@ -193,7 +193,7 @@ def _resource_problem(handout: Handout, ref: Reference, roots: tuple[Path, ...])
             f"{url}: this {what} is outside the project folder; copy it into the project "
             "(for example next to the handout) and use the copy's path",
         )
-    if not target.exists():
+    if found.status == "missing":
         hint = ""
         if target.parent.is_dir():
             hint = suggest(target.name, (p.name for p in target.parent.iterdir()))
@@ -201,6 +201,7 @@ def _resource_problem(handout: Handout, ref: Reference, roots: tuple[Path, ...])
             hint = f" (if this is a web address, write https://{path})"
         if not hint:
             hint = elsewhere_hint(target, handout.source.parent, root)
+        normal = found.path
         where = normal.relative_to(root).as_posix() if normal.is_relative_to(root) else path
         return error(
             handout.rel,
@@ -209,8 +210,7 @@ def _resource_problem(handout: Handout, ref: Reference, roots: tuple[Path, ...])
             f"{url}: there is no {what} at {where}{hint}; check the name and the folder "
             "(paths are relative to the handout's folder)",
         )
-    resolved = target.resolve()
-    if not any(resolved.is_relative_to(r) for r in roots):
+    if found.status == "linked-outside":
         return error(
             handout.rel,
             ref.line,
@@ -218,13 +218,14 @@ def _resource_problem(handout: Handout, ref: Reference, roots: tuple[Path, ...])
             f"{url}: this is a link to a file outside the project folder; copy the file "
             "itself into the project",
         )
-    if not resolved.is_file():
+    if found.status == "not-a-file":
         return error(
             handout.rel,
             ref.line,
             "missing-resource",
             f"{url}: this is a folder, not a file; write the path of the file inside it",
         )
+    resolved = found.path
     if ref.kind == "link":
         return warning(
             handout.rel,
