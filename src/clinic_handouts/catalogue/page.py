@@ -21,6 +21,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from clinic_handouts.build.atomic import write_atomic
+from clinic_handouts.catalogue.search import folded_synonyms, library_script, search_documents
 from clinic_handouts.checks.governance import review_status
 from clinic_handouts.project.contrast import ratio
 from clinic_handouts.project.theme import Theme
@@ -62,6 +63,9 @@ class CatalogueEntry:
     files: tuple[FileEntry, ...]
     thumbnail: str = ""  # relative to build/; "" when there is none
     thumbnail_of: str = ""  # sha256 of the PDF the thumbnail was made from
+    # Every heading and sentence of the body (catalogue/search.py): what full-text search
+    # finds it by, and the matching sentence shown under the card.
+    sentences: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -79,6 +83,7 @@ class CatalogueSettings:
     brand_color: str
     lang_names: Mapping[str, str]
     lang_order: tuple[str, ...] = ()  # languages listed first, in this order
+    synonyms: tuple[tuple[str, str], ...] = ()  # [search] synonyms: (word, also finds)
     date_format: str = "{month} {day}, {year}"
     months: tuple[str, ...] = (
         "January",
@@ -156,6 +161,7 @@ class Card:
     thumbnail: str
     rows: tuple[Row, ...]
     search: str
+    sentences: tuple[str, ...] = ()
 
 
 def _lang_rank(lang: str, order: Sequence[str]) -> tuple[int, str]:
@@ -223,6 +229,7 @@ def cards_for(
                 thumbnail=thumbnail,
                 rows=tuple(rows),
                 search=search,
+                sentences=tuple(s for entry in group for s in entry.sentences),
             )
         )
     cards.sort(key=lambda c: (c.title.casefold(), c.id))
@@ -240,8 +247,23 @@ def _raw_text(text: str, closing: str) -> Markup:
     return Markup(text.replace(f"</{closing}", f"<\\/{closing}"))
 
 
+@dataclass(frozen=True)
+class External:
+    """Where the front desk serves what the static page inlines (its CSP forbids inline
+    script), and the address prefixes of its files and handout pages."""
+
+    stylesheet: str
+    library: str
+    script: str
+    files: str  # prefix of a built file's path (PDFs, thumbnails)
+    handout: str  # prefix of a handout's desk page: <prefix><lang>/<id>
+
+
 def render_catalogue(
-    theme: Theme, settings: CatalogueSettings, entries: Sequence[CatalogueEntry]
+    theme: Theme,
+    settings: CatalogueSettings,
+    entries: Sequence[CatalogueEntry],
+    external: External | None = None,
 ) -> str:
     words = catalogue_strings(settings.ui_lang)
     cards = cards_for(entries, settings, words)
@@ -266,6 +288,10 @@ def render_catalogue(
             on_brand=readable_on(settings.brand_color),
             css=_raw_text(theme.style(STYLESHEET).read_text(encoding="utf-8"), "style"),
             script=_raw_text(script, "script"),
+            library=_raw_text(library_script(), "script") if external is None else "",
+            external=external,
+            search_index=search_documents(cards),
+            synonyms=folded_synonyms(dict(settings.synonyms)),
             script_words={
                 key: words[key]
                 for key in (
