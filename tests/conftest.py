@@ -104,7 +104,7 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Result]]:
 
 def pdf_pages(path: Path) -> list[str]:
     """Text of each page as a reader's PDF tool extracts it, whitespace folded."""
-    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages]
+    return [" ".join((sheet.extract_text() or "").split()) for sheet in PdfReader(path).pages]
 
 
 def folded(text: str) -> str:
@@ -141,3 +141,7 @@ def http_server() -> Iterator[HttpServer]:
     yield f"http://127.0.0.1:{server.server_address[1]}", requests
     server.shutdown()
     server.server_close()
+
+
+# One Chromium for every browser test of the session (catalogue and desk).
+from tests.helpers.browser import browser, page  # noqa: E402, F401

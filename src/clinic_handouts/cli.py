@@ -426,6 +426,136 @@ def serve_command(project: Path, port: int, host: str) -> None:
     run(lambda: serve.run(project, host=host, port=port, log=click.echo))
 
 
+@main.command("desk")
+@project_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to serve on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@click.option(
+    "--certfile", type=click.Path(dir_okay=False, path_type=Path), help="TLS certificate."
+)
+@click.option("--keyfile", type=click.Path(dir_okay=False, path_type=Path), help="TLS key.")
+@click.option(
+    "--behind-tls-proxy",
+    "proxy",
+    is_flag=True,
+    help="A TLS proxy (HTTPS) is in front of the desk: needed for another --host without TLS.",
+)
+def desk_command(
+    project: Path,
+    host: str,
+    port: int,
+    certfile: Path | None,
+    keyfile: Path | None,
+    proxy: bool,
+) -> None:
+    """The front desk in a browser: staff sign in to find, email and print handouts.
+
+    Serves on 127.0.0.1 (this computer only) unless --host says otherwise; another
+    address needs --certfile and --keyfile, or --behind-tls-proxy. Add staff first
+    with 'handouts users add NAME --role front-desk'.
+    """
+    from clinic_handouts.desk.run import run as run_desk
+
+    run(lambda: run_desk(project, host, port, certfile, keyfile, proxy, click.echo))
+
+
+def _new_password() -> str:
+    if sys.stdin.isatty():
+        first = click.prompt("Password", hide_input=True)
+        second = click.prompt("Password again", hide_input=True)
+        if first != second:
+            raise click.UsageError("the two passwords differ; nothing was changed")
+        password = str(first)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < 10:
+        raise click.UsageError("use a password of at least 10 characters; nothing was changed")
+    return password
+
+
+@main.group("users")
+def users_group() -> None:
+    """Staff accounts of the front desk (handouts desk), stored in desk.sqlite."""
+
+
+@users_group.command("add")
+@project_option
+@click.argument("name")
+@click.option("--role", type=click.Choice(["front-desk", "admin"]), required=True)
+def users_add(project: Path, name: str, role: str) -> None:
+    """Add a staff member. The password is asked twice (or read from standard input)."""
+    from clinic_handouts.desk.store import Store
+
+    def action() -> int:
+        store = Store(project)
+        if store.user_role(name) is not None:
+            raise click.UsageError(f"{name} exists already; use 'handouts users passwd {name}'")
+        store.set_user(name, role, _new_password())
+        click.echo(f"Added {name} ({role}).")
+        return 0
+
+    run(action)
+
+
+@users_group.command("remove")
+@project_option
+@click.argument("name")
+def users_remove(project: Path, name: str) -> None:
+    """Remove a staff member and end their sessions."""
+    from clinic_handouts.desk.store import Store
+
+    def action() -> int:
+        if not Store(project).remove_user(name):
+            raise click.UsageError(f"no user named {name}")
+        click.echo(f"Removed {name}.")
+        return 0
+
+    run(action)
+
+
+@users_group.command("passwd")
+@project_option
+@click.argument("name")
+def users_passwd(project: Path, name: str) -> None:
+    """Set a new password (and end that user's sessions)."""
+    from clinic_handouts.desk.store import Store
+
+    def action() -> int:
+        store = Store(project)
+        if store.user_role(name) is None:
+            raise click.UsageError(f"no user named {name}")
+        store.set_password(name, _new_password())
+        click.echo(f"New password set for {name}.")
+        return 0
+
+    run(action)
+
+
+@main.command("records")
+@project_option
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="From this day on.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
+def records_command(project: Path, since: Any, fmt: str) -> None:
+    """The education record: every handout the desk printed or emailed, as CSV or JSON."""
+    import csv
+    import dataclasses
+
+    from clinic_handouts.desk.store import RECORD_FIELDS, Store
+
+    def action() -> int:
+        rows = Store(project).records(since.date() if since else None)
+        if fmt == "json":
+            click.echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=1))
+        else:
+            writer = csv.writer(sys.stdout)
+            writer.writerow(RECORD_FIELDS)
+            for r in rows:
+                writer.writerow(dataclasses.astuple(r))
+        return 0
+
+    run(action)
+
+
 @main.command("new")
 @project_option
 @click.argument("slug")

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from clinic_handouts.addresses import bundled_theme_dir
@@ -24,41 +23,9 @@ from clinic_handouts.catalogue.page import render_catalogue
 from clinic_handouts.project.load import load_project
 from clinic_handouts.project.theme import Theme
 from tests.catalogue.test_catalogue import english_settings, multilingual_entries
-from tests.conftest import CONFIG, REPO, TODAY, ProjectFactory, handout
+from tests.conftest import CONFIG, TODAY, ProjectFactory, handout
+from tests.helpers.browser import AXE, WAIT_MS  # noqa: F401  (browser, page: tests/conftest.py)
 from tests.helpers.servers import running
-
-CHROMIUM = Path("/usr/bin/chromium")
-# Headless, and quiet: this machine's network is closed, so nothing may phone home.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-AXE = REPO / "tests/node_modules/axe-core/axe.min.js"
-WAIT_MS = 20_000  # an upper bound for a rebuild and a reload, not a speed requirement
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: run 'make test' (or tools/system-packages.sh test)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    context.set_default_timeout(WAIT_MS)
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture(scope="module")

@@ -34,6 +34,9 @@ def test_init_makes_a_project_that_builds_once_the_placeholders_are_replaced(
         ".send-log-salt",
         "# Drafts written by `handouts email --eml`",
         "*.eml",
+        "# The front desk's accounts, sessions and education record (handouts desk).",
+        "desk.sqlite",
+        "desk.sqlite-*",
     ]
     readme = (target / "styles/README.md").read_text()
     assert "Put files here to override the default theme" in readme
@@ -160,7 +163,7 @@ def test_init_keeps_an_existing_gitignore(tmp_path: Path, cli: CLI) -> None:
     (tmp_path / ".gitignore").write_text("*.log\n")
     assert cli("init", tmp_path).exit_code == 0
     assert (tmp_path / ".gitignore").read_text() == (
-        "*.log\n\n/build/\nsend-log.jsonl\n.send-log-salt\n*.eml\n"
+        "*.log\n\n/build/\nsend-log.jsonl\n.send-log-salt\n*.eml\ndesk.sqlite\ndesk.sqlite-*\n"
     )
 
 

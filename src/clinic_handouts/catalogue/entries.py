@@ -27,6 +27,7 @@ from clinic_handouts.catalogue.page import (
     FileEntry,
     write_catalogue,
 )
+from clinic_handouts.catalogue.search import body_sentences
 from clinic_handouts.errors import HandoutError
 from clinic_handouts.project import paths
 from clinic_handouts.project.editions import VARIANTS
@@ -103,6 +104,7 @@ def entries_from_outputs(
                 large_print=handout.large_print,
                 reading_grade=grades[handout.rel],
                 files=tuple(files),
+                sentences=body_sentences(handout.body, handout.body_line, handout.lang),
             )
         )
     return entries
@@ -208,6 +210,7 @@ def entry_to_json(entry: CatalogueEntry) -> dict[str, Any]:
         ],
         "thumbnail": entry.thumbnail,
         "thumbnail_of": entry.thumbnail_of,
+        "sentences": list(entry.sentences),
     }
 
 
@@ -237,6 +240,7 @@ def entry_from_json(data: Mapping[str, Any]) -> CatalogueEntry:
         ),
         thumbnail=str(data.get("thumbnail", "")),
         thumbnail_of=str(data.get("thumbnail_of", "")),
+        sentences=tuple(str(s) for s in data.get("sentences", ())),
     )
 
 
@@ -297,6 +301,7 @@ def settings_for(config: ProjectConfig, today: dt.date) -> CatalogueSettings:
         lang_names=names,
         lang_order=tuple(dict.fromkeys(langs)),
         ui_words=ui,
+        synonyms=tuple(config.search_synonyms.items()),
     )
     if ui is not None:
         # In the project's date style (21 November 2026 in GB and AU), as on the handouts.

@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from clinic_handouts.build.atomic import write_atomic
 from clinic_handouts.catalogue.folding import fold
+from clinic_handouts.catalogue.search import folded_synonyms, library_script, search_documents
 from clinic_handouts.checks.governance import review_status
 from clinic_handouts.project.contrast import ratio
 from clinic_handouts.project.theme import Theme
@@ -70,6 +71,9 @@ class CatalogueEntry:
     files: tuple[FileEntry, ...]
     thumbnail: str = ""  # relative to build/; "" when there is none
     thumbnail_of: str = ""  # sha256 of the PDF the thumbnail was made from
+    # Every heading and sentence of the body (catalogue/search.py): what full-text search
+    # finds it by, and the matching sentence shown under the card.
+    sentences: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -94,6 +98,8 @@ class CatalogueSettings:
     @property
     def locale(self) -> Locale:
         return cldr_locale(self.ui_lang) or Locale("en")
+
+    synonyms: tuple[tuple[str, str], ...] = ()  # [search] synonyms: (word, also finds)
 
     def date(self, day: dt.date) -> str:
         if self.ui_words is not None:
@@ -190,6 +196,7 @@ class Card:
     thumbnail: str
     rows: tuple[Row, ...]
     search: str  # folded (catalogue/folding.py), as catalogue.js folds a query
+    sentences: tuple[str, ...] = ()
 
 
 def _lang_rank(lang: str, order: Sequence[str]) -> tuple[int, str]:
@@ -271,6 +278,7 @@ def cards_for(
                 thumbnail=thumbnail,
                 rows=tuple(rows),
                 search=search,
+                sentences=tuple(s for entry in group for s in entry.sentences),
             )
         )
     cards.sort(key=lambda c: (c.title.casefold(), c.id))
@@ -288,8 +296,23 @@ def _raw_text(text: str, closing: str) -> Markup:
     return Markup(text.replace(f"</{closing}", f"<\\/{closing}"))
 
 
+@dataclass(frozen=True)
+class External:
+    """Where the front desk serves what the static page inlines (its CSP forbids inline
+    script), and the address prefixes of its files and handout pages."""
+
+    stylesheet: str
+    library: str
+    script: str
+    files: str  # prefix of a built file's path (PDFs, thumbnails)
+    handout: str  # prefix of a handout's desk page: <prefix><lang>/<id>
+
+
 def render_catalogue(
-    theme: Theme, settings: CatalogueSettings, entries: Sequence[CatalogueEntry]
+    theme: Theme,
+    settings: CatalogueSettings,
+    entries: Sequence[CatalogueEntry],
+    external: External | None = None,
 ) -> str:
     words = catalogue_strings(settings.ui_lang)
     cards = cards_for(entries, settings, words)
@@ -323,6 +346,10 @@ def render_catalogue(
             script=_raw_text(script, "script"),
             # The count line changes as a person searches: its plural forms, and CLDR's
             # category of every count it can show, go with the page.
+            library=_raw_text(library_script(), "script") if external is None else "",
+            external=external,
+            search_index=search_documents(cards),
+            synonyms=folded_synonyms(dict(settings.synonyms)),
             script_words={
                 "plurals": [settings.locale.plural_form(n) for n in range(len(cards) + 1)],
                 "numbers": [settings.number(n) for n in range(len(cards) + 1)],

@@ -31,6 +31,7 @@ and line; ``mail/message.py`` checks them again and verifies the message it writ
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -97,9 +98,21 @@ class EmailRequest:
 
 
 @dataclass(frozen=True)
+class Given:
+    """What went to the patient, for the front desk's education record."""
+
+    handout: str
+    lang: str
+    variant: str
+    reviewed_on: dt.date
+    pdf_sha256: str  # the whole hash of the PDF sent
+
+
+@dataclass(frozen=True)
 class EmailResult:
     text: str  # what the command prints
     warnings: tuple[Problem, ...]  # printed; they did not stop the send
+    given: Given | None = None  # set when the handout was sent
 
 
 @dataclass(frozen=True)
@@ -192,7 +205,14 @@ def email_handout(
                 )
             )
     text = _sent(prepared, recipient, receipt.reply, receipt.attempts, log is not None)
-    return EmailResult(text, tuple(warnings))
+    given = Given(
+        handout=prepared.handout.id,
+        lang=prepared.handout.lang,
+        variant=prepared.variant.name,
+        reviewed_on=prepared.handout.reviewed_on,
+        pdf_sha256=hashlib.sha256(prepared.pdf).hexdigest(),
+    )
+    return EmailResult(text, tuple(warnings), given)
 
 
 def _usage(message: str) -> UsageError:

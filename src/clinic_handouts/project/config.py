@@ -95,6 +95,11 @@ class ProjectConfig:
     source_text: str = field(repr=False, default="")
     online_url: str = ""  # [online] url pattern, "" when handouts have no online copy
     email: EmailSettings = field(default_factory=EmailSettings)
+    # [search] synonyms: a word or phrase, and what a search for it also finds.
+    search_synonyms: Mapping[str, str] = field(default_factory=dict)
+    # [desk]: the front desk's idle timeout and email send limit.
+    desk_idle_minutes: int = 15
+    desk_emails_per_hour: int = 30
     # [print] date_style, or the region's: "month-day-year" or "day-month-year".
     date_style: str = regions.MONTH_DAY_YEAR
     # [languages] notice: print the notice of free language help in every listed language.
@@ -260,6 +265,27 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "send_log": Key((bool, str), default=False, hint="true, or a file name"),
     },
 }
+
+
+def _synonyms(value: Any) -> str | None:
+    for key, text in value.items():
+        if not isinstance(text, str) or not text.strip() or not str(key).strip():
+            return (
+                f'expected words in quotes on both sides, like BP = "blood pressure"; check {key!r}'
+            )
+    return None
+
+
+SCHEMA["search"] = {
+    # Words and phrases a search also finds something else by: { BP = "blood pressure" }.
+    "synonyms": Key(dict, default={}, check=_synonyms),
+}
+SCHEMA["desk"] = {
+    # handouts desk: minutes without a request before a session ends (a shared computer).
+    "idle_minutes": Key(int, default=15, check=_positive),
+    # Emails one staff member may send in an hour (a stolen session is no spam relay).
+    "emails_per_hour": Key(int, default=30, check=_positive),
+}
 # Keys that must never be in the file, and what to do instead (the value is never echoed).
 FORBIDDEN = {
     ("email", "password"): (
@@ -274,6 +300,7 @@ _TYPE_NAMES = {
     int: "a whole number",
     float: "a number",
     list: "a list",
+    dict: 'a table, like { BP = "blood pressure" }',
     dt.date: "a date",
     bool: "true or false",
 }
@@ -583,6 +610,9 @@ def load_config(root: Path) -> ProjectConfig:
         email=email,
         language_notice=langs["notice"],
         reviewed_translations=tuple(langs["reviewed_translations"]),
+        search_synonyms={str(k): str(v) for k, v in values["search"]["synonyms"].items()},
+        desk_idle_minutes=values["desk"]["idle_minutes"],
+        desk_emails_per_hour=values["desk"]["emails_per_hour"],
     )
 
 

@@ -1,6 +1,9 @@
-/* The catalogue's search and filters, inlined into build/index.html (plain JavaScript, no
- * library, nothing fetched). Without JavaScript every handout is listed and the filter
- * form stays hidden. The review status was decided on the build date; on a later day this
+/* The catalogue's search and filters, inlined into build/index.html (and linked, not
+ * inlined, by the front desk, whose Content-Security-Policy forbids inline script: so this
+ * file never writes script or style into the page). Full-text search is MiniSearch
+ * (shipped in the package, nothing fetched) over the documents the build wrote into
+ * #catalogue-index (catalogue/search.py). Without JavaScript every handout is listed and
+ * the filter form stays hidden. The review status was decided on the build date; on a later day this
  * script marks handouts whose review has fallen due since, and puts the links of an
  * overdue one behind the same warning the build gives it. */
 (function () {
@@ -105,16 +108,102 @@
   var langFilter = document.getElementById("filter-lang");
   var tagFilter = document.getElementById("filter-tag");
   var statusFilter = document.getElementById("filter-status");
-  var haystacks = cards.map(function (card) { return fold(card.getAttribute("data-search") || ""); });
+  var list = document.querySelector(".cards");
+  var documents = JSON.parse(document.getElementById("catalogue-index").textContent);
+  var synonyms = JSON.parse(document.getElementById("catalogue-synonyms").textContent);
+  var byId = {};
+  cards.forEach(function (card) { byId[card.id.replace(/^handout-/, "")] = card; });
+  var sentencesOf = {};
+  var sentenceTerms = {}; // id -> the words of each sentence, made when first needed
+  documents.forEach(function (doc) { sentencesOf[doc.i] = doc.s; });
+
+  function termsOf(text) {
+    // Letters and digits of any script; everything else separates words.
+    return fold(text).split(/[^\p{L}\p{N}\p{M}]+/u).filter(Boolean);
+  }
+
+  var index = new MiniSearch({
+    idField: "i",
+    fields: ["t", "m", "b"],
+    extractField: function (doc, field) {
+      return field === "b" ? doc.s.join(" ") : doc[field];
+    },
+    tokenize: function (text) { return termsOf(text); },
+    processTerm: function (term) { return fold(term); },
+    searchOptions: {
+      boost: { t: 4, m: 2, b: 1 },
+      prefix: true,
+      // One typo forgiven in a word of 4 letters or more; shorter words must be exact.
+      fuzzy: function (term) { return term.length >= 4 ? 1 : 0; },
+      combineWith: "AND"
+    }
+  });
+  index.addAll(documents);
+
+  function queries(text) {
+    // The query as typed, and the query with each clinic synonym swapped in.
+    var folded = " " + termsOf(text).join(" ") + " ";
+    var all = [folded.trim()];
+    Object.keys(synonyms).forEach(function (phrase) {
+      if (folded.indexOf(" " + phrase + " ") === -1) {
+        return;
+      }
+      synonyms[phrase].forEach(function (other) {
+        all.push(folded.replace(" " + phrase + " ", " " + other + " ").trim());
+      });
+    });
+    return all;
+  }
+
+  function matchingSentence(id, terms) {
+    var sentences = sentencesOf[id] || [];
+    if (!sentenceTerms[id]) {
+      sentenceTerms[id] = sentences.map(termsOf);
+    }
+    for (var k = 0; k < sentences.length; k += 1) {
+      for (var t = 0; t < terms.length; t += 1) {
+        if (sentenceTerms[id][k].indexOf(terms[t]) !== -1) {
+          return sentencesOf[id][k];
+        }
+      }
+    }
+    return "";
+  }
+
+  var SENTENCES_SHOWN = 50; // the matching sentence is shown under the best 50 cards
+  var original = cards.slice();
 
   function apply() {
-    var terms = fold(search.value).split(/\s+/).filter(Boolean);
+    var text = search.value.trim();
+    var hits = null;
+    if (text) {
+      hits = index.search({ queries: queries(text), combineWith: "OR" });
+    }
     var lang = langFilter.value;
     var tag = tagFilter.value;
     var status = statusFilter.value;
     var shown = 0;
-    cards.forEach(function (card, index) {
-      var visible = terms.every(function (term) { return haystacks[index].indexOf(term) !== -1; });
+    var found = {};
+    var order = original;
+    if (hits) {
+      // The best matches first (SENTENCES_SHOWN of them, by MiniSearch's score: title
+      // above body); the rest keep the catalogue's order, so few cards move per key.
+      var best = [];
+      hits.forEach(function (hit) {
+        if (byId[hit.id]) {
+          found[hit.id] = hit;
+          if (best.length < SENTENCES_SHOWN) { best.push(byId[hit.id]); }
+        }
+      });
+      var inBest = {};
+      best.forEach(function (card) { inBest[card.id] = true; });
+      order = best.concat(original.filter(function (card) { return !inBest[card.id]; }));
+    }
+    var rank = {};
+    order.forEach(function (card, k) { rank[card.id] = k; });
+    cards.forEach(function (card) {
+      var id = card.id.replace(/^handout-/, "");
+      var visible = !hits || Boolean(found[id]);
       if (visible && tag) {
         visible = (card.getAttribute("data-tags") || "").split(" ").indexOf(tag) !== -1;
       }
@@ -122,12 +211,25 @@
       Array.prototype.forEach.call(card.querySelectorAll(".edition"), function (row) {
         var ok = (!lang || row.getAttribute("data-lang") === lang) &&
           (!status || row.getAttribute("data-status") === status);
-        row.hidden = !ok;
+        if (row.hidden !== !ok) { row.hidden = !ok; } // untouched rows cost no layout
         if (ok) { rowsShown += 1; }
       });
       visible = visible && rowsShown > 0;
-      card.hidden = !visible;
+      if (card.hidden !== !visible) { card.hidden = !visible; }
+      var match = card.querySelector(".match");
+      if (match) {
+        var sentence = visible && hits && rank[card.id] < SENTENCES_SHOWN
+          ? matchingSentence(id, found[id].terms) : "";
+        var matchText = match.querySelector(".match-text");
+        if (matchText.textContent !== sentence) { matchText.textContent = sentence; }
+        if (match.hidden !== !sentence) { match.hidden = !sentence; }
+      }
       if (visible) { shown += 1; }
+    });
+    // Move only the cards that are out of place: moving all 1,000 costs a layout each.
+    var children = list.children;
+    order.forEach(function (card, k) {
+      if (children[k] !== card) { list.insertBefore(card, children[k] || null); }
     });
     var total = cards.length;
     count.textContent = shown === total

@@ -1,0 +1,353 @@
+"""``handouts desk``: the front desk web application (Starlette, served by uvicorn).
+
+Every request passes, in this order: the Host header must name this server
+(``serve.server.host_allowed``: DNS rebinding gets 421); security headers go on every
+answer (a Content-Security-Policy with no inline script or style, no framing, no
+referrer); then every page and every file needs a live session, else the sign-in page
+and nothing of any handout. A POST must carry the session's CSRF token or changes
+nothing. Email goes through ``mail/deliver.email_handout``, exactly the code of
+``handouts email``, and its refusals are shown in the same words; an email that was not
+sent records nothing. Print is a seam: ``create_app(printer=...)`` takes the function
+that prints (the printing room's) and the form shows only when printers are configured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import os
+import secrets
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from clinic_handouts.addresses import bundled_theme_dir
+from clinic_handouts.catalogue.entries import read_sidecar, settings_for
+from clinic_handouts.catalogue.page import CatalogueEntry, External, render_catalogue
+from clinic_handouts.catalogue.search import library_script
+from clinic_handouts.desk.pages import DESK_CSS, render
+from clinic_handouts.desk.store import Record, Session, Store
+from clinic_handouts.errors import HandoutError
+from clinic_handouts.mail.sendlog import SendLog, read_or_create_salt
+from clinic_handouts.project.config import ProjectConfig, load_config
+from clinic_handouts.project.theme import Theme
+from clinic_handouts.serve.server import IMAGES, PDFS, host_allowed, servable
+
+COOKIE = "desk_session"
+SIGNIN_COOKIE = "desk_signin"  # double-submit token of the sign-in form
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+Clock = Callable[[], float]
+# printer(root, handout_id, lang, edition, printer_name, copies) -> (handout, lang,
+# edition, reviewed_on, pdf_sha256) as printed; raises HandoutError when not printed.
+Printer = Callable[[Path, str, str, str, str, int], tuple[str, str, str, dt.date, str]]
+
+
+@dataclass
+class Desk:
+    root: Path
+    host: str
+    port: int
+    tls: bool
+    clock: Clock = time.time
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    today: Callable[[], dt.date] = dt.date.today
+    printers: Sequence[str] = ()
+    printer: Printer | None = None
+
+    def __post_init__(self) -> None:
+        self.root = self.root.resolve()
+        self.config: ProjectConfig = load_config(self.root)
+        self.store = Store(self.root)
+        self.salt = read_or_create_salt(self.root)
+
+    @property
+    def idle_seconds(self) -> float:
+        return self.config.desk_idle_minutes * 60.0
+
+    def theme(self) -> Theme:
+        return Theme(
+            template_dirs=(self.config.templates_dir, bundled_theme_dir() / "templates"),
+            style_dirs=(self.config.styles_dir, bundled_theme_dir() / "styles"),
+        )
+
+    def entries(self) -> list[CatalogueEntry]:
+        return read_sidecar(self.config.build_dir)
+
+
+def _session(request: Request) -> Session | None:
+    return getattr(request.state, "session", None)
+
+
+class _Guard(BaseHTTPMiddleware):
+    def __init__(self, app: Any, desk: Desk) -> None:
+        super().__init__(app)
+        self.desk = desk
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        desk = self.desk
+        if not host_allowed(request.headers.get("host"), desk.host, desk.port):
+            return _headers(Response("Wrong host name.", status_code=421), desk)
+        request.state.session = None
+        cookie = request.cookies.get(COOKIE, "")
+        if cookie:
+            request.state.session = desk.store.session(cookie, desk.clock(), desk.idle_seconds)
+        open_paths = ("/signin", "/static/catalogue.css", "/static/desk.css")
+        if request.state.session is None and request.url.path not in open_paths:
+            response = _signin_page(desk, "")
+        else:
+            response = await call_next(request)
+        return _headers(response, desk)
+
+
+def _headers(response: Response, desk: Desk) -> Response:
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Cache-Control"] = "no-store"  # a shared computer's back button
+    if desk.tls:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    return response
+
+
+def _signin_page(desk: Desk, message: str, status: int = 200) -> Response:
+    token = secrets.token_urlsafe(32)
+    page = render(
+        "signin.html",
+        title="Sign in",
+        clinic=desk.config.clinic.name,
+        message=message,
+        signin_csrf=token,
+        user=None,
+    )
+    response = HTMLResponse(page, status_code=status)
+    response.set_cookie(
+        SIGNIN_COOKIE, token, httponly=True, samesite="strict", secure=desk.tls, path="/signin"
+    )
+    return response
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(a) and hmac.compare_digest(a.encode(), b.encode())
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {key: str(value) for key, value in form.items() if isinstance(value, str)}
+
+
+def build_app(desk: Desk) -> Starlette:
+    async def signin(request: Request) -> Response:
+        if request.method == "GET":
+            if _session(request):
+                return RedirectResponse("/", status_code=303)
+            return _signin_page(desk, "")
+        form = await _form(request)
+        if not _same(form.get("csrf", ""), request.cookies.get(SIGNIN_COOKIE, "")):
+            return _signin_page(desk, "The form was out of date. Please sign in again.", 400)
+        name = form.get("username", "").strip()
+        address = request.client.host if request.client else ""
+        keys = (f"user:{name.casefold()}", f"address:{address}")
+        now = desk.clock()
+        if desk.store.throttled(keys, now):
+            return _signin_page(
+                desk,
+                "Too many wrong passwords. Wait 15 minutes, then try again, or ask an "
+                "administrator to set a new password.",
+                429,
+            )
+        role = desk.store.check_password(name, form.get("password", ""))
+        if role is None:
+            desk.store.failed(keys, now)
+            return _signin_page(desk, "That username and password do not match.", 401)
+        old = request.cookies.get(COOKIE)
+        if old:
+            desk.store.end_session(old)
+        session_id = desk.store.new_session(name, now)
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(COOKIE, session_id, httponly=True, samesite="strict", secure=desk.tls)
+        response.delete_cookie(SIGNIN_COOKIE, path="/signin")
+        return response
+
+    def _checked(request: Request, form: Mapping[str, str]) -> Session | None:
+        session = _session(request)
+        if session is None or not _same(form.get("csrf", ""), session.csrf):
+            return None
+        return session
+
+    async def signout(request: Request) -> Response:
+        form = await _form(request)
+        if _checked(request, form) is None:
+            return Response("The form was out of date: nothing was done.", status_code=403)
+        desk.store.end_session(request.cookies.get(COOKIE, ""))
+        response = RedirectResponse("/signin", status_code=303)
+        response.delete_cookie(COOKIE)
+        return response
+
+    def catalogue(request: Request) -> Response:
+        config = desk.config
+        settings = settings_for(config, desk.today())
+        html = render_catalogue(
+            desk.theme(),
+            settings,
+            desk.entries(),
+            External(
+                stylesheet="/static/catalogue.css",
+                library="/static/minisearch.js",
+                script="/static/catalogue.js",
+                files="/files/",
+                handout="/handout/",
+            ),
+        )
+        return HTMLResponse(html)
+
+    def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        theme = desk.theme()
+        if name == "catalogue.css":
+            brand = f":root {{ --brand: {desk.config.brand.color}; --on-brand: #ffffff; }}\n"
+            css = brand + theme.style("catalogue.css").read_text(encoding="utf-8")
+            return Response(css, media_type="text/css")
+        if name == "desk.css":
+            return Response(DESK_CSS, media_type="text/css")
+        if name == "minisearch.js":
+            return Response(library_script(), media_type="text/javascript")
+        if name == "catalogue.js":
+            env_loader = theme.template_dirs
+            for folder in env_loader:
+                if (folder / "catalogue.js").is_file():
+                    return FileResponse(folder / "catalogue.js", media_type="text/javascript")
+        return Response("Not found.", status_code=404)
+
+    def files(request: Request) -> Response:
+        found = servable(desk.config.build_dir, request.path_params["path"], PDFS | IMAGES)
+        if found is None:
+            return Response("Not found.", status_code=404)
+        return FileResponse(found[0], media_type=found[1])
+
+    def _entry(lang: str, handout_id: str) -> CatalogueEntry | None:
+        return next((e for e in desk.entries() if e.lang == lang and e.id == handout_id), None)
+
+    def handout_page(
+        request: Request, message: Sequence[str] = (), kind: str = "", status: int = 200
+    ) -> Response:
+        session = _session(request)
+        assert session is not None
+        entry = _entry(request.path_params["lang"], request.path_params["id"])
+        if entry is None:
+            return Response("No such handout.", status_code=404)
+        settings = settings_for(desk.config, desk.today())
+        langs = sorted({e.lang for e in desk.entries() if e.id == entry.id})
+        page = render(
+            "handout.html",
+            title=entry.title,
+            clinic=desk.config.clinic.name,
+            user=session.user,
+            admin=session.role == "admin",
+            csrf=session.csrf,
+            entry=entry,
+            languages=[(code, settings.lang_names.get(code, code)) for code in langs],
+            printers=desk.printers if desk.printer else (),
+            message=message,
+            kind=kind,
+        )
+        return HTMLResponse(page, status_code=status)
+
+    def handout(request: Request) -> Response:
+        return handout_page(request)
+
+    async def email(request: Request) -> Response:
+        form = await _form(request)
+        session = _checked(request, form)
+        if session is None:
+            return Response("The form was out of date: nothing was done.", status_code=403)
+        if not desk.store.take_send(session.user, desk.clock(), desk.config.desk_emails_per_hour):
+            return handout_page(
+                request,
+                [
+                    f"Not sent: you have sent {desk.config.desk_emails_per_hour} emails in the "
+                    "last hour, the most the clinic allows. Wait, or ask an administrator."
+                ],
+                "refused",
+                429,
+            )
+        from starlette.concurrency import run_in_threadpool
+
+        from clinic_handouts.mail.deliver import EmailRequest, email_handout
+
+        lang = form.get("lang") or request.path_params["lang"]
+        email_request = EmailRequest(
+            request.path_params["id"],
+            (form.get("to", ""),),
+            lang,
+            large_print=form.get("edition") == "large-print",
+        )
+        try:
+            result = await run_in_threadpool(
+                email_handout,
+                desk.root,
+                email_request,
+                today=desk.today(),
+                environ=desk.environ,
+            )
+        except HandoutError as exc:
+            lines = [p.message for p in exc.problems]
+            return handout_page(request, ["Not sent. Nothing was recorded.", *lines], "refused")
+        given = result.given
+        assert given is not None
+        desk.store.add_record(
+            Record(
+                time=dt.datetime.fromtimestamp(desk.clock(), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                user=session.user,
+                handout=given.handout,
+                lang=given.lang,
+                edition=given.variant,
+                reviewed_on=given.reviewed_on.isoformat(),
+                pdf_sha256=given.pdf_sha256,
+                channel="email",
+                copies=1,
+                address_hash=SendLog(Path(), desk.salt).address_hash(form.get("to", "")),
+                teach_back=form.get("teach_back") == "yes",
+            )
+        )
+        return handout_page(request, [result.text], "sent")
+
+    def records(request: Request) -> Response:
+        session = _session(request)
+        assert session is not None
+        if session.role != "admin":
+            return Response("Only an administrator can see the record.", status_code=403)
+        page = render(
+            "records.html",
+            title="Education record",
+            clinic=desk.config.clinic.name,
+            user=session.user,
+            admin=True,
+            csrf=session.csrf,
+            records=desk.store.records(),
+        )
+        return HTMLResponse(page)
+
+    routes = [
+        Route("/signin", signin, methods=["GET", "POST"]),
+        Route("/signout", signout, methods=["POST"]),
+        Route("/", catalogue),
+        Route("/static/{name}", static),
+        Route("/files/{path:path}", files),
+        Route("/handout/{lang}/{id}", handout),
+        Route("/handout/{lang}/{id}/email", email, methods=["POST"]),
+        Route("/records", records),
+    ]
+    return Starlette(routes=routes, middleware=[Middleware(_Guard, desk=desk)])

@@ -1,0 +1,253 @@
+"""The front desk from outside: a real uvicorn server on 127.0.0.1, plain HTTP requests
+for the security rules, and real Chromium (with axe-core) for what staff do: sign in,
+search a word only in a handout's text, email it to a real SMTP server (aiosmtpd), tick
+teach-back, and read the record back."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+import uvicorn
+from playwright.sync_api import Page, expect
+
+from clinic_handouts.build.plan import BuildOptions
+from clinic_handouts.build.run import build
+from clinic_handouts.desk.app import COOKIE, Desk, build_app
+from clinic_handouts.desk.store import Store
+from clinic_handouts.project.load import load_project
+from tests.conftest import CONFIG, TODAY, handout
+from tests.helpers.browser import AXE
+from tests.helpers.mailserver import MailServer, Recorder, free_port
+
+PASSWORD = "a long desk password"
+BODY = "Sit still for five minutes. Put the cuff on your bare arm.\n"
+
+
+@dataclass
+class Running:
+    desk: Desk
+    port: int
+    now: list[float]
+    mail: MailServer
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, str] | None = None,
+        cookie: str = "",
+        host: str | None = None,
+    ) -> tuple[int, dict[str, str], str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Host": host if host is not None else f"127.0.0.1:{self.port}"}
+        if cookie:
+            headers["Cookie"] = cookie
+        data = None
+        if body is not None:
+            data = urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            connection.request(method, path, body=data, headers=headers)
+            response = connection.getresponse()
+            return response.status, dict(response.headers), response.read().decode()
+        finally:
+            connection.close()
+
+    def sign_in(self, name: str = "nurse", password: str = PASSWORD) -> tuple[int, str]:
+        """(status, the session cookie or "")."""
+        _status, headers, _page = self.request("GET", "/signin")
+        token = headers["set-cookie"].split(";")[0]  # desk_signin=...
+        value = token.split("=", 1)[1]
+        status, headers, _ = self.request(
+            "POST",
+            "/signin",
+            {"csrf": value, "username": name, "password": password},
+            cookie=token,
+        )
+        cookie = headers.get("set-cookie", "")
+        return status, cookie.split(";")[0] if cookie.startswith(COOKIE) else ""
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Iterator[Running]:
+    with MailServer(Recorder()) as mail:
+        root = tmp_path / "clinic"
+        root.mkdir()
+        (root / "handouts.toml").write_text(
+            CONFIG + f'\n[email]\nhost = "127.0.0.1"\nport = {mail.port}\nsecurity = "none"\n'
+            'from_address = "handouts@clinic.example.org"\n'
+            "\n[desk]\nemails_per_hour = 2\n"
+        )
+        files = {
+            "handouts/en/pressure.md": handout("Checking your blood pressure", body=BODY),
+            "handouts/en/sleep.md": handout("Sleep <script>alert(1)</script> better"),
+        }
+        for rel, text in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text)
+        assert build(load_project(root, TODAY), BuildOptions(today=TODAY)).ok
+        store = Store(root)
+        store.set_user("nurse", "front-desk", PASSWORD)
+        store.set_user("boss", "admin", PASSWORD)
+        now = [1_000_000.0]
+        port = free_port()
+        app = Desk(root, "127.0.0.1", port, tls=False, clock=lambda: now[0], today=lambda: TODAY)
+        server = uvicorn.Server(
+            uvicorn.Config(build_app(app), host="127.0.0.1", port=port, log_level="warning")
+        )
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        try:
+            yield Running(app, port, now, mail)
+        finally:
+            server.should_exit = True
+            thread.join(10)
+
+
+ROUTES = [
+    ("GET", "/"),
+    ("GET", "/files/en/pressure.pdf"),
+    ("GET", "/files/thumbnails/en/pressure.png"),
+    ("GET", "/handout/en/pressure"),
+    ("GET", "/records"),
+    ("GET", "/static/catalogue.js"),
+    ("POST", "/handout/en/pressure/email"),
+    ("GET", "/no/such/page"),
+]
+
+
+def test_no_session_gets_the_sign_in_page_and_nothing_else(desk: Running) -> None:
+    for method, path in ROUTES:
+        status, headers, page = desk.request(method, path, {} if method == "POST" else None)
+        assert status == 200, path
+        assert "Sign in" in page and "cuff" not in page and "blood pressure" not in page, path
+        assert "%PDF" not in page
+        assert "script-src 'self'" in headers["content-security-policy"]
+    assert desk.mail.messages == []
+
+
+def test_bad_host_header_is_refused(desk: Running) -> None:
+    status, _h, page = desk.request("GET", "/signin", host="evil.example:80")
+    assert status == 421 and "Sign in" not in page
+
+
+def test_session_fixation_throttling_idle_timeout(desk: Running) -> None:
+    # A session id the browser brought is never adopted: sign-in makes a new one.
+    status, cookie = desk.sign_in()
+    assert status == 303 and cookie
+    _s, _h, page = desk.request("GET", "/", cookie=f"{COOKIE}=attacker-chosen")
+    assert "Sign in" in page
+    _s, _h, page = desk.request("GET", "/handout/en/pressure", cookie=cookie)
+    assert "Patient&#39;s email address" in page or "Patient's email address" in page
+    # A title carrying <script> is shown as text.
+    _s, _h, page = desk.request("GET", "/", cookie=cookie)
+    assert "<script>alert(1)</script>" not in page
+    assert "Sleep &lt;script&gt;alert(1)&lt;/script&gt; better" in page
+    # Idle for longer than 15 minutes: signed out.
+    desk.now[0] += 15 * 60 + 1
+    _s, _h, page = desk.request("GET", "/handout/en/pressure", cookie=cookie)
+    assert "Sign in" in page and "cuff" not in page
+    # Five wrong passwords: the sixth try, even the right one, must wait.
+    for _ in range(5):
+        assert desk.sign_in(password="wrong")[0] == 401
+    status, cookie = desk.sign_in()
+    assert status == 429 and not cookie
+    desk.now[0] += 15 * 60 + 1
+    assert desk.sign_in()[0] == 303
+
+
+def test_csrf_and_the_send_limit(desk: Running) -> None:
+    _status, cookie = desk.sign_in()
+    form = {"to": "pat@example.org", "lang": "en", "edition": "standard"}
+    status, _h, _p = desk.request("POST", "/handout/en/pressure/email", form, cookie=cookie)
+    assert status == 403 and desk.mail.messages == []  # no CSRF token: nothing sent
+    assert desk.desk.store.records() == []
+    _s, _h, page = desk.request("GET", "/handout/en/pressure", cookie=cookie)
+    csrf = page.split('name="csrf" value="')[1].split('"')[0]
+    for _ in range(2):
+        status, _h, page = desk.request(
+            "POST", "/handout/en/pressure/email", {**form, "csrf": csrf}, cookie=cookie
+        )
+        assert "Sent" in page, page
+    status, _h, page = desk.request(
+        "POST", "/handout/en/pressure/email", {**form, "csrf": csrf}, cookie=cookie
+    )
+    assert status == 429 and "the most the clinic allows" in page
+    assert len(desk.mail.messages) == 2 and len(desk.desk.store.records()) == 2
+
+
+def test_a_refused_email_says_why_and_records_nothing(desk: Running) -> None:
+    _status, cookie = desk.sign_in()
+    _s, _h, page = desk.request("GET", "/handout/en/pressure", cookie=cookie)
+    csrf = page.split('name="csrf" value="')[1].split('"')[0]
+    form = {"to": "a@b.org, c@d.org", "lang": "en", "edition": "standard", "csrf": csrf}
+    _s, _h, page = desk.request("POST", "/handout/en/pressure/email", form, cookie=cookie)
+    assert "Not sent. Nothing was recorded." in page
+    assert desk.mail.messages == [] and desk.desk.store.records() == []
+
+
+def axe_violations(page: Page) -> list[object]:
+    """axe-core, loaded from the desk's own address (the test routes it there), so the
+    desk's CSP (scripts from 'self' only) stays on while axe checks the page."""
+    page.add_script_tag(url="/__axe.js")
+    result: dict[str, list[dict[str, object]]] = page.evaluate("axe.run(document)")
+    return [(v["id"], v["help"]) for v in result["violations"]]
+
+
+def test_staff_sign_in_search_email_and_the_record(
+    desk: Running, page: Page, tmp_path: Path
+) -> None:
+    base = f"http://127.0.0.1:{desk.port}"
+    shots = Path("/tmp/desk-shots")
+    shots.mkdir(exist_ok=True)
+    page.route(base + "/__axe.js", lambda route: route.fulfill(path=str(AXE)))
+    page.goto(base + "/")
+    assert axe_violations(page) == []
+    page.screenshot(path=str(shots / "signin.png"), full_page=True)
+    page.get_by_label("Username").fill("nurse")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Search", exact=True).fill("cuff")
+    expect(page.locator("#handout-pressure .match")).to_contain_text("Put the cuff on")
+    expect(page.locator("#handout-sleep")).to_be_hidden()
+    assert axe_violations(page) == []
+    page.screenshot(path=str(shots / "catalogue.png"), full_page=True)
+    page.locator("#handout-pressure").get_by_role("link", name="Print or email").first.click()
+    page.get_by_label("Patient's email address").fill("patient@example.org")
+    page.get_by_label("Checked understanding with the patient (teach-back)").check()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("status")).to_contain_text("Sent 'Checking your blood pressure'")
+    page.screenshot(path=str(shots / "handout.png"), full_page=True)
+    (message,) = desk.mail.messages
+    assert message.rcpt_tos == ["patient@example.org"]
+    (record,) = desk.desk.store.records()
+    assert (record.user, record.handout, record.channel, record.teach_back) == (
+        "nurse",
+        "pressure",
+        "email",
+        True,
+    )
+    assert record.address_hash.startswith("hmac-sha256:")
+    assert "patient" not in record.address_hash
+    # An admin reads it back in the desk.
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("Username").fill("boss")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(base + "/handout/en/pressure")  # the catalogue page has no desk menu yet
+    page.get_by_role("link", name="Education record").click()
+    expect(page.locator(".records tbody tr")).to_have_count(1)
+    expect(page.locator(".records tbody")).to_contain_text("nurse")
+    assert axe_violations(page) == []
+    page.screenshot(path=str(shots / "records.png"), full_page=True)
