@@ -454,7 +454,9 @@ def test_a_full_disk_when_saving_the_cache_still_updates_the_catalogue_and_summa
 ) -> None:
     """Only the check cache is too big to write: one clear line about it, the catalogue
     written all the same, and the summary."""
-    long_body = "You can eat three meals a day. Drink water with every meal.\n\n" * 150
+    # Long link addresses: much HTML for the cache, few words for the catalogue's search.
+    address = "https://example.org/" + "meals/" * 60
+    long_body = "".join(f"See [meals]({address}{n}).\n\n" for n in range(150))
     root = make_project(
         {
             f"handouts/en/food{n}.md": handout(f"Food {n}", long_body, large_print="false")

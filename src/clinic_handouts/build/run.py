@@ -38,31 +38,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clinic_handouts.addresses import allowed_roots
-from clinic_handouts.build.atomic import OutputError, remove_stale_temporaries
-from clinic_handouts.build.lock import BuildLock
 from clinic_handouts.build.manifest import (
     Manifest,
     OutputRecord,
-    load_manifest,
-    remove_output,
-    save_manifest,
 )
 from clinic_handouts.build.plan import (
     BuildOptions,
     BuildReport,
     Progress,
-    output_key,
     plan_jobs,
     stamping_blocked,
 )
 from clinic_handouts.build.pool import Crashed, RenderPool, default_jobs
+from clinic_handouts.build.state import BuildState
 from clinic_handouts.build.warm_start import WORKER_MODULES
 from clinic_handouts.build.worker import Job, JobResult, new_renderer, render_job
-from clinic_handouts.catalogue.entries import update_catalogue
-from clinic_handouts.checks.cache import load_check_cache
 from clinic_handouts.checks.translation_review import check_languages
 from clinic_handouts.errors import Problem, error
-from clinic_handouts.project.editions import VARIANTS, variants_for
+from clinic_handouts.project.editions import variants_for
 from clinic_handouts.project.load import Project
 from clinic_handouts.project.selection import choose, select_for_build
 
@@ -89,30 +82,6 @@ def crash_problem(job: Job, crash: Crashed) -> Problem:
         "build' again; if it stops at this handout again, run 'handouts build --only "
         f"{job.handout.id} -j 1' and show what it prints to your IT person",
     )
-
-
-def prune(project: Project, manifest: Manifest) -> list[Path]:
-    """Remove the outputs of handouts that are gone and of variants that no longer exist.
-
-    A handout that is still there but has errors right now keeps its last good PDF.
-    Only files recorded in the manifest are ever removed.
-    """
-    build_dir = project.config.build_dir
-    variants = {v.name for v in VARIANTS}
-    loaded = {h.rel for h in project.handouts}
-    # A handout that opted out of an edition (large_print: false) loses that edition's PDF.
-    expected = {output_key(h, v) for h in project.handouts for v in variants_for(h)}
-    removed: list[Path] = []
-    for key, entry in sorted(manifest.entries.items()):
-        if key in expected:
-            continue
-        still_there = (project.config.root / entry.source).is_file()
-        if entry.variant in variants and still_there and entry.source not in loaded:
-            continue  # the handout cannot be read right now: keep its last PDF
-        if remove_output(build_dir, key):
-            removed.append(build_dir / key)
-        del manifest.entries[key]
-    return removed
 
 
 @dataclass
@@ -163,14 +132,6 @@ class _Recorder:
         self.settle(1)
 
 
-def _saving(report: BuildReport, save: Callable[[], object]) -> None:
-    """Run one of the build's own writes; a full or read-only disk becomes a problem."""
-    try:
-        save()
-    except OutputError as exc:
-        report.problems.extend(exc.problems)
-
-
 def _check(stop: threading.Event | None) -> None:
     if stop is not None and stop.is_set():
         raise KeyboardInterrupt
@@ -207,12 +168,10 @@ def build(
     # The languages these handouts print in, not every language of the project.
     report.problems += check_languages(project.config, selection.handouts, project.crisis)
     total = sum(len(variants_for(h)) for h in selection.checked)
-    with BuildLock(build_dir):
-        remove_stale_temporaries(build_dir)
-        manifest = load_manifest(build_dir)
-        # --force trusts nothing kept in build/: every handout is converted and checked
-        # afresh (and the cache written anew), as every PDF is made afresh.
-        cache = load_check_cache(build_dir, reuse=not options.force)
+    with BuildState(
+        project, force=options.force, partial=bool(options.only or options.langs)
+    ) as state:
+        manifest = state.manifest
         recorder = _Recorder(report, manifest, build_dir, options.today, total, progress)
         pool: RenderPool[Job, JobResult] = RenderPool(
             workers=workers,
@@ -229,7 +188,9 @@ def build(
 
         try:
             with pool:
-                for job in plan_jobs(project, options, report, manifest, cache, settled, selection):
+                for job in plan_jobs(
+                    project, options, report, manifest, state.cache, settled, selection
+                ):
                     recorder.jobs.append(job)
                     pool.submit(len(recorder.jobs) - 1, job)
                     for key, result in pool.collected():  # progress while still planning
@@ -241,25 +202,8 @@ def build(
             # Also after Ctrl-C or a bug: keep what was made, and leave no debris.
             for key, finished in pool.finished():
                 recorder.record(key, finished)
-            for source in report.failed_files:
-                manifest.mark_failed_source(source)
-            report.removed = prune(project, manifest)
-            # A full disk here is reported with the rest, and the summary still printed: a
-            # store that could not be saved only makes the next build do more (the PDFs'
-            # content hashes keep it from calling a stale PDF current).
-            _saving(report, lambda: save_manifest(build_dir, manifest))
-            _saving(
-                report,
-                lambda: cache.save(build_dir, keep_unused=bool(options.only or options.langs)),
-            )
-            remove_stale_temporaries(build_dir)
-        # --- catalogue: build/index.html from every current output (built or up to date)
-        _saving(
-            report,
-            lambda: update_catalogue(
-                project.config, project.theme, report.outputs, report.reading_grades, options.today
-            ),
-        )
+            state.close(report)
+        state.write_catalogue(report, options.today)
         # Every edition of a handout meets the same refused address: report it once.
         report.problems = sorted(set(report.problems))
     report.seconds = time.perf_counter() - started
