@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clinic_handouts.build.plan import BuildOptions
-from clinic_handouts.build.run import build
 from clinic_handouts.errors import HandoutError, Problem, UsageError, error
 from clinic_handouts.project import paths
 from clinic_handouts.project.config import suggest
@@ -92,6 +91,8 @@ def build_checked(
     Any error that belongs to one of them, or stale crisis data, refuses the lot: a
     command that hands out several documents hands out all or none.
     """
+    from clinic_handouts.build.run import build  # run.py's last step (racks) uses this module
+
     ids = tuple(dict.fromkeys(h.id for h, _ in wanted))
     report = build(project, BuildOptions(today=today, only=ids))
     rels = {h.rel for h, _ in wanted}
