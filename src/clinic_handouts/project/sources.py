@@ -47,6 +47,7 @@ FIELDS: dict[str, Field] = {
     "next_review": Field("date"),
     "tags": Field("tags"),
     "large_print": Field("bool"),
+    "trifold": Field("bool"),  # also build the tri-fold brochure edition
 }
 
 
@@ -80,6 +81,7 @@ class Handout:
     # False when the front matter says `large_print: false`: no large-print edition is
     # built, and the catalogue says the handout has none.
     large_print: bool = True
+    trifold: bool = False  # True when the front matter says `trifold: true`
 
     @property
     def output_stem(self) -> str:
@@ -529,6 +531,7 @@ def validate(source: SourceFile, config: ProjectConfig) -> Handout | list[Proble
         body_line=source.body_line,
         meta_lines=lines,
         large_print=values.get("large_print", True),
+        trifold=values.get("trifold", False),
     )
 
 
