@@ -199,6 +199,12 @@ def main() -> None:
     help="Make every PDF again, even those that are up to date.",
 )
 @click.option(
+    "--print-shop",
+    "print_shop",
+    is_flag=True,
+    help="Also write build/print-shop/: copies with bleed and crop marks for a print shop.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -213,6 +219,7 @@ def build_command(
     write_html: bool,
     paper: str | None,
     force: bool,
+    print_shop: bool,
     jobs: int | None,
 ) -> None:
     """Build every handout into build/<lang>/<slug>.pdf (and .large-print.pdf).
@@ -244,6 +251,7 @@ def build_command(
             paper=paper.lower() if paper else None,
             force=force,
             jobs=jobs or 0,
+            print_shop=print_shop,
         )
         with stop_on_signals() as stop, progress_bar() as progress:
             report = build(loaded, options, progress, stop)

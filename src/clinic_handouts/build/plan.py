@@ -43,6 +43,7 @@ class BuildOptions:
     jobs: int = 0  # render processes; 0: one per core, 1: in this process
     langs: tuple[str, ...] = ()  # build only handouts in these languages
     paper: str | None = None  # "letter" or "a4": overrides [print] paper for this build
+    print_shop: bool = False  # also write build/print-shop/ (printing/print_shop.py)
 
 
 @dataclass

@@ -55,7 +55,7 @@ from clinic_handouts.build.worker import Job, JobResult, new_renderer, render_jo
 from clinic_handouts.catalogue.entries import update_catalogue
 from clinic_handouts.checks.cache import load_check_cache
 from clinic_handouts.errors import Problem, error
-from clinic_handouts.printing.racks import write_rack_packs
+from clinic_handouts.printing.outputs import write_print_outputs
 from clinic_handouts.project.editions import VARIANTS, variants_for
 from clinic_handouts.project.load import Project
 from clinic_handouts.project.selection import select_for_build
@@ -213,7 +213,7 @@ def build(
         update_catalogue(
             project.config, project.theme, report.outputs, report.reading_grades, options.today
         )
-        # --- rack restock packs: build/racks/<name>.pdf from this build's PDFs
-        report.problems.extend(write_rack_packs(project, report, options.today))
+        # --- for printing: rack packs, print-shop files (printing/outputs.py)
+        report.problems.extend(write_print_outputs(project, report, options))
     report.seconds = time.perf_counter() - started
     return report

@@ -27,6 +27,14 @@ THUMBNAILS = "thumbnails"  # inside build/
 RACK_PACKS = "racks"  # inside build/: build/racks/<name>.pdf, a rack's restock pack
 
 
+PRINT_SHOP = "print-shop"  # inside build/: copies with bleed and crop marks for a shop
+
+
+def print_shop_key(pdf_key: str) -> str:
+    """A PDF's print-shop copy inside build/: ``print-shop/en/sleep.pdf``."""
+    return f"{PRINT_SHOP}/{pdf_key}"
+
+
 def rack_pack_key(name: str) -> str:
     """A rack's restock pack inside build/: ``racks/waiting-room.pdf``."""
     return f"{RACK_PACKS}/{name}.pdf"
