@@ -68,8 +68,8 @@ def test_print_shop_files_have_bleed_trim_and_crop_marks_outside_the_trim(
             media = box(page, "/MediaBox")
             assert media[0] < -BLEED - 12 and media[2] > 612 + BLEED + 12  # room for marks
     # The same pages: the stamp the build verified is there, word for word.
-    for page in PdfReader(shop).pages:
-        text = folded(page.extract_text() or "")
+    for sheet in PdfReader(shop).pages:
+        text = folded(sheet.extract_text() or "")
         assert DISCLAIMER_EN in text and CRISIS_LINE_EN in text
     # Look at the printed corner: marks outside the bleed, nothing between trim and bleed.
     subprocess.run(
