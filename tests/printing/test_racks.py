@@ -16,6 +16,7 @@ from tests.conftest import (
     folded,
     handout,
 )
+from tests.helpers.html_tree import parse
 from tests.printing.conftest import Cups
 
 CLI = Callable[..., Result]
@@ -191,3 +192,15 @@ def test_print_rack_with_an_overdue_handout_sends_nothing(
     assert "racks/waiting-room.toml:5: error: rack-overdue:" in result.output
     assert "handouts/es/stress.md:3: error: review-overdue:" in result.output
     assert cups.job_count() == before
+
+
+def test_catalogue_offers_the_rack_pack(make_project: ProjectFactory, cli: CLI) -> None:
+    root = rack_project(make_project)
+    assert cli("build", "--project", root).exit_code == 0
+    page = parse((root / "build/index.html").read_text(encoding="utf-8"))
+    assert page.by_id("rack-packs").text == "Rack restock packs"
+    (pack,) = page.find_all("ul", cls="packs")
+    (link,) = pack.find_all("a")
+    assert link.attrs["href"] == "racks/waiting-room.pdf" and link.text == "waiting-room"
+    assert (root / "build" / link.attrs["href"]).is_file()
+    assert "5 copies of 2 handouts, one print job (16 pages, double-sided)" in pack.text

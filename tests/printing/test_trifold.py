@@ -19,6 +19,7 @@ from tests.conftest import (
     folded,
     handout,
 )
+from tests.helpers.html_tree import parse
 from tests.printing.conftest import Cups
 
 CLI = Callable[..., Result]
@@ -199,3 +200,14 @@ def test_rack_pack_turns_trifolds_onto_portrait_sheets(
     # Outside a quarter turn one way, inside the other: long-edge duplex reads right.
     assert [p.rotation for p in pages[2:]] == [90, 270, 90, 270]
     assert "Sleep well" in (pages[2].extract_text() or "")
+
+
+def test_catalogue_offers_the_trifold_beside_the_other_editions(
+    make_project: ProjectFactory, cli: CLI
+) -> None:
+    root = trifold_project(make_project)
+    assert cli("build", "--project", root).exit_code == 0
+    page = parse((root / "build/index.html").read_text(encoding="utf-8"))
+    links = {a.attrs["href"]: a.text for a in page.by_id("handout-sleep").find_all("a")}
+    assert list(links) == ["en/sleep.pdf", "en/sleep.large-print.pdf", "en/sleep.trifold.pdf"]
+    assert links["en/sleep.trifold.pdf"].startswith("Tri-fold brochure")

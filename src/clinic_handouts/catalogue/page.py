@@ -145,6 +145,18 @@ class Row:
 
 
 @dataclass(frozen=True)
+class RackPack:
+    """A rack's restock pack (printing/racks.py): one file that restocks the rack."""
+
+    name: str
+    href: str  # relative to build/: racks/<name>.pdf
+    handouts: int
+    copies: int
+    pages: int
+    made_on: dt.date
+
+
+@dataclass(frozen=True)
 class Card:
     """One handout, with every language it exists in."""
 
@@ -241,7 +253,10 @@ def _raw_text(text: str, closing: str) -> Markup:
 
 
 def render_catalogue(
-    theme: Theme, settings: CatalogueSettings, entries: Sequence[CatalogueEntry]
+    theme: Theme,
+    settings: CatalogueSettings,
+    entries: Sequence[CatalogueEntry],
+    packs: Sequence[RackPack] = (),
 ) -> str:
     words = catalogue_strings(settings.ui_lang)
     cards = cards_for(entries, settings, words)
@@ -259,6 +274,7 @@ def render_catalogue(
             s=words,
             settings=settings,
             cards=cards,
+            packs=packs,
             languages=[(lang, settings.lang_names.get(lang, lang)) for lang in langs],
             tags=sorted({tag for card in cards for tag in card.tags}),
             statuses=[(status, words[f"status_{status.replace('-', '_')}"]) for status in STATUSES],
@@ -282,10 +298,14 @@ def render_catalogue(
 
 
 def write_catalogue(
-    build_dir: Path, theme: Theme, settings: CatalogueSettings, entries: Sequence[CatalogueEntry]
+    build_dir: Path,
+    theme: Theme,
+    settings: CatalogueSettings,
+    entries: Sequence[CatalogueEntry],
+    packs: Sequence[RackPack] = (),
 ) -> Path:
-    """Write ``build/index.html`` for these entries."""
-    html = render_catalogue(theme, settings, entries)
+    """Write ``build/index.html`` for these entries (and rack packs)."""
+    html = render_catalogue(theme, settings, entries, packs)
     page = build_dir / PAGE
     write_atomic(page, html.encode("utf-8"))
     return page

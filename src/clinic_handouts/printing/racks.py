@@ -427,11 +427,14 @@ def _sidecar(build_dir: Path, name: str) -> Path:
     return build_dir / paths.RACK_PACKS / f"{name}.json"
 
 
-def write_rack_packs(project: Project, report: BuildReport, today: dt.date) -> list[Problem]:
+def write_rack_packs(
+    project: Project, report: BuildReport, today: dt.date
+) -> tuple[list[Problem], bool]:
     """Every build's last step: write each rack's pack from this build's PDFs.
 
     A rack whose handouts were not all part of this build (``--only``, ``--lang``) is left
-    as it was. Returns the problems to report.
+    as it was. Returns the problems to report, and whether any pack was written or removed
+    (the catalogue lists them).
     """
     config = project.config
     build_dir = config.build_dir
@@ -439,6 +442,7 @@ def write_rack_packs(project: Project, report: BuildReport, today: dt.date) -> l
     current = {(o.handout.rel, o.variant.name): o.pdf for o in report.outputs if o.pdf.is_file()}
     checked = {o.handout.rel for o in report.outputs} | set(report.failed_files)
     names: set[str] = set()
+    changed = False
     for path in rack_files(config.root):
         rack, rack_problems = load_rack(config.root, path, config.default_lang)
         problems.extend(rack_problems)
@@ -477,14 +481,14 @@ def write_rack_packs(project: Project, report: BuildReport, today: dt.date) -> l
             members.append(Member(entry, handout, variant, pdf))
         if blocked:
             continue
-        _write_pack(project, rack, path, members, today)
-    _remove_orphans(build_dir, names)
-    return problems
+        changed = _write_pack(project, rack, path, members, today) or changed
+    changed = _remove_orphans(build_dir, names) or changed
+    return problems, changed
 
 
 def _write_pack(
     project: Project, rack: Rack, path: Path, members: Sequence[Member], today: dt.date
-) -> None:
+) -> bool:
     build_dir = project.config.build_dir
     fingerprint = _fingerprint(path, members, project)
     sidecar = _sidecar(build_dir, rack.name)
@@ -492,7 +496,7 @@ def _write_pack(
     try:
         recorded = json.loads(sidecar.read_text(encoding="utf-8"))
         if recorded.get("fingerprint") == fingerprint and pack_path.is_file():
-            return
+            return False
     except (OSError, ValueError):
         pass
     from pypdf import PdfReader
@@ -517,17 +521,19 @@ def _write_pack(
         ],
     }
     write_atomic(sidecar, json.dumps(record, indent=2).encode())
+    return True
 
 
-def _remove_orphans(build_dir: Path, names: set[str]) -> None:
+def _remove_orphans(build_dir: Path, names: set[str]) -> bool:
     """Packs of rack files that are gone (only those this module wrote: with a sidecar)."""
     folder = build_dir / paths.RACK_PACKS
-    if not folder.is_dir():
-        return
-    for sidecar in folder.glob("*.json"):
+    removed = False
+    for sidecar in folder.glob("*.json") if folder.is_dir() else []:
         if sidecar.stem not in names:
             (folder / f"{sidecar.stem}.pdf").unlink(missing_ok=True)
             sidecar.unlink(missing_ok=True)
+            removed = True
+    return removed
 
 
 def made_packs(build_dir: Path) -> list[dict[str, Any]]:
