@@ -106,14 +106,17 @@ class Cups:
         The printer forgets finished jobs after a while; the files it keeps (-k) stay.
         """
         self.settle()
-        return len(self.scheduler_jobs()), len(list(self.spool.iterdir()))
+        return len(self.scheduler_jobs()), len(list(self.spool.glob("*.pdf")))
 
     def wait_for_printed(self, count: int, timeout: float = 30) -> list[Path]:
-        """The printer's files, once it has at least ``count`` of them (oldest first)."""
+        """The printer's files, once it has at least ``count`` of them (oldest first),
+        received whole (the queue has finished passing them on)."""
+        self.settle(timeout)
         deadline = time.monotonic() + timeout
         while True:
-            files = sorted(self.spool.glob("*.*"), key=lambda p: int(p.name.split("-", 1)[0]))
-            if len(files) >= count or time.monotonic() > deadline:
+            files = sorted(self.spool.glob("*.pdf"), key=lambda p: int(p.name.split("-", 1)[0]))
+            whole = all(p.stat().st_size > 0 for p in files)
+            if (len(files) >= count and whole) or time.monotonic() > deadline:
                 return files
             time.sleep(0.2)
 
@@ -155,14 +158,23 @@ def _start_bus_and_avahi(stack: contextlib.ExitStack) -> None:
         if daemon is None:
             pytest.skip("dbus-daemon is not installed: run 'make test'")
         Path("/run/dbus").mkdir(parents=True, exist_ok=True)
+        # Nothing answers on the socket, so a socket file or pid file left there is stale.
         socket_file.unlink(missing_ok=True)
+        Path("/run/dbus/pid").unlink(missing_ok=True)
         done = subprocess.run(
             [daemon, "--system", "--fork", "--print-pid"], capture_output=True, text=True
         )
         if done.returncode != 0:
             pytest.skip(f"dbus-daemon --system did not start: {done.stderr.strip()}")
         pid = int(done.stdout.split()[0])
-        stack.callback(lambda: _stop_pid(pid))
+
+        def stop_bus() -> None:
+            _stop_pid(pid)
+            # What it leaves behind would stop the next start ("pid file exists").
+            for leftover in (socket_file, Path("/run/dbus/pid")):
+                leftover.unlink(missing_ok=True)
+
+        stack.callback(stop_bus)
     avahi = program("avahi-daemon")
     if avahi is None:
         pytest.skip("avahi-daemon is not installed: run 'make test'")
@@ -258,6 +270,10 @@ def cups() -> Iterator[Cups]:
                 program("ippeveprinter") or "ippeveprinter",
                 *("-2", "-k", "-d", str(spool), "-p", str(printer_port)),
                 *("-f", "application/pdf,image/pwg-raster,image/urf"),
+                # "Printing" runs true and ends at once (the PDF received is kept, -k,
+                # beside an empty .prn of its output): without it the printer takes
+                # seconds a page, as paper would.
+                *("-c", shutil.which("true") or "/bin/true"),
                 "Test Printer",
             ],
             stdout=printer_log.open("wb"),
