@@ -180,6 +180,33 @@ def test_rejecting_queue_is_refused_before_anything_is_sent(
     assert cups.job_count() == before
 
 
+def test_job_the_scheduler_refuses_is_a_clear_error(
+    make_project: ProjectFactory, cli: CLI, cups: Cups, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project_with(make_project, cups)
+    before = cups.job_count()
+    # The queue is up and accepting, but this user may not print on it: CUPS refuses the
+    # Print-Job request itself. (CUPS always lets root print, so print as another name.)
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(variable, "frontdesk")
+    assert (
+        run("lpadmin", "-h", cups.address, "-p", cups.queue, "-u", "deny:frontdesk").returncode == 0
+    )
+    try:
+        result = cli("print", "stress", "--printer", "front", "--project", root)
+    finally:
+        assert (
+            run("lpadmin", "-h", cups.address, "-p", cups.queue, "-u", "allow:all").returncode == 0
+        )
+    assert result.exit_code == 1, result.output
+    assert (
+        "error: print-refused: 'Less stress' (en, standard edition, reviewed 2026-10-01) was "
+        "not printed: the printing system refused the job (client-error-"
+    ) in result.output
+    assert "Nothing was sent." in result.output and "Traceback" not in result.output
+    assert cups.job_count() == before
+
+
 def test_unknown_queue_is_a_config_error_at_its_line(
     make_project: ProjectFactory, cli: CLI, cups: Cups
 ) -> None:
