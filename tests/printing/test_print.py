@@ -293,3 +293,38 @@ def test_unknown_printer_name_suggests_the_close_one(
         "error: usage: --printer fron: handouts.toml has no [printers.fron] (did you mean front?)"
         in (result.output)
     )
+
+
+def test_pdf_on_other_paper_than_the_printer_holds_is_refused(
+    make_project: ProjectFactory, cli: CLI
+) -> None:
+    # No printer is asked: the paper is checked first (this server does not exist).
+    nobody = f"127.0.0.1:{free_port()}"
+    config = CONFIG + f'\n[printers.front]\nqueue = "q"\nserver = "{nobody}"\npaper = "a4"\n'
+    root = make_project({"handouts/en/fine.md": handout("Fine")}, config=config)
+    result = cli("print", "fine", "--printer", "front", "--project", root)
+    assert result.exit_code == 1, result.output
+    line = config.splitlines().index('paper = "a4"') + 1
+    assert (
+        f"handouts.toml:{line}: error: paper-mismatch: the PDF is on letter paper but front "
+        "holds a4 paper"
+    ) in result.output
+    assert "error: not-printed:" in result.output
+
+
+def test_editions_are_chosen_by_flag_and_a_missing_one_is_a_usage_error(
+    make_project: ProjectFactory, cli: CLI
+) -> None:
+    config = CONFIG + '\n[printers.front]\nqueue = "front-desk"\n'
+    root = make_project({"handouts/en/fine.md": handout("Fine")}, config=config)
+    shown = cli(
+        "print", "fine", "--printer", "front", "--large-print", "--dry-run", "--project", root
+    )
+    assert shown.exit_code == 0, shown.output
+    assert "'Fine' (en, large-print edition, reviewed 2026-10-01)" in shown.output
+    refused = cli("print", "fine", "--printer", "front", "--trifold", "--project", root)
+    assert refused.exit_code == 2, refused.output
+    assert (
+        "error: usage: --trifold: handouts/en/fine.md has no trifold edition (add trifold: true "
+        "to its front matter to make one)"
+    ) in refused.output
