@@ -211,3 +211,14 @@ def test_catalogue_offers_the_trifold_beside_the_other_editions(
     links = {a.attrs["href"]: a.text for a in page.by_id("handout-sleep").find_all("a")}
     assert list(links) == ["en/sleep.pdf", "en/sleep.large-print.pdf", "en/sleep.trifold.pdf"]
     assert links["en/sleep.trifold.pdf"].startswith("Tri-fold brochure")
+
+
+def test_a_handout_cannot_use_the_trifold_panel_names(
+    make_project: ProjectFactory, cli: CLI
+) -> None:
+    # An early "end of the text" mark would otherwise hide an overflow from the check.
+    body = 'You can rest.\n\n<span id="trifold-inside-end">Rest.</span>\n'
+    root = trifold_project(make_project, body=body)
+    result = cli("check", "--project", root)
+    assert "handouts/en/sleep.md:10: error: unsafe-html:" in result.output
+    assert "trifold-inside-end" in result.output
