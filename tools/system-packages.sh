@@ -25,6 +25,10 @@ if [ "${1:-build}" = "test" ]; then
   # code back, as a phone would) are used by the tests; Chromium runs the catalogue and
   # preview browser tests.
   required+=(poppler-utils qpdf zbar-tools chromium)
+  # The printing tests run a real CUPS scheduler (cups) and CUPS' IPP Everywhere test
+  # printer and IPP client (cups-ipp-utils: ippeveprinter, ipptool); ippeveprinter
+  # announces itself through Avahi, which needs the system message bus.
+  required+=(cups cups-ipp-utils avahi-daemon dbus)
   # npm installs axe-core for the browser tests; a Node.js installed from elsewhere
   # brings its own npm (and Debian's npm package would conflict with it).
   command -v npm >/dev/null 2>&1 || required+=(npm)

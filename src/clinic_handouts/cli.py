@@ -200,6 +200,12 @@ def main() -> None:
     help="Make every PDF again, even those that are up to date.",
 )
 @click.option(
+    "--print-shop",
+    "print_shop",
+    is_flag=True,
+    help="Also write build/print-shop/: copies with bleed and crop marks for a print shop.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -214,6 +220,7 @@ def build_command(
     write_html: bool,
     paper: str | None,
     force: bool,
+    print_shop: bool,
     jobs: int | None,
 ) -> None:
     """Build every handout into build/<lang>/<slug>.pdf (and .large-print.pdf).
@@ -245,6 +252,7 @@ def build_command(
             paper=paper.lower() if paper else None,
             force=force,
             jobs=jobs or 0,
+            print_shop=print_shop,
         )
         with stop_on_signals() as stop, progress_bar() as progress:
             report = build(loaded, options, progress, stop)
@@ -384,6 +392,73 @@ def email_command(
 
         request = EmailRequest(handout_id, to, lang, large_print, dry_run, eml, confirm_address)
         result = email_handout(
+            project,
+            request,
+            today=build_date(os.environ),
+            environ=os.environ,
+            progress=lambda line: click.echo(line, err=True),
+        )
+        print_problems(result.warnings)
+        click.echo(result.text)
+        return 0
+
+    run(action)
+
+
+@main.command("print")
+@project_option
+@click.argument("handout_ids", metavar="ID...", nargs=-1)
+@click.option(
+    "--printer",
+    "printer",
+    required=True,
+    metavar="NAME",
+    help="The printer, as named in [printers.NAME] in handouts.toml.",
+)
+@click.option(
+    "--copies",
+    type=click.IntRange(1, 99),
+    default=1,
+    show_default=True,
+    help="How many copies of each document (collated).",
+)
+@click.option("--lang", metavar="LANG", help="The handouts' language (default: the project's).")
+@click.option("--large-print", is_flag=True, help="Print the large-print edition.")
+@click.option("--trifold", is_flag=True, help="Print the tri-fold brochure edition.")
+@click.option(
+    "--one-sided", is_flag=True, help="Print on one side of the paper only, for this command."
+)
+@click.option("--rack", metavar="NAME", help="Print the restock pack of racks/NAME.toml.")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
+def print_command(
+    project: Path,
+    handout_ids: tuple[str, ...],
+    printer: str,
+    copies: int,
+    lang: str | None,
+    large_print: bool,
+    trifold: bool,
+    one_sided: bool,
+    rack: str | None,
+    dry_run: bool,
+) -> None:
+    """Print handouts (or a rack's restock pack) on a printer set up in handouts.toml.
+
+    Builds what is not current first, and refuses a handout with errors, an overdue
+    review or stale crisis data, as 'handouts email' does. Each document is one job,
+    double-sided unless --one-sided or the printer's double_sided = false. A paused or
+    rejecting printer is refused before anything is sent.
+
+    Exit codes: 0 sent (or shown), 1 not printed, 2 usage or handouts.toml problems.
+    """
+
+    def action() -> int:
+        from clinic_handouts.printing.send import PrintRequest, print_handouts
+
+        request = PrintRequest(
+            handout_ids, printer, copies, lang, large_print, trifold, one_sided, dry_run, rack
+        )
+        result = print_handouts(
             project,
             request,
             today=build_date(os.environ),

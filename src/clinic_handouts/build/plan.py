@@ -48,6 +48,7 @@ class BuildOptions:
     paper: str | None = None  # "letter" or "a4": overrides [print] paper for this build
     # Time and memory one PDF may take; every render runs in a worker process under them.
     limits: RenderLimits = field(default_factory=RenderLimits)
+    print_shop: bool = False  # also write build/print-shop/ (printing/print_shop.py)
 
 
 @dataclass

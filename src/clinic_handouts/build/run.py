@@ -55,6 +55,7 @@ from clinic_handouts.build.warm_start import WORKER_MODULES
 from clinic_handouts.build.worker import Job, JobResult, new_renderer, render_job
 from clinic_handouts.checks.translation_review import check_languages
 from clinic_handouts.errors import Problem, error
+from clinic_handouts.printing.outputs import write_print_outputs
 from clinic_handouts.project.editions import variants_for
 from clinic_handouts.project.load import Project
 from clinic_handouts.project.selection import choose, select_for_build
@@ -204,6 +205,8 @@ def build(
                 recorder.record(key, finished)
             state.close(report)
         state.write_catalogue(report, options.today)
+        # --- for printing: rack packs, print-shop files (printing/outputs.py)
+        report.problems.extend(write_print_outputs(project, report, options))
         # Every edition of a handout meets the same refused address: report it once.
         report.problems = sorted(set(report.problems))
     report.seconds = time.perf_counter() - started

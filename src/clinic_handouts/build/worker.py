@@ -113,9 +113,16 @@ def render_job(renderer: Renderer, job: Job) -> JobResult:
 
     handout = job.handout
     try:
-        data, pages, fonts, files = renderer.render_pdf(
-            job.html, base_url=job.base_url, stamp=job.stamp, identifier=job.pdf_id
-        )
+        if job.variant.imposed:  # the tri-fold: panels first, then placed on the sheet
+            from clinic_handouts.printing.trifold import render_trifold
+
+            data, pages, fonts, files = render_trifold(
+                renderer, job.html, job.base_url, job.stamp, job.pdf_id
+            )
+        else:
+            data, pages, fonts, files = renderer.render_pdf(
+                job.html, base_url=job.base_url, stamp=job.stamp, identifier=job.pdf_id
+            )
     except BlockedResource as exc:
         return JobResult(
             job,

@@ -25,6 +25,7 @@ from clinic_handouts.catalogue.page import (
     CatalogueEntry,
     CatalogueSettings,
     FileEntry,
+    RackPack,
     write_catalogue,
 )
 from clinic_handouts.catalogue.search import body_sentences
@@ -278,6 +279,32 @@ def sidecar_json(entries: Sequence[CatalogueEntry]) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
+# --- rack packs -------------------------------------------------------------------------
+
+
+def rack_packs(build_dir: Path) -> list[RackPack]:
+    """The rack packs on disk, as printing/racks.py recorded them."""
+    from clinic_handouts.printing.racks import made_packs
+
+    packs = []
+    for record in made_packs(build_dir):
+        try:
+            entries = record["entries"]
+            packs.append(
+                RackPack(
+                    name=str(record["name"]),
+                    href=paths.rack_pack_key(str(record["name"])),
+                    handouts=len(entries),
+                    copies=sum(int(e["copies"]) for e in entries),
+                    pages=int(record["pages"]),
+                    made_on=dt.date.fromisoformat(str(record["made_on"])),
+                )
+            )
+        except (KeyError, TypeError, ValueError):
+            continue  # the tool's own file, unreadable: the next build writes it again
+    return packs
+
+
 # --- the build's hook -------------------------------------------------------------------
 
 
@@ -332,6 +359,8 @@ def update_catalogue(
         if o.thumbnail
     }
     entries = with_thumbnails(entries, previous, build_dir, made)
-    page = write_catalogue(build_dir, theme, settings_for(config, today), entries)
+    page = write_catalogue(
+        build_dir, theme, settings_for(config, today), entries, rack_packs(build_dir)
+    )
     write_atomic(build_dir / SIDECAR, sidecar_json(entries).encode("utf-8"))
     return page

@@ -184,6 +184,18 @@ class Row:
 
 
 @dataclass(frozen=True)
+class RackPack:
+    """A rack's restock pack (printing/racks.py): one file that restocks the rack."""
+
+    name: str
+    href: str  # relative to build/: racks/<name>.pdf
+    handouts: int
+    copies: int
+    pages: int
+    made_on: dt.date
+
+
+@dataclass(frozen=True)
 class Card:
     """One handout, with every language it exists in."""
 
@@ -313,6 +325,7 @@ def render_catalogue(
     settings: CatalogueSettings,
     entries: Sequence[CatalogueEntry],
     external: External | None = None,
+    packs: Sequence[RackPack] = (),
 ) -> str:
     words = catalogue_strings(settings.ui_lang)
     cards = cards_for(entries, settings, words)
@@ -330,6 +343,7 @@ def render_catalogue(
             s=words,
             settings=settings,
             cards=cards,
+            packs=packs,
             languages=[
                 (lang, settings.language(lang), settings.native(lang), settings.direction(lang))
                 for lang in langs
@@ -369,10 +383,14 @@ def render_catalogue(
 
 
 def write_catalogue(
-    build_dir: Path, theme: Theme, settings: CatalogueSettings, entries: Sequence[CatalogueEntry]
+    build_dir: Path,
+    theme: Theme,
+    settings: CatalogueSettings,
+    entries: Sequence[CatalogueEntry],
+    packs: Sequence[RackPack] = (),
 ) -> Path:
-    """Write ``build/index.html`` for these entries."""
-    html = render_catalogue(theme, settings, entries)
+    """Write ``build/index.html`` for these entries (and rack packs)."""
+    html = render_catalogue(theme, settings, entries, packs=packs)
     page = build_dir / PAGE
     write_atomic(page, html.encode("utf-8"))
     return page

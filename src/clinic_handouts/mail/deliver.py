@@ -39,9 +39,8 @@ from dataclasses import dataclass
 from email.utils import make_msgid
 from pathlib import Path
 
+from clinic_handouts.build import deliverable
 from clinic_handouts.build.atomic import write_atomic
-from clinic_handouts.build.plan import BuildOptions
-from clinic_handouts.build.run import build
 from clinic_handouts.errors import (
     ConfigError,
     HandoutError,
@@ -63,14 +62,12 @@ from clinic_handouts.mail.message import (
 from clinic_handouts.mail.recipient import CONFIRM_FLAG, Recipient, has_control, parse_recipient
 from clinic_handouts.mail.sendlog import SendRecord, open_send_log, pdf_hash
 from clinic_handouts.mail.smtp import Envelope, send
-from clinic_handouts.project import paths
 from clinic_handouts.project.config import (
     CONFIG_NAME,
     PASSWORD_ENV,
     EmailSettings,
     ProjectConfig,
     locate,
-    suggest,
 )
 from clinic_handouts.project.editions import STANDARD, Variant, variants_for
 from clinic_handouts.project.load import Project, load_project
@@ -216,7 +213,7 @@ def email_handout(
 
 
 def _usage(message: str) -> UsageError:
-    return UsageError([error("", 0, "usage", message)])
+    return deliverable.usage(message)
 
 
 def _check_flags(request: EmailRequest) -> None:
@@ -296,28 +293,7 @@ def _check_settings(
 
 
 def _find_handout(project: Project, handout_id: str, lang: str) -> Handout:
-    matches = [h for h in project.handouts if h.id == handout_id]
-    for handout in matches:
-        if handout.lang == lang:
-            return handout
-    # A file that exists but does not load is "has errors", not "unknown".
-    broken = [
-        p for p in project.problems if p.is_error and p.path == f"handouts/{lang}/{handout_id}.md"
-    ]
-    if broken:
-        raise _refusal(f"handouts/{lang}/{handout_id}.md", broken)
-    if matches:
-        others = ", ".join(sorted(h.lang for h in matches))
-        raise _usage(
-            f"handout '{handout_id}' has no '{lang}' version; it exists in: {others}. "
-            f"Use --lang {sorted(h.lang for h in matches)[0]}, or write the translation "
-            f"in handouts/{lang}/"
-        )
-    known = {h.id for h in project.handouts}
-    raise _usage(
-        f"no handout with id '{handout_id}'{suggest(handout_id, known)}. The id is the "
-        "file name without .md, like 'panic-attacks' for handouts/en/panic-attacks.md"
-    )
+    return deliverable.find_handout(project, handout_id, lang, _refusal)
 
 
 def _variant(handout: Handout, large_print: bool) -> Variant:
@@ -395,24 +371,11 @@ def _subject_safe(inputs: MessageInputs) -> None:
 
 
 def _build_pdf(
-    root: Path, project: Project, handout: Handout, variant: Variant, today: dt.date
+    project: Project, handout: Handout, variant: Variant, today: dt.date
 ) -> tuple[Path, bytes, tuple[Problem, ...]]:
-    report = build(project, BuildOptions(today=today, only=(handout.id,)))
-    # Its own problems, and handouts.toml's: stale or soon-stale crisis data, placeholders.
-    relevant = [p for p in report.problems if p.path in (handout.rel, CONFIG_NAME)]
-    errors = [p for p in relevant if p.is_error]
-    if errors:
-        raise _refusal(f"'{handout.title}' ({handout.rel})", errors)
-    key = paths.output_key(handout.lang, handout.slug, variant.suffix)
-    pdf_path = project.config.build_dir / key
-    try:
-        data = pdf_path.read_bytes()
-    except OSError:
-        raise _refusal(
-            f"'{handout.title}' ({handout.rel})",
-            [error(handout.rel, 0, "build", f"the build did not write {_shown(pdf_path, root)}")],
-        ) from None
-    return pdf_path, data, tuple(p for p in relevant if not p.is_error)
+    """The shared road (build/deliverable.py): build, refuse on errors, read the PDF."""
+    (made,) = deliverable.build_checked(project, [(handout, variant)], today, _refusal)
+    return made.pdf_path, made.pdf, made.warnings
 
 
 def _prepare(
@@ -429,7 +392,7 @@ def _prepare(
     _header_safe(project, handout)
     words = load_email_words(handout.lang, config.root)
     strings = load_strings(handout.lang, config.root)
-    pdf_path, pdf, warnings = _build_pdf(root, project, handout, variant, today)
+    pdf_path, pdf, warnings = _build_pdf(project, handout, variant, today)
     settings = config.email
     inputs = MessageInputs(
         from_address=settings.from_address,

@@ -79,6 +79,20 @@ class EmailSettings:
 
 
 @dataclass(frozen=True)
+class PrinterSettings:
+    """``[printers.<name>]``: a CUPS destination ``handouts print --printer <name>`` uses.
+
+    ``server`` is empty for the computer's own CUPS (``CUPS_SERVER``, else localhost:631).
+    """
+
+    name: str
+    queue: str
+    server: str = ""
+    paper: str = "letter"  # the paper the printer holds: a PDF on other paper is refused
+    double_sided: bool = True  # --one-sided overrides it for one command
+
+
+@dataclass(frozen=True)
 class ProjectConfig:
     root: Path
     clinic: Clinic
@@ -111,6 +125,8 @@ class ProjectConfig:
     def listed_languages(self) -> tuple[str, ...]:
         """The default language, then ``[languages] expected``, each once."""
         return tuple(dict.fromkeys((self.default_lang, *self.languages)))
+
+    printers: Mapping[str, PrinterSettings] = field(default_factory=dict)
 
     @property
     def config_path(self) -> Path:
@@ -293,8 +309,18 @@ FORBIDDEN = {
         f"environment variable {PASSWORD_ENV} instead"
     ),
 }
-# [disclaimer] is open-ended: one text per language code.
-FREE_TABLES = {"disclaimer"}
+# [printers.<name>]: one table per printer, each with these keys (checked in _printers).
+PRINTER_KEYS: dict[str, Key] = {
+    "queue": Key(str, required=True, hint='the CUPS queue name, like "front-desk"'),
+    "server": Key(str, default="", check=_host, hint='"host:port" of a CUPS server'),
+    "paper": Key(str, default=None, check=_paper, hint="default: [print] paper"),
+    "double_sided": Key(bool, default=True),
+}
+_PRINTER_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
+# What CUPS allows in a queue name: printable, no spaces, slashes, "#" or quotes.
+_QUEUE_RE = re.compile(r"^[^\s/#\\'\"\x00-\x1f\x7f]{1,127}$")
+# [disclaimer] is open-ended: one text per language code; [printers] holds named tables.
+FREE_TABLES = {"disclaimer", "printers"}
 _TYPE_NAMES = {
     str: "text",
     int: "a whole number",
@@ -579,6 +605,10 @@ def load_config(root: Path) -> ProjectConfig:
 
     email, email_problems = _email_settings(values["email"], text, root)
     problems.extend(email_problems)
+    printers, printer_problems = _printers(
+        data.get("printers", {}), text, values["print"]["paper"].lower()
+    )
+    problems.extend(printer_problems)
 
     if problems:
         raise ConfigError(problems)
@@ -613,6 +643,7 @@ def load_config(root: Path) -> ProjectConfig:
         search_synonyms={str(k): str(v) for k, v in values["search"]["synonyms"].items()},
         desk_idle_minutes=values["desk"]["idle_minutes"],
         desk_emails_per_hour=values["desk"]["emails_per_hour"],
+        printers=printers,
     )
 
 
@@ -660,3 +691,81 @@ def _email_settings(
         send_log=send_log,
     )
     return settings, problems
+
+
+def _printers(raw: Any, text: str, paper: str) -> tuple[dict[str, PrinterSettings], list[Problem]]:
+    """``[printers.<name>]`` tables, every key checked with its line.
+
+    Whether the queue exists is asked of CUPS when printing (printing/cups.py), and an
+    unknown one is reported at the ``queue`` line then: reading the config never opens a
+    connection.
+    """
+    problems: list[Problem] = []
+    printers: dict[str, PrinterSettings] = {}
+
+    def complain(table: str, key: str | None, message: str) -> None:
+        where = locate(text, table, key) or locate(text, table) or locate(text, "printers")
+        problems.append(error(CONFIG_NAME, where, "config", message))
+
+    if not isinstance(raw, dict):
+        complain("printers", None, "printers: expected tables like [printers.front-desk]")
+        return printers, problems
+    for name, table in raw.items():
+        where = f"printers.{name}"
+        if not _PRINTER_NAME_RE.match(name):
+            complain(
+                where,
+                None,
+                f"{where}: a printer's name is letters, digits, - and _ (like front-desk)",
+            )
+            continue
+        if not isinstance(table, dict):
+            complain(
+                "printers",
+                name,
+                f'{where}: expected a table: [{where}] with queue = "..." under it',
+            )
+            continue
+        settings: dict[str, Any] = {}
+        for key in table:
+            if key not in PRINTER_KEYS:
+                complain(where, key, f"{where}.{key}: unknown key{suggest(key, PRINTER_KEYS)}")
+        for key, spec in PRINTER_KEYS.items():
+            if key not in table:
+                if spec.required:
+                    complain(
+                        where,
+                        None,
+                        f"{where}.{key}: required ({spec.hint}); add it under [{where}]",
+                    )
+                settings[key] = spec.default
+                continue
+            value = table[key]
+            if not isinstance(value, spec.kind) or (
+                isinstance(value, bool) and spec.kind is not bool
+            ):
+                hint = f" ({spec.hint})" if spec.hint else ""
+                complain(
+                    where,
+                    key,
+                    f"{where}.{key}: expected {_type_name(spec.kind)}, got {value!r}{hint}",
+                )
+                settings[key] = spec.default
+                continue
+            complaint = spec.check(value) if spec.check else None
+            if key == "queue" and not _QUEUE_RE.match(str(value)):
+                complaint = "expected a CUPS queue name (no spaces, / or #)"
+            if complaint:
+                complain(where, key, f"{where}.{key}: {complaint}, got {value!r}")
+                settings[key] = spec.default
+                continue
+            settings[key] = value
+        if settings["queue"]:
+            printers[name] = PrinterSettings(
+                name=name,
+                queue=settings["queue"],
+                server=settings["server"],
+                paper=(settings["paper"] or paper).lower(),
+                double_sided=settings["double_sided"],
+            )
+    return printers, problems

@@ -18,11 +18,26 @@ IMAGES = "images"  # pictures shared by several handouts
 CRISIS = "crisis"  # the project's own crisis data (overrides the bundled files)
 LOCALES = "locales"  # the project's own words for the stamp (overrides the bundled ones)
 BUILD = "build"  # everything the tool writes
+RACKS = "racks"  # racks/<name>.toml: what a waiting-room rack holds (printing/racks.py)
 
 # Folders whose files a build reads (besides the bundled theme and data).
-INPUT_FOLDERS = (HANDOUTS, TEMPLATES, STYLES, IMAGES, CRISIS, LOCALES)
+INPUT_FOLDERS = (HANDOUTS, TEMPLATES, STYLES, IMAGES, CRISIS, LOCALES, RACKS)
 
 THUMBNAILS = "thumbnails"  # inside build/
+RACK_PACKS = "racks"  # inside build/: build/racks/<name>.pdf, a rack's restock pack
+
+
+PRINT_SHOP = "print-shop"  # inside build/: copies with bleed and crop marks for a shop
+
+
+def print_shop_key(pdf_key: str) -> str:
+    """A PDF's print-shop copy inside build/: ``print-shop/en/sleep.pdf``."""
+    return f"{PRINT_SHOP}/{pdf_key}"
+
+
+def rack_pack_key(name: str) -> str:
+    """A rack's restock pack inside build/: ``racks/waiting-room.pdf``."""
+    return f"{RACK_PACKS}/{name}.pdf"
 
 
 def output_stem(lang: str, slug: str) -> str:

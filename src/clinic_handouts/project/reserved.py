@@ -223,13 +223,16 @@ def _read(path: Path) -> str:
         return ""  # an unreadable theme file fails the render itself, with its name
 
 
-def _templates(template_dirs: Sequence[Path], found: _Found) -> None:
-    """``handout.html`` and every template it reaches, as Jinja would find them."""
+def _templates(
+    template_dirs: Sequence[Path], found: _Found, starts: Iterable[str] = (HANDOUT_TEMPLATE,)
+) -> None:
+    """``handout.html`` (and each edition's own template, like ``trifold.html``) and every
+    template they reach, as Jinja would find them."""
     import jinja2
     from jinja2 import meta
 
     env = jinja2.Environment()
-    todo, seen = [HANDOUT_TEMPLATE], set()
+    todo, seen = list(starts), set()
     while todo:
         name = todo.pop()
         if name in seen:
@@ -261,12 +264,15 @@ def _stylesheets(style_dirs: Sequence[Path], sheets: Iterable[str], found: _Foun
 
 
 def theme_names(
-    template_dirs: Sequence[Path], style_dirs: Sequence[Path], stylesheets: Iterable[str]
+    template_dirs: Sequence[Path],
+    style_dirs: Sequence[Path],
+    stylesheets: Iterable[str],
+    templates: Iterable[str] = (HANDOUT_TEMPLATE,),
 ) -> ReservedNames:
-    """Every name the handout's templates and ``stylesheets`` use; the project's own
+    """Every name the handout's ``templates`` and ``stylesheets`` use; the project's own
     folders come first, as when rendering."""
     found = _Found()
-    _templates(template_dirs, found)
+    _templates(template_dirs, found, templates)
     _stylesheets(style_dirs, [BASE_STYLESHEET, *stylesheets], found)
     return found.names()
 
@@ -280,7 +286,8 @@ def for_theme_dirs(template_dirs: Sequence[Path], style_dirs: Sequence[Path]) ->
     from clinic_handouts.project.editions import VARIANTS
 
     sheets = [v.stylesheet for v in VARIANTS if v.stylesheet]
-    return theme_names(template_dirs, style_dirs, sheets)
+    templates = dict.fromkeys([HANDOUT_TEMPLATE, *(v.template for v in VARIANTS)])
+    return theme_names(template_dirs, style_dirs, sheets, templates)
 
 
 @functools.cache

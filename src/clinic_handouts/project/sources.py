@@ -54,6 +54,7 @@ FIELDS: dict[str, Field] = {
     # `handouts init` writes its example handout with `example: true`: built so the writer
     # can look at it, but never listed in the catalogue until the writer removes the line.
     "example": Field("bool"),
+    "trifold": Field("bool"),  # also build the tri-fold brochure edition
 }
 
 
@@ -91,6 +92,7 @@ class Handout:
     # False for a stand-in: a file whose front matter has errors, kept only so its body can
     # be checked in the same run. It is never built.
     loaded: bool = True
+    trifold: bool = False  # True when the front matter says `trifold: true`
 
     @property
     def output_stem(self) -> str:
@@ -567,6 +569,7 @@ def validate(source: SourceFile, config: ProjectConfig) -> Handout | list[Proble
         meta_lines=lines,
         large_print=values.get("large_print", True),
         example=values.get("example", False),
+        trifold=values.get("trifold", False),
     )
 
 

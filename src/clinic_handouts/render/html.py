@@ -134,8 +134,9 @@ def template_errors(name: str) -> Iterator[None]:
 
 
 def render_html(env: jinja2.Environment, theme: Theme, config: ProjectConfig, page: Page) -> str:
-    with template_errors(TEMPLATE):
-        template = env.get_template(TEMPLATE)
+    name = page.variant.template or TEMPLATE
+    with template_errors(name):
+        template = env.get_template(name)
         html = template.render(
             page=page,
             handout=page.handout,
