@@ -1,4 +1,5 @@
-"""Run render jobs on every core: long-lived renderer processes, or this process for -j 1.
+"""Run render jobs on every core: long-lived renderer processes, one at least even for -j 1
+so that a stuck render can always be stopped.
 
 Each worker process makes one renderer when it starts (WeasyPrint's font setup is done
 once, not once per PDF) and renders many documents with it. Workers are forked from a
