@@ -605,9 +605,9 @@ def load_config(root: Path) -> ProjectConfig:
 
     email, email_problems = _email_settings(values["email"], text, root)
     problems.extend(email_problems)
-    printers, printer_problems = _printers(
-        data.get("printers", {}), text, values["print"]["paper"].lower()
-    )
+    local = regions.defaults(crisis["region"].upper())
+    paper = (values["print"]["paper"] or local.paper).lower()  # the region's, unless given
+    printers, printer_problems = _printers(data.get("printers", {}), text, paper)
     problems.extend(printer_problems)
 
     if problems:
@@ -615,12 +615,11 @@ def load_config(root: Path) -> ProjectConfig:
 
     langs = values["languages"]
     region = crisis["region"].upper()
-    local = regions.defaults(region)
     return ProjectConfig(
         root=root,
         clinic=Clinic(**values["clinic"]),
         brand=Brand(**values["brand"]),
-        paper=(values["print"]["paper"] or local.paper).lower(),
+        paper=paper,
         date_style=(values["print"]["date_style"] or local.date_style).lower(),
         default_lang=default_lang,
         languages=tuple(langs["expected"]),
