@@ -8,6 +8,7 @@ problems) or 2 (usage or config errors). A user mistake never shows a traceback.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import click
 
@@ -42,6 +43,31 @@ project_option = click.option(
     show_default="the current folder",
     help="The clinic project folder (holds handouts.toml).",
 )
+
+
+class HandedOut(Protocol):
+    """What ``handouts email`` and ``handouts print`` say when they are done."""
+
+    @property
+    def warnings(self) -> Sequence[Problem]: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+def hand_out_settings(today: dt.date) -> dict[str, Any]:
+    """The build date, the environment and where progress lines go, for email and print."""
+    return {
+        "today": today,
+        "environ": os.environ,
+        "progress": lambda line: click.echo(line, err=True),
+    }
+
+
+def handed_out(result: HandedOut) -> int:
+    print_problems(result.warnings)
+    click.echo(result.text)
+    return 0
 
 
 def print_problems(problems: Sequence[Problem]) -> None:
@@ -391,16 +417,8 @@ def email_command(
         from clinic_handouts.mail.deliver import EmailRequest, email_handout
 
         request = EmailRequest(handout_id, to, lang, large_print, dry_run, eml, confirm_address)
-        result = email_handout(
-            project,
-            request,
-            today=build_date(os.environ),
-            environ=os.environ,
-            progress=lambda line: click.echo(line, err=True),
-        )
-        print_problems(result.warnings)
-        click.echo(result.text)
-        return 0
+        today = build_date(os.environ)
+        return handed_out(email_handout(project, request, **hand_out_settings(today)))
 
     run(action)
 
@@ -458,16 +476,8 @@ def print_command(
         request = PrintRequest(
             handout_ids, printer, copies, lang, large_print, trifold, one_sided, dry_run, rack
         )
-        result = print_handouts(
-            project,
-            request,
-            today=build_date(os.environ),
-            environ=os.environ,
-            progress=lambda line: click.echo(line, err=True),
-        )
-        print_problems(result.warnings)
-        click.echo(result.text)
-        return 0
+        today = build_date(os.environ)
+        return handed_out(print_handouts(project, request, **hand_out_settings(today)))
 
     run(action)
 

@@ -67,6 +67,20 @@ def warning(path: str | Path, line: int, code: str, message: str) -> Problem:
     return Problem(str(path), line, code, Severity.WARNING, message)
 
 
+class Counted:
+    """Counting for anything that holds ``problems``: how many errors, how many warnings."""
+
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(p.is_error for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
+
+
 class HandoutError(Exception):
     """A user-facing failure that carries the problems explaining it."""
 

@@ -19,15 +19,10 @@ if TYPE_CHECKING:
 
 
 def check(handout: Handout, markup: BodyHtml, context: CheckContext) -> list[Problem]:
-    texts = [
-        (handout.title, handout.line_of("title")),
-        (handout.summary, handout.line_of("summary")),
-        (handout.body, handout.body_line),
-    ]
     problems = []
-    for text, first_line in texts:
+    for text, first_line in handout.printed_texts():
         for offset, contact, found in context.crisis.outdated_in(text):
-            line = first_line + text.count("\n", 0, offset)
+            line = handout.line_at(text, first_line, offset)
             shown = " ".join(found.split())
             problems.append(
                 error(

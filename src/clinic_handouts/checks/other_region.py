@@ -31,19 +31,14 @@ def check(handout: Handout, markup: BodyHtml, context: CheckContext) -> list[Pro
     crisis = context.crisis
     if not crisis.foreign:
         return []
-    texts = [
-        (handout.title, handout.line_of("title")),
-        (handout.summary, handout.line_of("summary")),
-        (handout.body, handout.body_line),
-    ]
     problems = []
-    for text, first_line in texts:
+    for text, first_line in handout.printed_texts():
         outdated = [(offset, offset + len(found)) for offset, _, found in crisis.outdated_in(text)]
         for offset, number, found in crisis.foreign_in(text):
             end = offset + len(found)
             if any(start < end and offset < stop for start, stop in outdated):
                 continue
-            line = first_line + text.count("\n", 0, offset)
+            line = handout.line_at(text, first_line, offset)
             shown = " ".join(found.split())
             here = in_country(crisis.region_name)
             where = _and(tuple(in_country(c) for c in number.countries))

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from clinic_handouts.build.atomic import write_atomic
 from clinic_handouts.checks.run import CheckResult
-from clinic_handouts.errors import Problem
+from clinic_handouts.errors import Counted, Problem
 from clinic_handouts.project import paths
 from clinic_handouts.text import readability as metrics
 
@@ -30,7 +30,7 @@ NOT_SCORED = "not scored"  # in the grade column: no validated formula, or too s
 
 
 @dataclass(frozen=True)
-class ReportRow:
+class ReportRow(Counted):
     file: str  # relative to the project: handouts/en/x.md
     id: str
     lang: str
@@ -39,14 +39,6 @@ class ReportRow:
     reviewed_on: dt.date | None
     next_review: dt.date | None
     problems: tuple[Problem, ...]
-
-    @property
-    def errors(self) -> int:
-        return sum(p.is_error for p in self.problems)
-
-    @property
-    def warnings(self) -> int:
-        return len(self.problems) - self.errors
 
     def problems_text(self) -> str:
         if not self.problems:

@@ -20,7 +20,7 @@ from clinic_handouts.checks import CheckContext, Findings, check_handout
 from clinic_handouts.checks import check_project as check_across
 from clinic_handouts.checks.cache import FRESH, Checker
 from clinic_handouts.checks.translation_review import check_languages
-from clinic_handouts.errors import Problem
+from clinic_handouts.errors import Counted, Problem
 from clinic_handouts.project import reserved
 from clinic_handouts.project.load import Project
 from clinic_handouts.project.selection import Selection, choose
@@ -38,19 +38,11 @@ class CheckOptions:
 
 
 @dataclass(frozen=True)
-class CheckResult:
+class CheckResult(Counted):
     project: Project
     handouts: tuple[Handout, ...]  # the handouts that were checked (loaded ones)
     problems: tuple[Problem, ...]  # sorted, compiler-style
     files: int = -1  # how many handout files were checked, loaded or not; -1: len(handouts)
-
-    @property
-    def errors(self) -> int:
-        return sum(p.is_error for p in self.problems)
-
-    @property
-    def warnings(self) -> int:
-        return len(self.problems) - self.errors
 
     def exit_code(self, strict: bool) -> int:
         """1 when there is an error (or, when strict, any problem at all), else 0."""

@@ -102,6 +102,19 @@ class Handout:
     def line_of(self, key: str) -> int:
         return self.meta_lines.get(key, 1)
 
+    def printed_texts(self) -> list[tuple[str, int]]:
+        """(text, its first line) of what is printed from this file: title, summary, body.
+        The checks that look for numbers read all three."""
+        return [
+            (self.title, self.line_of("title")),
+            (self.summary, self.line_of("summary")),
+            (self.body, self.body_line),
+        ]
+
+    def line_at(self, text: str, first_line: int, offset: int) -> int:
+        """The file's line of ``offset`` in one of ``printed_texts``."""
+        return first_line + text.count("\n", 0, offset)
+
 
 def discover(config: ProjectConfig) -> tuple[list[Path], list[Problem]]:
     """All handout files, sorted; problems for files in places the build cannot use."""
