@@ -161,11 +161,11 @@ def test_a_crisis_box_that_leaves_out_a_contact_is_refused(
     """Issue 14: the body's crisis box must list every contact of the crisis data. A
     template that drops the last service (here: 911) still prints the footer, so only
     the check of the body catches it."""
-    base = (bundled_theme_dir() / "templates/base.html").read_text(encoding="utf-8")
+    box = (bundled_theme_dir() / "templates/_crisis_box.html").read_text(encoding="utf-8")
     loop = "{% for resource in crisis.resources %}"
-    assert loop in base
-    short = base.replace(loop, "{% for resource in crisis.resources[:-1] %}")
-    root = make_project({"handouts/en/a.md": handout(), "templates/base.html": short})
+    assert loop in box
+    short = box.replace(loop, "{% for resource in crisis.resources[:-1] %}")
+    root = make_project({"handouts/en/a.md": handout(), "templates/_crisis_box.html": short})
     result = cli("build", "--project", root, "-j", "1")
 
     assert result.exit_code == 1, result.output
