@@ -84,6 +84,9 @@ def file_sha256(path: Path) -> tuple[str, Signature] | None:
 @dataclass
 class Manifest:
     entries: dict[str, OutputRecord] = field(default_factory=dict)
+    # The entries as read from build/: a build with nothing to do leaves them equal, and
+    # the manifest is not written again (encoding hundreds of entries is most of its cost).
+    saved: dict[str, OutputRecord] | None = None
 
     def is_current(self, key: str, fingerprint: str, build_dir: Path, probe: Probe) -> bool:
         """True when the PDF at ``key`` holds exactly the bytes recorded for this
@@ -167,7 +170,7 @@ def load_manifest(build_dir: Path) -> Manifest:
         entry = _entry(raw) if isinstance(raw, dict) else None
         if entry is not None and _safe_key(key):
             entries[key] = entry
-    return Manifest(entries)
+    return Manifest(entries, saved=dict(entries))
 
 
 def _encoded(entry: OutputRecord) -> dict[str, Any]:
@@ -177,6 +180,8 @@ def _encoded(entry: OutputRecord) -> dict[str, Any]:
 
 
 def save_manifest(build_dir: Path, manifest: Manifest) -> None:
+    if manifest.saved == manifest.entries and (build_dir / MANIFEST_NAME).is_file():
+        return  # nothing new to record
     data = {
         "format": FORMAT,
         "outputs": {key: _encoded(manifest.entries[key]) for key in sorted(manifest.entries)},

@@ -65,6 +65,7 @@ def entries_from_outputs(
     output the build found up to date (its manifest entry and size match) keeps the
     hash ``previous`` recorded for it, rather than reading its bytes again."""
     known = {f.path: f for entry in previous for f in entry.files}
+    before = {(entry.lang, entry.id, entry.source): entry for entry in previous}
     groups: dict[tuple[str, str], list[Output]] = {}
     for output in outputs:
         groups.setdefault((output.handout.lang, output.handout.id), []).append(output)
@@ -91,6 +92,13 @@ def entries_from_outputs(
                 )
             )
         files.sort(key=lambda f: _variant_rank(f.variant))
+        old_entry = before.get((handout.lang, handout.id, handout.rel))
+        if old_entry is not None and not any(o.built for o in group) and old_entry.sentences:
+            # Up to date: the handout's text is the one its PDFs were made from (it is part
+            # of their fingerprint), so its sentences are the ones recorded then.
+            sentences = old_entry.sentences
+        else:
+            sentences = body_sentences(handout.body, handout.body_line, handout.lang)
         entries.append(
             CatalogueEntry(
                 id=handout.id,
@@ -105,7 +113,7 @@ def entries_from_outputs(
                 large_print=handout.large_print,
                 reading_grade=grades[handout.rel],
                 files=tuple(files),
-                sentences=body_sentences(handout.body, handout.body_line, handout.lang),
+                sentences=sentences,
             )
         )
     return entries

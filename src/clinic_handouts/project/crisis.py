@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -71,6 +71,15 @@ class OutdatedContact:
     pattern: re.Pattern[str]
     instead: str  # the advice in ``region``
     region: str  # the country whose service it was
+    # Lower-case words or digits every match contains: the pattern runs only on a text
+    # holding one of them (most handouts hold none; the patterns have no literal start
+    # and are slow to try at every position). Empty: always run.
+    needs: tuple[str, ...] = ()
+
+    def find(self, text: str, lowered: str) -> Iterator[re.Match[str]]:
+        if self.needs and not any(word in lowered for word in self.needs):
+            return iter(())
+        return self.pattern.finditer(text)
 
 
 @dataclass(frozen=True)
@@ -167,8 +176,9 @@ class CrisisDirectory:
     def outdated_in(self, text: str) -> list[tuple[int, OutdatedContact, str]]:
         """(offset, contact, matched text) for every outdated contact in ``text``."""
         hits = []
+        lowered = text.lower()
         for contact in self.outdated:
-            for match in contact.pattern.finditer(text):
+            for match in contact.find(text, lowered):
                 hits.append((match.start(), contact, match.group(0)))
         return sorted(hits, key=lambda hit: hit[0])
 
@@ -270,6 +280,7 @@ def load_crisis(config: ProjectConfig) -> CrisisDirectory:
                 pattern=re.compile(str(item["pattern"]), re.IGNORECASE),
                 instead=str(item["instead"]),
                 region=str(item.get("region", "")),
+                needs=tuple(str(word).lower() for word in item.get("needs", ())),
             )
             for item in outdated_data["outdated"]
         )
