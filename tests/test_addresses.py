@@ -3,6 +3,7 @@ it on its own, with the sanitizer and the checks bypassed."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -55,10 +56,12 @@ def test_locate_follows_links_and_stays_inside(tmp_path: Path) -> None:
     (tmp_path / "secret.png").write_bytes(PNG)
     (project / "images/out.png").symlink_to(tmp_path / "secret.png")
     (project / "images/loop.png").symlink_to(project / "images/loop.png")
+    os.link(tmp_path / "secret.png", project / "images/hard.png")  # a second name, inside
     roots = (project.resolve(),)
     assert locate(project / "images/dot.png", roots).status == "file"
     assert locate(project / "images/../../secret.png", roots).status == "outside"
     assert locate(project / "images/out.png", roots).status == "linked-outside"
+    assert locate(project / "images/hard.png", roots).status == "linked-outside"
     assert locate(project / "images/missing.png", roots).status == "missing"
     assert locate(project / "images/loop.png", roots).status == "missing"
     assert locate(project / "images", roots).status == "not-a-file"
@@ -72,7 +75,9 @@ def test_loadable_refuses_other_computers_and_schemes(tmp_path: Path) -> None:
     assert not isinstance(data, str) and data.ok
 
 
-@pytest.mark.parametrize("kind", ["dotdot", "absolute", "file-url", "symlink", "network", "host"])
+@pytest.mark.parametrize(
+    "kind", ["dotdot", "absolute", "file-url", "symlink", "hardlink", "network", "host"]
+)
 def test_the_fetcher_alone_refuses_what_is_outside(
     tmp_path: Path, http_server: HttpServer, kind: str
 ) -> None:
@@ -84,12 +89,14 @@ def test_the_fetcher_alone_refuses_what_is_outside(
     secret = tmp_path / "secret.png"
     secret.write_bytes(PNG)
     (project / "handouts/en/link.png").symlink_to(secret)
+    os.link(secret, project / "handouts/en/hard.png")
     base = (project / "handouts/en").as_uri()
     asked = {
         "dotdot": f"{base}/../../../secret.png",
         "absolute": secret.as_uri(),
         "file-url": "file:///etc/passwd",
         "symlink": f"{base}/link.png",
+        "hardlink": f"{base}/hard.png",
         "network": f"{url}/a.png",
         "host": "file://server/share/a.png",
     }[kind]

@@ -7,8 +7,9 @@ addresses. Each asks this module, so the rule is written once:
   never fetched);
 - what is **loaded** into a page may be a ``data:`` image embedded in the handout itself,
   or a file inside the project folder or the bundled theme; never a network address,
-  another scheme, an absolute path, a file on another computer, or a file reached
-  through a symbolic link that leads out of those folders.
+  another scheme, an absolute path, a file on another computer, a file reached
+  through a symbolic link that leads out of those folders, or a file with a second name
+  (a hard link, which may be a file outside them).
 
 The functions return the reason for a refusal in words a writer understands; each
 caller adds what to do in its own place (an image, a stylesheet, the logo).
@@ -122,6 +123,10 @@ def locate(target: Path, roots: tuple[Path, ...]) -> Located:
         return Located("linked-outside", written)
     if not resolved.is_file():
         return Located("not-a-file", written)
+    if resolved.stat().st_nlink > 1:
+        # A hard link cannot be told from the file it links to by its path: one inside
+        # the project may be a second name of a file outside it. Refused like a link.
+        return Located("linked-outside", written)
     return Located("file", resolved)
 
 
