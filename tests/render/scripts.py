@@ -1,5 +1,5 @@
-"""Real text in nine scripts for the rendering tests (issue 15): per language, a strings
-file for the stamp words, a disclaimer and a short handout of plain sentences.
+"""Real text in every bundled language for the rendering tests (issue 15): per language,
+a strings file for the stamp words, a disclaimer and a short handout of plain sentences.
 
 Written for tests by a non-native speaker, in the everyday words of a patient handout:
 every text here needs a qualified translator's review before any patient reads it.
@@ -10,6 +10,7 @@ Where the project bundles a strings file for a language, the test project's
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 
 
 @dataclass(frozen=True)
@@ -332,6 +333,110 @@ LANGUAGES: dict[str, Language] = {
         ),
     ),
 }
+
+
+def _bundled(lang: str) -> str:
+    """The bundled words of a language (its own stamp words, as a clinic would use them)."""
+    folder = resources.files("clinic_handouts") / "data" / "strings"
+    return (folder / f"{lang}.toml").read_text(encoding="utf-8")
+
+
+def _latin(lang: str, disclaimer: str, title: str, *sentences: str) -> Language:
+    return Language(
+        lang=lang,
+        font="DejaVuSans",
+        disclaimer=disclaimer,
+        title=title,
+        sentences=sentences,
+        strings=_bundled(lang),
+    )
+
+
+# The bundled languages written in Latin letters, with their own bundled words.
+LANGUAGES.update(
+    {
+        "es": _latin(
+            "es",
+            "Esta hoja es solo para información. No reemplaza a su médico ni a su enfermera.",
+            "Qué hacer antes de dormir",
+            "Acuéstese a la misma hora cada día.",
+            "Apague el teléfono una hora antes de dormir.",
+            "Mantenga su cuarto tranquilo, oscuro y fresco.",
+            "Si se siente nervioso, respire despacio y hondo.",
+            "Camine de día y tome menos café de noche.",
+            "Si no puede dormir, levántese y lea un rato.",
+        ),
+        "tl": _latin(
+            "tl",
+            "Ang papel na ito ay para sa impormasyon lamang. "
+            "Hindi nito pinapalitan ang iyong doktor o nars.",
+            "Mga dapat gawin bago matulog",
+            "Matulog sa parehong oras araw-araw.",
+            "Patayin ang telepono isang oras bago matulog.",
+            "Panatilihing tahimik, madilim at malamig ang kuwarto.",
+            "Kung kinakabahan ka, huminga nang dahan-dahan at malalim.",
+            "Maglakad sa araw at uminom ng mas kaunting kape sa gabi.",
+            "Kung hindi ka makatulog, bumangon at magbasa sandali.",
+        ),
+        "ht": _latin(
+            "ht",
+            "Fèy sa a se pou enfòmasyon sèlman. Li pa ranplase doktè oswa enfimyè ou.",
+            "Sa pou fè anvan ou dòmi",
+            "Al dòmi menm lè a chak jou.",
+            "Fèmen telefòn ou inèdtan anvan ou dòmi.",
+            "Kenbe chanm ou trankil, nwa epi fre.",
+            "Si ou gen kè sote, respire dousman epi fon.",
+            "Mache lajounen epi bwè mwens kafe aswè.",
+            "Si ou pa ka dòmi, leve epi li yon ti moman.",
+        ),
+        "fr": _latin(
+            "fr",
+            "Cette fiche sert à vous informer. "
+            "Elle ne remplace pas votre médecin ni votre infirmière.",
+            "Que faire avant de dormir",
+            "Couchez-vous à la même heure chaque jour.",
+            "Éteignez votre téléphone une heure avant de dormir.",
+            "Gardez votre chambre calme, sombre et fraîche.",
+            "Si vous êtes inquiet, respirez lentement et profondément.",
+            "Marchez le jour et buvez moins de café le soir.",
+            "Si vous ne dormez pas, levez-vous et lisez un moment.",
+        ),
+        "fr-CA": _latin(
+            "fr-CA",
+            "Cette fiche sert à vous informer. "
+            "Elle ne remplace pas votre médecin ni votre infirmière.",
+            "Quoi faire avant de dormir",
+            "Couchez-vous à la même heure chaque jour.",
+            "Fermez votre cellulaire une heure avant de dormir.",
+            "Gardez votre chambre calme, sombre et fraîche.",
+            "Si vous êtes inquiet, respirez lentement et profondément.",
+            "Marchez le jour et buvez moins de café le soir.",
+            "Si vous ne dormez pas, levez-vous et lisez un moment.",
+        ),
+        "pt": _latin(
+            "pt",
+            "Esta folha é só para informação. Ela não substitui o seu médico ou enfermeiro.",
+            "O que fazer antes de dormir",
+            "Vá para a cama à mesma hora todos os dias.",
+            "Desligue o telefone uma hora antes de dormir.",
+            "Mantenha o quarto calmo, escuro e fresco.",
+            "Se estiver nervoso, respire devagar e fundo.",
+            "Caminhe de dia e beba menos café à noite.",
+            "Se não conseguir dormir, levante-se e leia um pouco.",
+        ),
+        "pl": _latin(
+            "pl",
+            "Ta ulotka służy tylko do informacji. Nie zastępuje lekarza ani pielęgniarki.",
+            "Co robić przed snem",
+            "Kładź się spać o tej samej porze każdego dnia.",
+            "Wyłącz telefon godzinę przed snem.",
+            "Niech sypialnia będzie cicha, ciemna i chłodna.",
+            "Jeśli się denerwujesz, oddychaj powoli i głęboko.",
+            "Chodź dużo w dzień i pij mniej kawy wieczorem.",
+            "Jeśli nie możesz zasnąć, wstań i poczytaj chwilę.",
+        ),
+    }
+)
 
 ENGLISH = Language(
     lang="en",
