@@ -183,6 +183,7 @@ def test_the_regions_own_numbers_are_fine(
         "Our office is at 111 Main Street, Room 999.",  # no word about calling near it
         "The review was on 2026-11-21; see page 988 of the manual.",
         "Chat at 988lifeline.org",  # part of a web address, not a number to dial
+        "This is sheet number 111 of the library.",  # a number, but not one to call
     ],
 )
 def test_numbers_that_are_not_a_crisis_line_are_not_flagged(

@@ -58,9 +58,10 @@ _AFTER = (
     r"(?!\s?(?:mg|mcg|µg|ml|g|kg|mm|cm|%|units?|iu)\b)"
 )
 # Words about calling or getting help (English, Spanish, French: the bundled languages).
+# Not "number": "sheet number 111" or "room number 999" is no phone number.
 _CALL_WORDS = re.compile(
     r"\b(?:call|calls|calling|text|texting|dial|phone|ring|contact|emergency|emergencies|"
-    r"crisis|help|helpline|lifeline|hotline|line|number|ambulance|police|urgent|tel|"
+    r"crisis|help|helpline|lifeline|hotline|line|ambulance|police|urgent|tel|"
     r"llame|llamar|marque|env[ií]e|mensaje|emergencias?|ayuda|l[ií]nea|"
     r"appelez|composez|textez|urgence|aide|ligne)\b",
     re.IGNORECASE,
