@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from clinic_handouts.addresses import bundled_theme_dir
 from clinic_handouts.build.plan import BuildOptions
 from clinic_handouts.build.run import build
 from clinic_handouts.catalogue.entries import sha256_of, with_thumbnails
@@ -28,7 +27,7 @@ from clinic_handouts.catalogue.page import (
     write_catalogue,
 )
 from clinic_handouts.project.load import load_project
-from clinic_handouts.project.theme import Theme
+from clinic_handouts.project.theme import bundled_theme
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 21)
@@ -76,10 +75,7 @@ def main(count: int) -> None:
                     ),
                 )
             )
-        theme = Theme(
-            template_dirs=(bundled_theme_dir() / "templates",),
-            style_dirs=(bundled_theme_dir() / "styles",),
-        )
+        theme = bundled_theme()
         settings = CatalogueSettings(
             clinic_name="Benchmark Clinic",
             ui_lang="en",

@@ -20,14 +20,13 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from clinic_handouts.addresses import bundled_theme_dir
 from clinic_handouts.catalogue.page import (
     CatalogueEntry,
     CatalogueSettings,
     FileEntry,
     write_catalogue,
 )
-from clinic_handouts.project.theme import Theme
+from clinic_handouts.project.theme import bundled_theme
 
 TODAY = dt.date(2026, 11, 21)
 CHROMIUM = "/usr/bin/chromium"
@@ -146,10 +145,7 @@ MEASURE_KEY = """(text) => {
 
 
 def main(n: int) -> None:
-    theme = Theme(
-        template_dirs=(bundled_theme_dir() / "templates",),
-        style_dirs=(bundled_theme_dir() / "styles",),
-    )
+    theme = bundled_theme()
     settings = CatalogueSettings(
         clinic_name="Benchmark Clinic",
         ui_lang="en",

@@ -16,12 +16,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from clinic_handouts.addresses import bundled_theme_dir
 from clinic_handouts.build.plan import BuildOptions
 from clinic_handouts.build.run import build
 from clinic_handouts.catalogue.page import render_catalogue
 from clinic_handouts.project.load import load_project
-from clinic_handouts.project.theme import Theme
+from clinic_handouts.project.theme import bundled_theme
 from tests.catalogue.test_catalogue import english_settings, multilingual_entries
 from tests.conftest import CONFIG, TODAY, ProjectFactory, handout
 from tests.helpers.browser import AXE, WAIT_MS  # noqa: F401  (browser, page: tests/conftest.py)
@@ -203,10 +202,7 @@ def test_search_folds_vietnamese_and_arabic_in_chromium(tmp_path: Path, page: Pa
     """What a person types without the accent keys, or with or without Arabic vowel marks
     and hamza, finds the handout: catalogue.js folds the query as folding.py folded the
     cards."""
-    theme = Theme(
-        template_dirs=(bundled_theme_dir() / "templates",),
-        style_dirs=(bundled_theme_dir() / "styles",),
-    )
+    theme = bundled_theme()
     index = tmp_path / "index.html"
     index.write_text(
         render_catalogue(theme, english_settings(), multilingual_entries()), encoding="utf-8"

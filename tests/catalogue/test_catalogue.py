@@ -25,7 +25,7 @@ from clinic_handouts.catalogue.page import (
     readable_on,
     render_catalogue,
 )
-from clinic_handouts.project.theme import Theme
+from clinic_handouts.project.theme import bundled_theme
 from tests.conftest import CONFIG, TODAY, ProjectFactory, handout
 from tests.helpers.html_tree import Element, parse
 
@@ -216,10 +216,7 @@ def test_page_is_made_from_plain_entries(tmp_path: Path) -> None:
         brand_color="#1f4e79",
         lang_names={"en": "English"},
     )
-    theme = Theme(
-        template_dirs=(bundled_theme_dir() / "templates",),
-        style_dirs=(bundled_theme_dir() / "styles",),
-    )
+    theme = bundled_theme()
     html = render_catalogue(theme, settings, [entry, opted_out])
     assert "<medicines>" not in html  # escaped
     page = parse(html)
@@ -344,10 +341,7 @@ def test_search_text_is_folded_for_every_script() -> None:
 
 
 def test_cards_name_languages_in_the_page_language_with_direction() -> None:
-    theme = Theme(
-        template_dirs=(bundled_theme_dir() / "templates",),
-        style_dirs=(bundled_theme_dir() / "styles",),
-    )
+    theme = bundled_theme()
     page = parse(render_catalogue(theme, english_settings(), multilingual_entries()))
     html = page.find_all("html")[0]
     assert (html.attrs["lang"], html.attrs["dir"]) == ("en", "ltr")

@@ -41,6 +41,13 @@ class Theme:
         return [seen[key] for key in sorted(seen)]
 
 
+def bundled_theme() -> Theme:
+    """The default theme alone, as a project with no templates/ or styles/ of its own
+    sees it (the catalogue's tests and benchmarks use it)."""
+    builtin = bundled_theme_dir()
+    return Theme(template_dirs=(builtin / "templates",), style_dirs=(builtin / "styles",))
+
+
 def load_theme(config: ProjectConfig) -> Theme:
     builtin = bundled_theme_dir()
     theme = Theme(
