@@ -525,6 +525,14 @@ def serve_command(project: Path, port: int, host: str) -> None:
     is_flag=True,
     help="A TLS proxy (HTTPS) is in front of the desk: needed for another --host without TLS.",
 )
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A host name staff reach the desk by (the TLS proxy's or certificate's); "
+    "repeat for more. Any other name is refused.",
+)
 def desk_command(
     project: Path,
     host: str,
@@ -532,6 +540,7 @@ def desk_command(
     certfile: Path | None,
     keyfile: Path | None,
     proxy: bool,
+    allowed_hosts: tuple[str, ...],
 ) -> None:
     """The front desk in a browser: staff sign in to find, email and print handouts.
 
@@ -541,7 +550,7 @@ def desk_command(
     """
     from clinic_handouts.desk.run import run as run_desk
 
-    run(lambda: run_desk(project, host, port, certfile, keyfile, proxy, click.echo))
+    run(lambda: run_desk(project, host, port, certfile, keyfile, proxy, click.echo, allowed_hosts))
 
 
 def _new_password() -> str:

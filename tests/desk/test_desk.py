@@ -6,6 +6,8 @@ teach-back, and read the record back."""
 from __future__ import annotations
 
 import http.client
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -30,6 +32,31 @@ PASSWORD = "a long desk password"
 BODY = "Sit still for five minutes. Put the cuff on your bare arm.\n"
 
 
+def http_request(
+    port: int,
+    method: str,
+    path: str,
+    body: dict[str, str] | None = None,
+    cookie: str = "",
+    host: str | None = None,
+) -> tuple[int, dict[str, str], str]:
+    """One plain HTTP request to the desk on 127.0.0.1: (status, headers, page)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Host": host if host is not None else f"127.0.0.1:{port}"}
+    if cookie:
+        headers["Cookie"] = cookie
+    data = None
+    if body is not None:
+        data = urlencode(body)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        connection.request(method, path, body=data, headers=headers)
+        response = connection.getresponse()
+        return response.status, dict(response.headers), response.read().decode()
+    finally:
+        connection.close()
+
+
 @dataclass
 class Running:
     desk: Desk
@@ -45,20 +72,7 @@ class Running:
         cookie: str = "",
         host: str | None = None,
     ) -> tuple[int, dict[str, str], str]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        headers = {"Host": host if host is not None else f"127.0.0.1:{self.port}"}
-        if cookie:
-            headers["Cookie"] = cookie
-        data = None
-        if body is not None:
-            data = urlencode(body)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            connection.request(method, path, body=data, headers=headers)
-            response = connection.getresponse()
-            return response.status, dict(response.headers), response.read().decode()
-        finally:
-            connection.close()
+        return http_request(self.port, method, path, body, cookie, host)
 
     def sign_in(self, name: str = "nurse", password: str = PASSWORD) -> tuple[int, str]:
         """(status, the session cookie or "")."""
@@ -245,9 +259,60 @@ def test_staff_sign_in_search_email_and_the_record(
     page.get_by_label("Username").fill("boss")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.goto(base + "/handout/en/pressure")  # the catalogue page has no desk menu yet
+    expect(page.get_by_text("Signed in as boss.")).to_be_visible()  # on the catalogue
     page.get_by_role("link", name="Education record").click()
     expect(page.locator(".records tbody tr")).to_have_count(1)
     expect(page.locator(".records tbody")).to_contain_text("nurse")
     assert axe_violations(page) == []
     page.screenshot(path=str(shots / "records.png"), full_page=True)
+
+
+def test_the_catalogue_page_says_who_is_signed_in_and_signs_out(desk: Running) -> None:
+    _status, cookie = desk.sign_in()
+    status, _h, page = desk.request("GET", "/", cookie=cookie)
+    assert status == 200 and "Signed in as nurse." in page
+    assert "Education record" not in page  # front-desk staff do not see the record
+    token = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    status, _h, _page = desk.request("POST", "/signout", {"csrf": token}, cookie=cookie)
+    assert status == 303
+    _status, _h, page = desk.request("GET", "/", cookie=cookie)
+    assert "Sign in" in page and "cuff" not in page
+
+
+def test_allowed_host_names_reach_the_desk_and_no_others(tmp_path: Path) -> None:
+    """Behind a TLS proxy, browsers send the proxy's name: `--allowed-host` lets exactly
+    that name in, and every other name still gets 421 (DNS rebinding)."""
+    root = tmp_path / "clinic"
+    root.mkdir()
+    (root / "handouts.toml").write_text(CONFIG)
+    port = free_port()
+    command = [sys.executable, "-m", "clinic_handouts", "desk", "--project", str(root)]
+    bad = subprocess.run(
+        [*command, "--allowed-host", "*.clinic.example"], capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "give a host name only" in bad.stderr
+    server = subprocess.Popen(
+        [*command, "--port", str(port), "--allowed-host", "Desk.Clinic.Example"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, _h, page = http_request(port, "GET", "/signin", host="desk.clinic.example")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the desk did not start"
+                time.sleep(0.1)
+        assert status == 200 and "Sign in" in page
+        status, _h, _page = http_request(port, "GET", "/signin", host="desk.clinic.example:443")
+        assert status == 200
+        for other in ("evil.example", "desk.clinic.example.evil.example", "clinic.example"):
+            status, _h, page = http_request(port, "GET", "/signin", host=other)
+            assert status == 421 and "Sign in" not in page, other
+    finally:
+        server.terminate()
+        server.wait(10)

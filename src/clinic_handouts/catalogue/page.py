@@ -309,6 +309,16 @@ def _raw_text(text: str, closing: str) -> Markup:
 
 
 @dataclass(frozen=True)
+class SignedIn:
+    """Who is signed in to the front desk, for the page's header: their name, the form
+    token the sign-out button posts, and whether the education record is theirs to see."""
+
+    user: str
+    csrf: str
+    admin: bool
+
+
+@dataclass(frozen=True)
 class External:
     """Where the front desk serves what the static page inlines (its CSP forbids inline
     script), and the address prefixes of its files and handout pages."""
@@ -318,6 +328,8 @@ class External:
     script: str
     files: str  # prefix of a built file's path (PDFs, thumbnails)
     handout: str  # prefix of a handout's desk page: <prefix><lang>/<id>
+    extra_stylesheet: str = ""
+    signed_in: SignedIn | None = None
 
 
 def render_catalogue(

@@ -32,7 +32,7 @@ from starlette.routing import Route
 
 from clinic_handouts.addresses import bundled_theme_dir
 from clinic_handouts.catalogue.entries import read_sidecar, settings_for
-from clinic_handouts.catalogue.page import CatalogueEntry, External, render_catalogue
+from clinic_handouts.catalogue.page import CatalogueEntry, External, SignedIn, render_catalogue
 from clinic_handouts.catalogue.search import library_script
 from clinic_handouts.desk.pages import DESK_CSS, render
 from clinic_handouts.desk.store import Record, Session, Store
@@ -65,6 +65,9 @@ class Desk:
     today: Callable[[], dt.date] = dt.date.today
     printers: Sequence[str] = ()
     printer: Printer | None = None
+    # Host names staff may reach the desk by besides its address (--allowed-host): the
+    # name of the TLS proxy in front of it, or of its certificate.
+    allowed_hosts: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         self.root = self.root.resolve()
@@ -97,7 +100,7 @@ class _Guard(BaseHTTPMiddleware):
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         desk = self.desk
-        if not host_allowed(request.headers.get("host"), desk.host, desk.port):
+        if not host_allowed(request.headers.get("host"), desk.host, desk.port, desk.allowed_hosts):
             return _headers(Response("Wrong host name.", status_code=421), desk)
         request.state.session = None
         cookie = request.cookies.get(COOKIE, "")
@@ -197,6 +200,8 @@ def build_app(desk: Desk) -> Starlette:
         return response
 
     def catalogue(request: Request) -> Response:
+        session = _session(request)
+        assert session is not None  # the guard answers every request without one
         config = desk.config
         settings = settings_for(config, desk.today())
         html = render_catalogue(
@@ -209,6 +214,8 @@ def build_app(desk: Desk) -> Starlette:
                 script="/static/catalogue.js",
                 files="/files/",
                 handout="/handout/",
+                extra_stylesheet="/static/desk.css",
+                signed_in=SignedIn(session.user, session.csrf, session.role == "admin"),
             ),
         )
         return HTMLResponse(html)

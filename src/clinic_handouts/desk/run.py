@@ -3,7 +3,8 @@ uvicorn, and the account commands' password prompts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import uvicorn
@@ -13,6 +14,30 @@ from clinic_handouts.errors import UsageError, error
 from clinic_handouts.serve.server import is_loopback
 
 PROXY_FLAG = "--behind-tls-proxy"
+# A host name as staff type it: letters, digits, hyphens and dots (no port, no wildcard).
+HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
+
+
+def checked_host_names(names: Sequence[str]) -> tuple[str, ...]:
+    """The --allowed-host names, lower-cased; a UsageError for one that is not a host name
+    (a port, a wildcard or a space would widen or break the Host check)."""
+    checked = []
+    for name in names:
+        lowered = name.strip().lower()
+        if not HOST_NAME.fullmatch(lowered):
+            raise UsageError(
+                [
+                    error(
+                        "",
+                        0,
+                        "usage",
+                        f"--allowed-host {name!r}: give a host name only, such as "
+                        "desk.example.org (no port, no '*', no 'https://')",
+                    )
+                ]
+            )
+        checked.append(lowered)
+    return tuple(checked)
 
 
 def address_rule(host: str, certfile: Path | None, keyfile: Path | None, proxy: bool) -> str | None:
@@ -50,11 +75,13 @@ def run(
     keyfile: Path | None,
     proxy: bool,
     log: Callable[[str], None],
+    allowed_hosts: Sequence[str] = (),
 ) -> int:
+    names = checked_host_names(allowed_hosts)
     warning = address_rule(host, certfile, keyfile, proxy)
     if warning:
         log(warning)
-    desk = Desk(root, host, port, tls=certfile is not None or proxy)
+    desk = Desk(root, host, port, tls=certfile is not None or proxy, allowed_hosts=names)
     scheme = "https" if certfile else "http"
     log(f"The front desk is at {scheme}://{host}:{port}/ (stop with Ctrl+C)")
     uvicorn.run(

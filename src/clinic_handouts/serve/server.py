@@ -45,7 +45,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -97,11 +97,16 @@ def exposure_warning(host: str) -> str | None:
     )
 
 
-def host_allowed(header: str | None, listen_host: str, port: int) -> bool:
+def host_allowed(
+    header: str | None, listen_host: str, port: int, names: Collection[str] = ()
+) -> bool:
     """Whether a request's Host header names this server: the address it listens on,
     localhost, 127.0.0.1 or [::1], with its port. Serving on every address (0.0.0.0,
-    ::) also accepts any IP address and this computer's name. Any other name is a page
-    elsewhere reaching this server through DNS (rebinding), and is refused."""
+    ::) also accepts any IP address and this computer's name. ``names`` are the host
+    names the clinic gave for it (a TLS proxy's or certificate's), with any port: a proxy
+    forwards the name staff typed, and the port it listens on is not this server's. Any
+    other name is a page elsewhere reaching this server through DNS (rebinding), and is
+    refused."""
     if not header:
         return False  # HTTP/1.1 requires it, and every browser sends it
     header = header.strip().lower()
@@ -112,6 +117,8 @@ def host_allowed(header: str | None, listen_host: str, port: int) -> bool:
     else:
         name, colon, given = header.partition(":")
         rest = colon + given
+    if name in {given_name.strip().lower() for given_name in names}:
+        return rest == "" or rest[1:].isdigit()
     if rest == "":
         if port != 80:
             return False
