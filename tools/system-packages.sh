@@ -25,6 +25,9 @@ if [ "${1:-build}" = "test" ]; then
   # code back, as a phone would) are used by the tests; Chromium runs the catalogue and
   # preview browser tests.
   required+=(poppler-utils qpdf zbar-tools chromium)
+  # MuPDF's mutool: a second PDF reader, independent of poppler, as many phone and
+  # tablet readers are built on it (tests/render/test_second_reader.py).
+  required+=(mupdf-tools)
   # The printing tests run a real CUPS scheduler (cups) and CUPS' IPP Everywhere test
   # printer and IPP client (cups-ipp-utils: ippeveprinter, ipptool); ippeveprinter
   # announces itself through Avahi, which needs the system message bus.
