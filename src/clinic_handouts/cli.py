@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import signal
@@ -28,6 +29,7 @@ from clinic_handouts.project.config import PAPER_SIZES
 if TYPE_CHECKING:
     from clinic_handouts.build.plan import BuildReport, Progress
     from clinic_handouts.checks.run import CheckResult
+    from clinic_handouts.desk.store import Store
 
 # What only one command needs (the report's PDF reader, the email checks) is imported
 # inside that command, so `handouts build` does not pay for it at every start. The build
@@ -563,57 +565,54 @@ def users_group() -> None:
     """Staff accounts of the front desk (handouts desk), stored in desk.sqlite."""
 
 
-@users_group.command("add")
-@project_option
-@click.argument("name")
+UserAction = Callable[..., str]
+
+
+def _users_command(verb: str) -> Callable[[UserAction], click.Command]:
+    """``handouts users VERB NAME``: the action gets the desk's store and the user's
+    name, and returns the line to print; a refusal is a click.UsageError (exit 2)."""
+
+    def decorate(act: UserAction) -> click.Command:
+        @functools.wraps(act)  # the docstring is the help; the options act declared stay
+        def command(project: Path, name: str, **options: Any) -> None:
+            from clinic_handouts.desk.store import Store
+
+            def action() -> int:
+                click.echo(act(Store(project), name, **options))
+                return 0
+
+            run(action)
+
+        return users_group.command(verb)(project_option(click.argument("name")(command)))
+
+    return decorate
+
+
+@_users_command("add")
 @click.option("--role", type=click.Choice(["front-desk", "admin"]), required=True)
-def users_add(project: Path, name: str, role: str) -> None:
+def users_add(store: Store, name: str, role: str) -> str:
     """Add a staff member. The password is asked twice (or read from standard input)."""
-    from clinic_handouts.desk.store import Store
-
-    def action() -> int:
-        store = Store(project)
-        if store.user_role(name) is not None:
-            raise click.UsageError(f"{name} exists already; use 'handouts users passwd {name}'")
-        store.set_user(name, role, _new_password())
-        click.echo(f"Added {name} ({role}).")
-        return 0
-
-    run(action)
+    if store.user_role(name) is not None:
+        raise click.UsageError(f"{name} exists already; use 'handouts users passwd {name}'")
+    store.set_user(name, role, _new_password())
+    return f"Added {name} ({role})."
 
 
-@users_group.command("remove")
-@project_option
-@click.argument("name")
-def users_remove(project: Path, name: str) -> None:
+@_users_command("remove")
+def users_remove(store: Store, name: str) -> str:
     """Remove a staff member and end their sessions."""
-    from clinic_handouts.desk.store import Store
-
-    def action() -> int:
-        if not Store(project).remove_user(name):
-            raise click.UsageError(f"no user named {name}")
-        click.echo(f"Removed {name}.")
-        return 0
-
-    run(action)
+    if not store.remove_user(name):
+        raise click.UsageError(f"no user named {name}")
+    return f"Removed {name}."
 
 
-@users_group.command("passwd")
-@project_option
-@click.argument("name")
-def users_passwd(project: Path, name: str) -> None:
+@_users_command("passwd")
+def users_passwd(store: Store, name: str) -> str:
     """Set a new password (and end that user's sessions)."""
-    from clinic_handouts.desk.store import Store
-
-    def action() -> int:
-        store = Store(project)
-        if store.user_role(name) is None:
-            raise click.UsageError(f"no user named {name}")
-        store.set_password(name, _new_password())
-        click.echo(f"New password set for {name}.")
-        return 0
-
-    run(action)
+    if store.user_role(name) is None:
+        raise click.UsageError(f"no user named {name}")
+    store.set_password(name, _new_password())
+    return f"New password set for {name}."
 
 
 @main.command("records")
