@@ -47,6 +47,21 @@ project_option = click.option(
 )
 
 
+def listen_options(port: int, host_help: str) -> Callable[[Callable[..., None]], Any]:
+    """--port and --host of a command that serves pages (serve, desk): the same port range
+    and the same default address, this computer only."""
+
+    def decorate(command: Callable[..., None]) -> Any:
+        host = click.option("--host", default="127.0.0.1", show_default=True, help=host_help)
+        ports = click.IntRange(0, 65535)
+        where = "The port to serve on (0: any free port)."
+        return click.option("--port", type=ports, default=port, show_default=True, help=where)(
+            host(command)
+        )
+
+    return decorate
+
+
 class HandedOut(Protocol):
     """What ``handouts email`` and ``handouts print`` say when they are done."""
 
@@ -486,18 +501,9 @@ def print_command(
 
 @main.command("serve")
 @project_option
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=8000,
-    show_default=True,
-    help="The port to serve on (0: any free port).",
-)
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    help="The address to serve on. Only this computer can open 127.0.0.1; any other "
+@listen_options(
+    port=8000,
+    host_help="The address to serve on. Only this computer can open 127.0.0.1; any other "
     "address lets other computers on the network see drafts.",
 )
 def serve_command(project: Path, port: int, host: str) -> None:
@@ -515,8 +521,7 @@ def serve_command(project: Path, port: int, host: str) -> None:
 
 @main.command("desk")
 @project_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="The address to serve on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@listen_options(port=8080, host_help="The address to serve on.")
 @click.option(
     "--certfile", type=click.Path(dir_okay=False, path_type=Path), help="TLS certificate."
 )
