@@ -10,6 +10,7 @@ import json
 import re
 import tomllib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -208,14 +209,7 @@ def test_page_is_made_from_plain_entries(tmp_path: Path) -> None:
     opted_out = CatalogueEntry(
         **{**entry.__dict__, "id": "x", "slug": "x", "title": "Other", "large_print": False}
     )
-    settings = CatalogueSettings(
-        clinic_name="Test Clinic",
-        ui_lang="en",
-        today=TODAY,
-        due_soon_days=60,
-        brand_color="#1f4e79",
-        lang_names={"en": "English"},
-    )
+    settings = replace(english_settings(), lang_names={"en": "English"})
     theme = bundled_theme()
     html = render_catalogue(theme, settings, [entry, opted_out])
     assert "<medicines>" not in html  # escaped
