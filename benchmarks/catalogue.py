@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.helpers.repo_project import copy_repo_project
+
 from benchmarks.library import SETTINGS, TODAY, card
 from clinic_handouts.build.plan import BuildOptions
 from clinic_handouts.build.run import build
@@ -24,8 +26,6 @@ from clinic_handouts.catalogue.entries import sha256_of, with_thumbnails
 from clinic_handouts.catalogue.page import FileEntry, write_catalogue
 from clinic_handouts.project.load import load_project
 from clinic_handouts.project.theme import bundled_theme
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def best_of(runs: int, action: Callable[[], object]) -> float:
@@ -39,10 +39,7 @@ def best_of(runs: int, action: Callable[[], object]) -> float:
 
 def main(count: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        shutil.copy(REPO / "handouts.toml", root)
-        shutil.copytree(REPO / "handouts", root / "handouts")
-        shutil.copytree(REPO / "styles", root / "styles")
+        root = copy_repo_project(Path(folder))
         build(load_project(root, TODAY), BuildOptions(today=TODAY))
         source_pdf = next((root / "build/en").glob("*.pdf"))
         build_dir = root / "build"

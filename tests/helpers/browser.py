@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers.repo_project import REPO
+
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless, and quiet: this machine's network is closed, so nothing may phone home.
 CHROMIUM_ARGS = [
