@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
 from clinic_handouts.cli import main
+from tests.helpers.project_files import write_project
 from tests.helpers.repo_project import copy_repo_project
 
 PNG = bytes.fromhex(  # a 1x1 transparent PNG (whole: the build decodes every picture)
@@ -63,17 +64,7 @@ def make_project(tmp_path: Path) -> ProjectFactory:
     """Build a project from {relative path: text}; handouts.toml defaults to CONFIG."""
 
     def factory(files: dict[str, str | bytes] | None = None, config: str = CONFIG) -> Path:
-        root = tmp_path / "project"
-        root.mkdir(exist_ok=True)
-        (root / "handouts.toml").write_text(config, encoding="utf-8")
-        for rel, content in (files or {}).items():
-            path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
-        return root
+        return write_project(tmp_path / "project", files or {}, config)
 
     return factory
 
