@@ -73,9 +73,7 @@ def test_json_is_a_list_of_problems_with_exactly_five_keys(
     result = check(cli, root, "--format", "json")
     assert result.exit_code == 1
     listed = json.loads(result.stdout)  # nothing but JSON on stdout
-    assert listed and all(
-        set(p) == {"file", "line", "code", "severity", "message"} for p in listed
-    )
+    assert listed and all(set(p) == {"file", "line", "code", "severity", "message"} for p in listed)
     assert {
         "file": "handouts/en/old.md",
         "line": 6,
@@ -543,31 +541,40 @@ def test_long_paragraph(make_project: ProjectFactory, cli: CLI) -> None:
     )
 
 
-def test_all_caps(make_project: ProjectFactory, cli: CLI) -> None:
-    body = (
-        f"{CLEAN}\nDO NOT EAT before your visit.\n\nText HOME to 741741. An MRI, CT or PET "
-        "scan is fine.\n\n## CALL US TODAY\n"
-    )
-    root = make_project({"handouts/en/a.md": handout(body=body)})
-    found = problems(check(cli, root), "all-caps")
-    assert [line.split(" is in capital")[0] for line in found] == [
-        "handouts/en/a.md:10: warning: all-caps: 'DO NOT EAT'",
-        "handouts/en/a.md:14: warning: all-caps: 'CALL US TODAY'",
-    ]
-
-
-def test_placeholder_text(make_project: ProjectFactory, cli: CLI) -> None:
-    body = (
-        f"{CLEAN}\nTODO: add the dose.\n\nCall us at [insert phone number].\n\n"
-        "| Day | Plan |\n|---|---|\n| 1 | Lorem ipsum dolor |\n"
-    )
-    root = make_project({"handouts/en/a.md": handout(body=body)})
-    found = problems(check(cli, root), "placeholder-text")
-    assert [line.split(" looks like")[0] for line in found] == [
-        "handouts/en/a.md:10: error: placeholder-text: 'TODO'",
-        "handouts/en/a.md:12: error: placeholder-text: '[insert phone number]'",
-        "handouts/en/a.md:16: error: placeholder-text: 'Lorem ipsum'",
-    ]
+@pytest.mark.parametrize(
+    ("code", "lines", "cut", "expected"),
+    [
+        pytest.param(
+            "all-caps",
+            "DO NOT EAT before your visit.\n\nText HOME to 741741. An MRI, CT or PET "
+            "scan is fine.\n\n## CALL US TODAY\n",
+            " is in capital",
+            [
+                "handouts/en/a.md:10: warning: all-caps: 'DO NOT EAT'",
+                "handouts/en/a.md:14: warning: all-caps: 'CALL US TODAY'",
+            ],
+            id="all-caps",
+        ),
+        pytest.param(
+            "placeholder-text",
+            "TODO: add the dose.\n\nCall us at [insert phone number].\n\n"
+            "| Day | Plan |\n|---|---|\n| 1 | Lorem ipsum dolor |\n",
+            " looks like",
+            [
+                "handouts/en/a.md:10: error: placeholder-text: 'TODO'",
+                "handouts/en/a.md:12: error: placeholder-text: '[insert phone number]'",
+                "handouts/en/a.md:16: error: placeholder-text: 'Lorem ipsum'",
+            ],
+            id="placeholder-text",
+        ),
+    ],
+)
+def test_each_flagged_text_is_named_at_its_line(
+    make_project: ProjectFactory, cli: CLI, code: str, lines: str, cut: str, expected: list[str]
+) -> None:
+    root = make_project({"handouts/en/a.md": handout(body=f"{CLEAN}\n{lines}")})
+    found = problems(check(cli, root), code)
+    assert [line.split(cut)[0] for line in found] == expected
 
 
 def test_spanish_todo_is_a_word_not_a_placeholder(make_project: ProjectFactory, cli: CLI) -> None:
