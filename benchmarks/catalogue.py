@@ -17,20 +17,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.helpers.repo_project import copy_repo_project
+
+from benchmarks.library import SETTINGS, TODAY, card
 from clinic_handouts.build.plan import BuildOptions
 from clinic_handouts.build.run import build
 from clinic_handouts.catalogue.entries import sha256_of, with_thumbnails
-from clinic_handouts.catalogue.page import (
-    CatalogueEntry,
-    CatalogueSettings,
-    FileEntry,
-    write_catalogue,
-)
+from clinic_handouts.catalogue.page import FileEntry, write_catalogue
 from clinic_handouts.project.load import load_project
 from clinic_handouts.project.theme import bundled_theme
-
-REPO = Path(__file__).resolve().parent.parent
-TODAY = dt.date(2026, 11, 21)
 
 
 def best_of(runs: int, action: Callable[[], object]) -> float:
@@ -44,10 +39,7 @@ def best_of(runs: int, action: Callable[[], object]) -> float:
 
 def main(count: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        shutil.copy(REPO / "handouts.toml", root)
-        shutil.copytree(REPO / "handouts", root / "handouts")
-        shutil.copytree(REPO / "styles", root / "styles")
+        root = copy_repo_project(Path(folder))
         build(load_project(root, TODAY), BuildOptions(today=TODAY))
         source_pdf = next((root / "build/en").glob("*.pdf"))
         build_dir = root / "build"
@@ -55,42 +47,27 @@ def main(count: int) -> None:
         for n in range(count):
             pdf = build_dir / "en" / f"handout-{n}.pdf"
             shutil.copy(source_pdf, pdf)
+            size = pdf.stat().st_size
             entries.append(
-                CatalogueEntry(
-                    id=f"handout-{n}",
-                    lang="en",
-                    slug=f"handout-{n}",
-                    source=f"handouts/en/handout-{n}.md",
+                card(
+                    n,
+                    FileEntry("standard", f"en/{pdf.name}", 2, size, sha256_of(pdf)),
                     title=f"Handout number {n}",
                     summary="A summary of one or two sentences for the card.",
                     tags=("benchmark",),
                     reviewed_on=TODAY,
                     next_review=TODAY + dt.timedelta(days=700),
-                    large_print=True,
                     reading_grade=None,
-                    files=(
-                        FileEntry(
-                            "standard", f"en/{pdf.name}", 2, pdf.stat().st_size, sha256_of(pdf)
-                        ),
-                    ),
                 )
             )
         theme = bundled_theme()
-        settings = CatalogueSettings(
-            clinic_name="Benchmark Clinic",
-            ui_lang="en",
-            today=TODAY,
-            due_soon_days=60,
-            brand_color="#1f4e79",
-            lang_names={"en": "English"},
-        )
 
         def fresh() -> object:
             shutil.rmtree(build_dir / "thumbnails", ignore_errors=True)
             return with_thumbnails(entries, [], build_dir)
 
         made = with_thumbnails(entries, [], build_dir)
-        page_s = best_of(3, lambda: write_catalogue(build_dir, theme, settings, made))
+        page_s = best_of(3, lambda: write_catalogue(build_dir, theme, SETTINGS, made))
         fresh_s = best_of(3, fresh)
         made = with_thumbnails(entries, [], build_dir)
         reused_s = best_of(3, lambda: with_thumbnails(entries, made, build_dir))

@@ -20,15 +20,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from clinic_handouts.catalogue.page import (
-    CatalogueEntry,
-    CatalogueSettings,
-    FileEntry,
-    write_catalogue,
-)
+from benchmarks.library import SETTINGS, card
+from clinic_handouts.catalogue.page import CatalogueEntry, FileEntry, write_catalogue
 from clinic_handouts.project.theme import bundled_theme
 
-TODAY = dt.date(2026, 11, 21)
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 WORDS = [
@@ -115,19 +110,15 @@ def library(n: int) -> list[CatalogueEntry]:
             for _ in range(60)
         )
         entries.append(
-            CatalogueEntry(
-                id=f"handout-{k}",
-                lang="en",
-                slug=f"handout-{k}",
-                source=f"handouts/en/handout-{k}.md",
+            card(
+                k,
+                FileEntry("standard", f"en/handout-{k}.pdf", 2, 40_000, "0" * 64),
                 title=f"{rng.choice(WORDS).title()} and {rng.choice(WORDS)} {k}",
                 summary=" ".join(rng.choice(WORDS) for _ in range(10)),
                 tags=(rng.choice(WORDS), rng.choice(WORDS)),
                 reviewed_on=dt.date(2026, 6, 1),
                 next_review=dt.date(2027, 6, 1),
-                large_print=True,
                 reading_grade=5.5,
-                files=(FileEntry("standard", f"en/handout-{k}.pdf", 2, 40_000, "0" * 64),),
                 sentences=sentences,
             )
         )
@@ -146,16 +137,8 @@ MEASURE_KEY = """(text) => {
 
 def main(n: int) -> None:
     theme = bundled_theme()
-    settings = CatalogueSettings(
-        clinic_name="Benchmark Clinic",
-        ui_lang="en",
-        today=TODAY,
-        due_soon_days=30,
-        brand_color="#1f4e79",
-        lang_names={"en": "English"},
-    )
     with tempfile.TemporaryDirectory() as folder:
-        page_path = write_catalogue(Path(folder), theme, settings, library(n))
+        page_path = write_catalogue(Path(folder), theme, SETTINGS, library(n))
         size = page_path.stat().st_size
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)

@@ -9,13 +9,12 @@ the command takes to give up on a server that accepts connections and never answ
 
 from __future__ import annotations
 
-import shutil
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from tests.conftest import REPO, TODAY
+from tests.conftest import TODAY
 from tests.helpers.mailserver import (
     PASSWORD,
     USERNAME,
@@ -25,6 +24,7 @@ from tests.helpers.mailserver import (
     make_certificates,
     never_answer,
 )
+from tests.helpers.repo_project import REPO, copy_repo_project
 
 from clinic_handouts.mail.deliver import EmailRequest, email_handout
 
@@ -32,12 +32,7 @@ RUNS = 5
 
 
 def project(folder: Path, port: int, extra: str) -> Path:
-    root = folder / "clinic"
-    root.mkdir()
-    shutil.copy(REPO / "handouts.toml", root)
-    shutil.copytree(REPO / "handouts", root / "handouts")
-    shutil.copytree(REPO / "styles", root / "styles")
-    shutil.copytree(REPO / "templates", root / "templates")
+    root = copy_repo_project(folder)
     with (root / "handouts.toml").open("a", encoding="utf-8") as config:
         config.write(
             f'\n[email]\nhost = "127.0.0.1"\nport = {port}\n'

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import http.server
-import shutil
 import textwrap
 import threading
 from collections.abc import Callable, Iterator
@@ -15,8 +14,9 @@ from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
 from clinic_handouts.cli import main
+from tests.helpers.project_files import write_project
+from tests.helpers.repo_project import copy_repo_project
 
-REPO = Path(__file__).resolve().parent.parent
 PNG = bytes.fromhex(  # a 1x1 transparent PNG (whole: the build decodes every picture)
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082"
@@ -64,17 +64,7 @@ def make_project(tmp_path: Path) -> ProjectFactory:
     """Build a project from {relative path: text}; handouts.toml defaults to CONFIG."""
 
     def factory(files: dict[str, str | bytes] | None = None, config: str = CONFIG) -> Path:
-        root = tmp_path / "project"
-        root.mkdir(exist_ok=True)
-        (root / "handouts.toml").write_text(config, encoding="utf-8")
-        for rel, content in (files or {}).items():
-            path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
-        return root
+        return write_project(tmp_path / "project", files or {}, config)
 
     return factory
 
@@ -82,13 +72,7 @@ def make_project(tmp_path: Path) -> ProjectFactory:
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Path:
     """A copy of this repository's own clinic project (config, handouts, theme)."""
-    root = tmp_path / "clinic"
-    root.mkdir()
-    shutil.copy(REPO / "handouts.toml", root)
-    shutil.copytree(REPO / "handouts", root / "handouts")
-    shutil.copytree(REPO / "styles", root / "styles")
-    shutil.copytree(REPO / "templates", root / "templates")
-    return root
+    return copy_repo_project(tmp_path)
 
 
 @pytest.fixture

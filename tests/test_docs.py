@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from markdown.extensions.toc import slugify
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers.repo_project import REPO
 
 # [text](target) outside code; a target has no spaces (an optional "title" may follow).
 _LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import signal
@@ -28,6 +29,7 @@ from clinic_handouts.project.config import PAPER_SIZES
 if TYPE_CHECKING:
     from clinic_handouts.build.plan import BuildReport, Progress
     from clinic_handouts.checks.run import CheckResult
+    from clinic_handouts.desk.store import Store
 
 # What only one command needs (the report's PDF reader, the email checks) is imported
 # inside that command, so `handouts build` does not pay for it at every start. The build
@@ -43,6 +45,21 @@ project_option = click.option(
     show_default="the current folder",
     help="The clinic project folder (holds handouts.toml).",
 )
+
+
+def listen_options(port: int, host_help: str) -> Callable[[Callable[..., None]], Any]:
+    """--port and --host of a command that serves pages (serve, desk): the same port range
+    and the same default address, this computer only."""
+
+    def decorate(command: Callable[..., None]) -> Any:
+        host = click.option("--host", default="127.0.0.1", show_default=True, help=host_help)
+        ports = click.IntRange(0, 65535)
+        where = "The port to serve on (0: any free port)."
+        return click.option("--port", type=ports, default=port, show_default=True, help=where)(
+            host(command)
+        )
+
+    return decorate
 
 
 class HandedOut(Protocol):
@@ -484,18 +501,9 @@ def print_command(
 
 @main.command("serve")
 @project_option
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=8000,
-    show_default=True,
-    help="The port to serve on (0: any free port).",
-)
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    help="The address to serve on. Only this computer can open 127.0.0.1; any other "
+@listen_options(
+    port=8000,
+    host_help="The address to serve on. Only this computer can open 127.0.0.1; any other "
     "address lets other computers on the network see drafts.",
 )
 def serve_command(project: Path, port: int, host: str) -> None:
@@ -513,8 +521,7 @@ def serve_command(project: Path, port: int, host: str) -> None:
 
 @main.command("desk")
 @project_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="The address to serve on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@listen_options(port=8080, host_help="The address to serve on.")
 @click.option(
     "--certfile", type=click.Path(dir_okay=False, path_type=Path), help="TLS certificate."
 )
@@ -572,57 +579,54 @@ def users_group() -> None:
     """Staff accounts of the front desk (handouts desk), stored in desk.sqlite."""
 
 
-@users_group.command("add")
-@project_option
-@click.argument("name")
+UserAction = Callable[..., str]
+
+
+def _users_command(verb: str) -> Callable[[UserAction], click.Command]:
+    """``handouts users VERB NAME``: the action gets the desk's store and the user's
+    name, and returns the line to print; a refusal is a click.UsageError (exit 2)."""
+
+    def decorate(act: UserAction) -> click.Command:
+        @functools.wraps(act)  # the docstring is the help; the options act declared stay
+        def command(project: Path, name: str, **options: Any) -> None:
+            from clinic_handouts.desk.store import Store
+
+            def action() -> int:
+                click.echo(act(Store(project), name, **options))
+                return 0
+
+            run(action)
+
+        return users_group.command(verb)(project_option(click.argument("name")(command)))
+
+    return decorate
+
+
+@_users_command("add")
 @click.option("--role", type=click.Choice(["front-desk", "admin"]), required=True)
-def users_add(project: Path, name: str, role: str) -> None:
+def users_add(store: Store, name: str, role: str) -> str:
     """Add a staff member. The password is asked twice (or read from standard input)."""
-    from clinic_handouts.desk.store import Store
-
-    def action() -> int:
-        store = Store(project)
-        if store.user_role(name) is not None:
-            raise click.UsageError(f"{name} exists already; use 'handouts users passwd {name}'")
-        store.set_user(name, role, _new_password())
-        click.echo(f"Added {name} ({role}).")
-        return 0
-
-    run(action)
+    if store.user_role(name) is not None:
+        raise click.UsageError(f"{name} exists already; use 'handouts users passwd {name}'")
+    store.set_user(name, role, _new_password())
+    return f"Added {name} ({role})."
 
 
-@users_group.command("remove")
-@project_option
-@click.argument("name")
-def users_remove(project: Path, name: str) -> None:
+@_users_command("remove")
+def users_remove(store: Store, name: str) -> str:
     """Remove a staff member and end their sessions."""
-    from clinic_handouts.desk.store import Store
-
-    def action() -> int:
-        if not Store(project).remove_user(name):
-            raise click.UsageError(f"no user named {name}")
-        click.echo(f"Removed {name}.")
-        return 0
-
-    run(action)
+    if not store.remove_user(name):
+        raise click.UsageError(f"no user named {name}")
+    return f"Removed {name}."
 
 
-@users_group.command("passwd")
-@project_option
-@click.argument("name")
-def users_passwd(project: Path, name: str) -> None:
+@_users_command("passwd")
+def users_passwd(store: Store, name: str) -> str:
     """Set a new password (and end that user's sessions)."""
-    from clinic_handouts.desk.store import Store
-
-    def action() -> int:
-        store = Store(project)
-        if store.user_role(name) is None:
-            raise click.UsageError(f"no user named {name}")
-        store.set_password(name, _new_password())
-        click.echo(f"New password set for {name}.")
-        return 0
-
-    run(action)
+    if store.user_role(name) is None:
+        raise click.UsageError(f"no user named {name}")
+    store.set_password(name, _new_password())
+    return f"New password set for {name}."
 
 
 @main.command("records")

@@ -14,12 +14,12 @@ from tests.conftest import (
     CONFIG,
     CRISIS_LINE_EN,
     DISCLAIMER_EN,
-    REPO,
     ProjectFactory,
     folded,
     handout,
     pdf_pages,
 )
+from tests.helpers.repo_project import REPO
 
 CLI = Callable[..., Result]
 LONG_BODY = "\n\n".join(

@@ -11,10 +11,8 @@ import datetime as dt
 import json
 import os
 import shutil
-import struct
 import subprocess
 import sys
-import zlib
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -32,29 +30,9 @@ from clinic_handouts.project.load import load_project
 from clinic_handouts.project.sources import Handout
 from clinic_handouts.text.markdown import BodyHtml
 from tests.conftest import CONFIG, EPOCH, TODAY, handout, pdf_pages
+from tests.helpers.project_files import png, write_project
 
 CLI = Callable[..., Result]
-
-
-def png(red: int) -> bytes:
-    """A small, valid PNG whose bytes depend on ``red``."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
-    rows = b"".join(b"\x00" + bytes([red, 90, 160]) * 8 for _ in range(8))
-    header = struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 # Standard editions only: the large-print edition follows the same rules and would only
@@ -74,16 +52,7 @@ FILES: dict[str, str | bytes] = {
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small project, built once for the whole module (three PDFs)."""
-    root = tmp_path_factory.mktemp("built") / "project"
-    root.mkdir()
-    (root / "handouts.toml").write_text(CONFIG, encoding="utf-8")
-    for rel, content in FILES.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    root = write_project(tmp_path_factory.mktemp("built") / "project", FILES, CONFIG)
     result = subprocess.run(
         [sys.executable, "-m", "clinic_handouts", "build", "--project", str(root)],
         env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},

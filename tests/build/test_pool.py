@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from clinic_handouts.build.pool import MAX_DOCUMENTS_PER_WORKER, Crashed, RenderLimits, RenderPool
-from tests.conftest import REPO
+from tests.helpers.repo_project import REPO
 
 
 def make_renderer() -> str:

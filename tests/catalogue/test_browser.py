@@ -10,20 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from clinic_handouts.build.plan import BuildOptions
-from clinic_handouts.build.run import build
 from clinic_handouts.catalogue.page import render_catalogue
-from clinic_handouts.project.load import load_project
 from clinic_handouts.project.theme import bundled_theme
-from tests.catalogue.test_catalogue import english_settings, multilingual_entries
-from tests.conftest import CONFIG, TODAY, ProjectFactory, handout
-from tests.helpers.browser import AXE, WAIT_MS  # noqa: F401  (browser, page: tests/conftest.py)
+from tests.conftest import CONFIG, ProjectFactory, handout
+from tests.helpers.browser import axe_violations, visible_cards
+from tests.helpers.catalogue import english_settings, multilingual_entries
+from tests.helpers.project_files import built_project
 from tests.helpers.servers import running
 
 
@@ -31,7 +28,6 @@ from tests.helpers.servers import running
 def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three handouts, one of them also in Spanish, built once."""
     root = tmp_path_factory.mktemp("library")
-    (root / "handouts.toml").write_text(CONFIG)
     files = {
         "handouts/en/sleep.md": handout(
             "Sleep better", summary="Small steps for better nights.", tags="[sleep]"
@@ -48,30 +44,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
             tags="[ketamine, treatment]",
         ),
     }
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    report = build(load_project(root, TODAY), BuildOptions(today=TODAY))
-    assert report.ok, report.problems
-    return root
-
-
-def visible_cards(page: Page) -> list[str]:
-    ids: list[str] = page.eval_on_selector_all(
-        ".card", "cards => cards.filter(c => !c.hidden).map(c => c.id)"
-    )
-    return ids
-
-
-def axe_violations(page: Page) -> list[dict[str, Any]]:
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: run 'make test' (or npm ci --prefix tests)")
-    page.add_script_tag(path=str(AXE))
-    result: dict[str, Any] = page.evaluate("axe.run(document)")
-    return [
-        {"id": v["id"], "help": v["help"], "nodes": [n["html"] for n in v["nodes"]]}
-        for v in result["violations"]
-    ]
+    return built_project(root, files, CONFIG)
 
 
 def test_search_and_filters_from_disk_with_the_keyboard(library: Path, page: Page) -> None:

@@ -10,6 +10,7 @@ import json
 import re
 import tomllib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,13 +21,13 @@ from clinic_handouts.addresses import bundled_theme_dir
 from clinic_handouts.catalogue.folding import fold
 from clinic_handouts.catalogue.page import (
     CatalogueEntry,
-    CatalogueSettings,
     FileEntry,
     readable_on,
     render_catalogue,
 )
 from clinic_handouts.project.theme import bundled_theme
 from tests.conftest import CONFIG, TODAY, ProjectFactory, handout
+from tests.helpers.catalogue import english_settings, multilingual_entries
 from tests.helpers.html_tree import Element, parse
 
 CLI = Callable[..., Result]
@@ -208,14 +209,7 @@ def test_page_is_made_from_plain_entries(tmp_path: Path) -> None:
     opted_out = CatalogueEntry(
         **{**entry.__dict__, "id": "x", "slug": "x", "title": "Other", "large_print": False}
     )
-    settings = CatalogueSettings(
-        clinic_name="Test Clinic",
-        ui_lang="en",
-        today=TODAY,
-        due_soon_days=60,
-        brand_color="#1f4e79",
-        lang_names={"en": "English"},
-    )
+    settings = replace(english_settings(), lang_names={"en": "English"})
     theme = bundled_theme()
     html = render_catalogue(theme, settings, [entry, opted_out])
     assert "<medicines>" not in html  # escaped
@@ -291,43 +285,6 @@ def test_a_tampered_record_never_lists_or_touches_files_outside_build(
     assert [c.attrs["id"] for c in page.find_all("li", cls="card")] == ["handout-sleep"]
     assert outside.read_bytes() == PNG_MAGIC
     assert "../" not in (root / "build/index.html").read_text()
-
-
-def multilingual_entries() -> list[CatalogueEntry]:
-    """Plain entries in Vietnamese, Arabic (with shadda and hamza) and English."""
-
-    def entry(id_: str, lang: str, title: str, summary: str = "") -> CatalogueEntry:
-        return CatalogueEntry(
-            id=id_,
-            lang=lang,
-            slug=id_,
-            source=f"handouts/{lang}/{id_}.md",
-            title=title,
-            summary=summary,
-            tags=(),
-            reviewed_on=dt.date(2026, 10, 1),
-            next_review=dt.date(2028, 10, 1),
-            large_print=False,
-            reading_grade=None,
-            files=(FileEntry("standard", f"{lang}/{id_}.pdf", 1, 40_000, "0" * 64),),
-        )
-
-    return [
-        entry("meds", "vi", "Đổi thuốc an toàn", "Hỏi bác sĩ trước khi đổi."),
-        entry("health", "ar", "الصّحّة النفسيّة", "أسئلة وأجوبة"),
-        entry("sleep", "en", "Sleep better"),
-    ]
-
-
-def english_settings() -> CatalogueSettings:
-    return CatalogueSettings(
-        clinic_name="Test Clinic",
-        ui_lang="en",
-        today=TODAY,
-        due_soon_days=60,
-        brand_color="#1f4e79",
-        lang_names={},
-    )
 
 
 def test_search_text_is_folded_for_every_script() -> None:

@@ -9,13 +9,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from clinic_handouts.build.plan import BuildOptions
-from clinic_handouts.build.run import build
 from clinic_handouts.catalogue.folding import fold
 from clinic_handouts.catalogue.search import folded_synonyms
-from clinic_handouts.project.load import load_project
-from tests.catalogue.test_browser import axe_violations, visible_cards
-from tests.conftest import CONFIG, TODAY, handout
+from tests.conftest import CONFIG, handout
+from tests.helpers.browser import axe_violations, visible_cards
+from tests.helpers.project_files import built_project
 
 SYNONYMS = '\n[search]\nsynonyms = { BP = "blood pressure", "flu jab" = "flu shot" }\n'
 
@@ -23,7 +21,6 @@ SYNONYMS = '\n[search]\nsynonyms = { BP = "blood pressure", "flu jab" = "flu sho
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("search")
-    (root / "handouts.toml").write_text(CONFIG + SYNONYMS)
     files = {
         "handouts/en/pressure.md": handout(
             "Checking your blood pressure at home",
@@ -44,12 +41,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "Menos cafeína", body="La cafeína de la tarde le quita el sueño.\n"
         ),
     }
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    report = build(load_project(root, TODAY), BuildOptions(today=TODAY))
-    assert report.ok, report.problems
-    return root
+    return built_project(root, files, CONFIG + SYNONYMS)
 
 
 def search_for(page: Page, text: str) -> list[str]:

@@ -14,6 +14,7 @@ import pytest
 from click.testing import Result
 
 from tests.conftest import CONFIG, ProjectFactory, handout
+from tests.helpers.checking import check, only_problem, problems
 
 CLI = Callable[..., Result]
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -33,20 +34,6 @@ HARD = (
     "Neurotransmitters play a crucial role in regulating mood and emotions.\n"
     "You should discuss medication alternatives with your psychiatrist.\n"
 )
-
-
-def check(cli: CLI, root: Path, *args: str) -> Result:
-    return cli("check", "--project", root, *args)
-
-
-def lines_with(result: Result, code: str) -> list[str]:
-    return [line for line in result.stdout.splitlines() if f": {code}: " in line]
-
-
-def only_problem(result: Result, code: str) -> str:
-    found = lines_with(result, code)
-    assert len(found) == 1, result.output
-    return found[0]
 
 
 # --- the command ---------------------------------------------------------------------
@@ -85,17 +72,15 @@ def test_json_is_a_list_of_problems_with_exactly_five_keys(
     root = make_project({"handouts/en/old.md": handout(body=body)})
     result = check(cli, root, "--format", "json")
     assert result.exit_code == 1
-    problems = json.loads(result.stdout)  # nothing but JSON on stdout
-    assert problems and all(
-        set(p) == {"file", "line", "code", "severity", "message"} for p in problems
-    )
+    listed = json.loads(result.stdout)  # nothing but JSON on stdout
+    assert listed and all(set(p) == {"file", "line", "code", "severity", "message"} for p in listed)
     assert {
         "file": "handouts/en/old.md",
         "line": 6,
         "code": "outdated-crisis-contact",
         "severity": "error",
-    }.items() <= problems[0].items()
-    assert "988" in problems[0]["message"]
+    }.items() <= listed[0].items()
+    assert "988" in listed[0]["message"]
     assert "Checked 1 handout" in result.stderr
 
 
@@ -103,8 +88,8 @@ def test_json_reports_config_errors_too(make_project: ProjectFactory, cli: CLI) 
     root = make_project({}, config='[clinic]\nname = "X"\n')
     result = check(cli, root, "--format", "json")
     assert result.exit_code == 2
-    problems = json.loads(result.stdout)
-    assert problems[0]["file"] == "handouts.toml" and problems[0]["code"] == "config"
+    listed = json.loads(result.stdout)
+    assert listed[0]["file"] == "handouts.toml" and listed[0]["code"] == "config"
 
 
 def test_warnings_exit_0_unless_strict(make_project: ProjectFactory, cli: CLI) -> None:
@@ -214,7 +199,7 @@ def test_current_and_similar_numbers_are_not_flagged(
     body = f"{CLEAN}\nIf you need help, call {fine} today.\n"
     root = make_project({"handouts/en/help.md": handout(body=body)}, config=CONFIG)
     result = check(cli, root)
-    assert lines_with(result, "outdated-crisis-contact") == [], result.output
+    assert problems(result, "outdated-crisis-contact") == [], result.output
 
 
 def test_pasted_web_article_fails(make_project: ProjectFactory, cli: CLI) -> None:
@@ -237,7 +222,7 @@ def test_pasted_web_article_fails(make_project: ProjectFactory, cli: CLI) -> Non
 def test_old_contact_in_title_or_summary(make_project: ProjectFactory, cli: CLI) -> None:
     text = handout("Call 800-273-8255", CLEAN, summary="The National Suicide Prevention Lifeline.")
     root = make_project({"handouts/en/t.md": text})
-    found = lines_with(check(cli, root), "outdated-crisis-contact")
+    found = problems(check(cli, root), "outdated-crisis-contact")
     assert [line.split(": outdated")[0] for line in found] == [
         "handouts/en/t.md:2: error",
         "handouts/en/t.md:4: error",
@@ -370,7 +355,7 @@ def test_spanish_reading_level_uses_inflesz(make_project: ProjectFactory, cli: C
     )
     result = check(cli, root)
     assert result.exit_code == 1
-    found = lines_with(result, "reading-level")
+    found = problems(result, "reading-level")
     assert found[0].startswith(
         "handouts/es/hard.md:8: error: reading-level: INFLESZ -2.4 ('very hard', about grade "
         "18.0) is below the maximum of 55 (grade 8) (INFLESZ -2.4, Fernandez-Huerta 4.7"
@@ -421,7 +406,7 @@ def test_long_table_row_is_not_a_long_sentence(make_project: ProjectFactory, cli
     row = " ".join(["take one pill"] * 10)
     body = f"{CLEAN}\n| When | What |\n|---|---|\n| Morning | {row} |\n"
     root = make_project({"handouts/en/a.md": handout(body=body)})
-    assert lines_with(check(cli, root), "long-sentence") == []
+    assert problems(check(cli, root), "long-sentence") == []
 
 
 # --- images and links ----------------------------------------------------------------
@@ -435,9 +420,7 @@ def test_missing_alt_text(make_project: ProjectFactory, cli: CLI) -> None:
     root = make_project({"handouts/en/a.md": handout(body=body), "handouts/en/images/dot.png": PNG})
     result = check(cli, root)
     assert result.exit_code == 1
-    found = [
-        line.split(": missing-alt-text: ")[0] for line in lines_with(result, "missing-alt-text")
-    ]
+    found = [line.split(": missing-alt-text: ")[0] for line in problems(result, "missing-alt-text")]
     assert found == [
         "handouts/en/a.md:10: error",
         "handouts/en/a.md:12: error",
@@ -460,7 +443,7 @@ def test_missing_image_and_local_link(make_project: ProjectFactory, cli: CLI) ->
     )
     result = check(cli, root)
     assert result.exit_code == 1
-    found = lines_with(result, "missing-resource")
+    found = problems(result, "missing-resource")
     assert len(found) == 3, result.output
     assert found[0].startswith(
         "handouts/en/a.md:10: error: missing-resource: images/mapp.png: there is no image at "
@@ -491,9 +474,7 @@ def test_blocked_resources_are_found_before_rendering(
     (root / "handouts/en/link.png").symlink_to(secret)
     result = check(cli, root)
     assert result.exit_code == 1
-    found = [
-        line.split(": blocked-resource: ")[0] for line in lines_with(result, "blocked-resource")
-    ]
+    found = [line.split(": blocked-resource: ")[0] for line in problems(result, "blocked-resource")]
     assert found == [f"handouts/en/a.md:{n}: error" for n in (10, 12, 14, 16, 20)]
     assert "https://example.org/chart.png: network addresses are never fetched" in result.stdout
     assert "../../../secret.png: this image is outside the project folder" in result.stdout
@@ -521,7 +502,7 @@ def test_images_that_are_fine(make_project: ProjectFactory, cli: CLI) -> None:
 def test_heading_skip(make_project: ProjectFactory, cli: CLI) -> None:
     body = f"### Too deep\n\n{CLEAN}\n## Fine\n\n### Fine too\n\n##### Skipped\n"
     root = make_project({"handouts/en/a.md": handout(body=body)})
-    found = lines_with(check(cli, root), "heading-skip")
+    found = problems(check(cli, root), "heading-skip")
     assert found[0].startswith(
         "handouts/en/a.md:6: warning: heading-skip: 'Too deep' is a level-3 heading right "
         "after the title; write it with ##"
@@ -560,37 +541,46 @@ def test_long_paragraph(make_project: ProjectFactory, cli: CLI) -> None:
     )
 
 
-def test_all_caps(make_project: ProjectFactory, cli: CLI) -> None:
-    body = (
-        f"{CLEAN}\nDO NOT EAT before your visit.\n\nText HOME to 741741. An MRI, CT or PET "
-        "scan is fine.\n\n## CALL US TODAY\n"
-    )
-    root = make_project({"handouts/en/a.md": handout(body=body)})
-    found = lines_with(check(cli, root), "all-caps")
-    assert [line.split(" is in capital")[0] for line in found] == [
-        "handouts/en/a.md:10: warning: all-caps: 'DO NOT EAT'",
-        "handouts/en/a.md:14: warning: all-caps: 'CALL US TODAY'",
-    ]
-
-
-def test_placeholder_text(make_project: ProjectFactory, cli: CLI) -> None:
-    body = (
-        f"{CLEAN}\nTODO: add the dose.\n\nCall us at [insert phone number].\n\n"
-        "| Day | Plan |\n|---|---|\n| 1 | Lorem ipsum dolor |\n"
-    )
-    root = make_project({"handouts/en/a.md": handout(body=body)})
-    found = lines_with(check(cli, root), "placeholder-text")
-    assert [line.split(" looks like")[0] for line in found] == [
-        "handouts/en/a.md:10: error: placeholder-text: 'TODO'",
-        "handouts/en/a.md:12: error: placeholder-text: '[insert phone number]'",
-        "handouts/en/a.md:16: error: placeholder-text: 'Lorem ipsum'",
-    ]
+@pytest.mark.parametrize(
+    ("code", "lines", "cut", "expected"),
+    [
+        pytest.param(
+            "all-caps",
+            "DO NOT EAT before your visit.\n\nText HOME to 741741. An MRI, CT or PET "
+            "scan is fine.\n\n## CALL US TODAY\n",
+            " is in capital",
+            [
+                "handouts/en/a.md:10: warning: all-caps: 'DO NOT EAT'",
+                "handouts/en/a.md:14: warning: all-caps: 'CALL US TODAY'",
+            ],
+            id="all-caps",
+        ),
+        pytest.param(
+            "placeholder-text",
+            "TODO: add the dose.\n\nCall us at [insert phone number].\n\n"
+            "| Day | Plan |\n|---|---|\n| 1 | Lorem ipsum dolor |\n",
+            " looks like",
+            [
+                "handouts/en/a.md:10: error: placeholder-text: 'TODO'",
+                "handouts/en/a.md:12: error: placeholder-text: '[insert phone number]'",
+                "handouts/en/a.md:16: error: placeholder-text: 'Lorem ipsum'",
+            ],
+            id="placeholder-text",
+        ),
+    ],
+)
+def test_each_flagged_text_is_named_at_its_line(
+    make_project: ProjectFactory, cli: CLI, code: str, lines: str, cut: str, expected: list[str]
+) -> None:
+    root = make_project({"handouts/en/a.md": handout(body=f"{CLEAN}\n{lines}")})
+    found = problems(check(cli, root), code)
+    assert [line.split(cut)[0] for line in found] == expected
 
 
 def test_spanish_todo_is_a_word_not_a_placeholder(make_project: ProjectFactory, cli: CLI) -> None:
     body = "Todo el equipo le ayuda. Tome todo el medicamento.\n"
     root = make_project({"handouts/es/a.md": handout(body=body)})
-    assert lines_with(check(cli, root), "placeholder-text") == []
+    assert problems(check(cli, root), "placeholder-text") == []
 
 
 def test_no_you(make_project: ProjectFactory, cli: CLI) -> None:

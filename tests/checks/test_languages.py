@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from pathlib import Path
 
 from click.testing import Result
 
 from tests.conftest import CONFIG, ProjectFactory, handout
+from tests.helpers.checking import check
 
 CLI = Callable[..., Result]
 
@@ -66,10 +66,6 @@ LONG_CHINESE = (
     "如果您在服药以后感到头晕眼花恶心呕吐心跳加快呼吸困难或者出现任何其他让您担心的不适症状"
     "请立即停止服药并马上打电话给我们的诊所或者直接去最近的医院急诊室就诊。"
 )
-
-
-def check(cli: CLI, root: Path, *args: str) -> Result:
-    return cli("check", "--project", root, *args)
 
 
 def text_problems(result: Result) -> list[str]:

@@ -17,6 +17,7 @@ from click.testing import Result
 
 from clinic_handouts.text.markdown import to_html
 from tests.conftest import CONFIG, ProjectFactory, handout
+from tests.helpers.checking import check, problems
 
 CLI = Callable[..., Result]
 SAMPLES = Path(__file__).parent.parent / "fixtures" / "word-paste"
@@ -24,14 +25,6 @@ SAMPLES = Path(__file__).parent.parent / "fixtures" / "word-paste"
 
 def sample(name: str) -> str:
     return (SAMPLES / name).read_text(encoding="utf-8")
-
-
-def check(cli: CLI, root: Path) -> Result:
-    return cli("check", "--project", root)
-
-
-def problems(result: Result, code: str) -> list[str]:
-    return [line for line in result.stdout.splitlines() if f": {code}: " in line]
 
 
 def printed(body: str) -> str:

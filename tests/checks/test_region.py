@@ -15,6 +15,7 @@ import pytest
 from click.testing import Result
 
 from tests.conftest import DISCLAIMER_EN, ProjectFactory, handout, pdf_pages
+from tests.helpers.checking import problems
 
 CLI = Callable[..., Result]
 CLEAN = (
@@ -44,10 +45,6 @@ def check_body(make_project: ProjectFactory, cli: CLI, region: str, line: str) -
         {"handouts/en/help.md": handout(body=f"{CLEAN}\n{line}\n")}, config=config(region)
     )
     return cli("check", "--project", root)
-
-
-def problems(result: Result, code: str) -> list[str]:
-    return [line for line in result.stdout.splitlines() if f": {code}: " in line]
 
 
 # --- outdated contacts: the advice names this region's services -------------------------

@@ -1,16 +1,19 @@
 """One headless Chromium (Debian's, driven by Playwright) for the whole test session, a
-fresh page per test, and axe-core. The fixtures are registered in tests/conftest.py so the
-catalogue's and the desk's browser tests share one browser."""
+fresh page per test, axe-core, and the catalogue cards a person sees. The fixtures are
+registered in tests/conftest.py so the catalogue's and the desk's browser tests share one
+browser."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers.repo_project import REPO
+
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless, and quiet: this machine's network is closed, so nothing may phone home.
 CHROMIUM_ARGS = [
@@ -43,3 +46,23 @@ def page(browser: Browser) -> Iterator[Page]:
     context.set_default_timeout(WAIT_MS)
     yield context.new_page()
     context.close()
+
+
+def visible_cards(page: Page) -> list[str]:
+    """The ids of the catalogue cards a person sees (the search hides the others)."""
+    ids: list[str] = page.eval_on_selector_all(
+        ".card", "cards => cards.filter(c => !c.hidden).map(c => c.id)"
+    )
+    return ids
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """What axe-core finds wrong with the open page: rule, help and the elements."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run 'make test' (or npm ci --prefix tests)")
+    page.add_script_tag(path=str(AXE))
+    result: dict[str, Any] = page.evaluate("axe.run(document)")
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["html"] for n in v["nodes"]]}
+        for v in result["violations"]
+    ]

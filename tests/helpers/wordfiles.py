@@ -20,7 +20,6 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
-from PIL import Image
 
 # A two-level list definition as Word's toolbar writes it: bullets, then hollow bullets.
 _MULTILEVEL = (
@@ -34,12 +33,6 @@ _MULTILEVEL = (
     "<w:pPr><w:ind w:left='1440' w:hanging='360'/></w:pPr></w:lvl>"
     "</w:abstractNum>"
 )
-
-
-def png(color: str = "red", size: tuple[int, int] = (40, 20)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, "PNG")
-    return out.getvalue()
 
 
 class WordFile:

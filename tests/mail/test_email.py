@@ -230,49 +230,44 @@ def test_bad_address_is_refused_before_any_connection(
     assert not (root / "build").exists()  # refused before the build, too
 
 
-def test_two_to_flags_are_refused(
-    make_project: ProjectFactory, cli: CLI, plain_server: MailServer
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        pytest.param(
+            ("sleep", "--to", ADDRESS, "--to", "jo@example.org"),
+            "error: recipient: --to was 2 times: give exactly one address",
+            id="two-to-flags",
+        ),
+        pytest.param(
+            ("sleep", "--lang", "en\r\nBcc: x@example.net", "--to", ADDRESS),
+            "error: usage: --lang expects a language code like 'en' or 'es'",
+            id="line-break-in-language",
+        ),
+        pytest.param(
+            ("anxeity", "--to", ADDRESS),
+            "error: usage: no handout with id 'anxeity' (did you mean anxiety?)",
+            id="unknown-handout-suggests-the-close-one",
+        ),
+        pytest.param(
+            ("anxiety", "--lang", "es", "--to", ADDRESS),
+            "handout 'anxiety' has no 'es' version; it exists in: en",
+            id="missing-translation-names-the-languages-there-are",
+        ),
+    ],
+)
+def test_usage_mistakes_are_refused_before_connecting(
+    make_project: ProjectFactory,
+    cli: CLI,
+    plain_server: MailServer,
+    args: tuple[str, ...],
+    says: str,
 ) -> None:
-    root = make_project({"handouts/en/sleep.md": handout()}, config=email_config(plain_server.port))
-    result = cli("email", "sleep", "--to", ADDRESS, "--to", "jo@example.org", "--project", root)
+    files = {"handouts/en/sleep.md": handout(), "handouts/en/anxiety.md": handout()}
+    root = make_project(files, config=email_config(plain_server.port))
+    result = cli("email", *args, "--project", root)
     assert result.exit_code == 2
-    assert "error: recipient: --to was 2 times: give exactly one address" in result.output
+    assert says in result.output
     assert plain_server.connections == 0
-
-
-def test_line_break_in_language_is_refused(
-    make_project: ProjectFactory, cli: CLI, plain_server: MailServer
-) -> None:
-    root = make_project({"handouts/en/sleep.md": handout()}, config=email_config(plain_server.port))
-    result = cli(
-        "email", "sleep", "--lang", "en\r\nBcc: x@example.net", "--to", ADDRESS, "--project", root
-    )
-    assert result.exit_code == 2
-    assert "error: usage: --lang expects a language code like 'en' or 'es'" in result.output
-    assert plain_server.connections == 0
-
-
-def test_unknown_handout_suggests_the_close_one(
-    make_project: ProjectFactory, cli: CLI, plain_server: MailServer
-) -> None:
-    root = make_project(
-        {"handouts/en/anxiety.md": handout()}, config=email_config(plain_server.port)
-    )
-    result = cli("email", "anxeity", "--to", ADDRESS, "--project", root)
-    assert result.exit_code == 2
-    assert "error: usage: no handout with id 'anxeity' (did you mean anxiety?)" in result.output
-    assert plain_server.connections == 0
-
-
-def test_missing_translation_names_the_languages_there_are(
-    make_project: ProjectFactory, cli: CLI, plain_server: MailServer
-) -> None:
-    root = make_project(
-        {"handouts/en/anxiety.md": handout()}, config=email_config(plain_server.port)
-    )
-    result = cli("email", "anxiety", "--lang", "es", "--to", ADDRESS, "--project", root)
-    assert result.exit_code == 2
-    assert "handout 'anxiety' has no 'es' version; it exists in: en" in result.output
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pikepdf
 
-from tests.build.test_incremental import png
 from tests.conftest import CONFIG, EPOCH, handout
+from tests.helpers.project_files import png, write_project
 
 FILES: dict[str, str | bytes] = {
     "handouts/en/door.md": handout(
@@ -35,16 +35,7 @@ FILES: dict[str, str | bytes] = {
 
 
 def make(root: Path) -> Path:
-    root.mkdir(parents=True)
-    (root / "handouts.toml").write_text(CONFIG, encoding="utf-8")
-    for rel, content in FILES.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
+    return write_project(root, FILES, CONFIG)
 
 
 def build(root: Path, jobs: str, hash_seed: str) -> None:

@@ -22,7 +22,8 @@ from click.testing import Result
 from clinic_handouts.render.html import keep_korean_words
 from clinic_handouts.render.pdf import Renderer, StampMissing
 from clinic_handouts.render.stamp import Stamp
-from tests.conftest import EPOCH, REPO, ProjectFactory
+from tests.conftest import EPOCH, ProjectFactory
+from tests.helpers.repo_project import REPO
 from tests.render.scripts import LANGUAGES, Language, project_files
 
 CLI = Callable[..., Result]
