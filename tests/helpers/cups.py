@@ -211,9 +211,12 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+# MaxJobs 0: keep every job's record (the default forgets beyond 500), so the load
+# benchmark can count what the queue received.
 CUPSD_CONF = """\
 Listen 127.0.0.1:{port}
 LogLevel warn
+MaxJobs 0
 WebInterface No
 Browsing No
 DefaultAuthType None
