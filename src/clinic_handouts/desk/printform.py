@@ -53,16 +53,23 @@ def refused(*lines: str) -> Outcome:
 
 
 class HandingOut:
-    """One hand-out at a time for this desk; a build lock held by another program is
-    waited for up to ``LOCKED_WAIT_SECONDS``."""
+    """One hand-out at a time for this desk, first come first served (a plain lock wakes
+    waiters in any order, so one staff member could wait many turns); a build lock held by
+    another program is waited for up to ``LOCKED_WAIT_SECONDS``."""
 
     def __init__(self, sleep: Callable[[float], None] = time.sleep) -> None:
-        self._lock = threading.Lock()
+        self._turns = threading.Condition()
+        self._next_ticket = 0
+        self._serving = 0
         self._sleep = sleep
 
     def run(self, action: Callable[[], T]) -> T:
-        deadline = time.monotonic() + LOCKED_WAIT_SECONDS
-        with self._lock:
+        with self._turns:
+            ticket = self._next_ticket
+            self._next_ticket += 1
+            self._turns.wait_for(lambda: self._serving == ticket)
+        try:
+            deadline = time.monotonic() + LOCKED_WAIT_SECONDS
             while True:
                 try:
                     return action()
@@ -70,6 +77,10 @@ class HandingOut:
                     if time.monotonic() > deadline:
                         raise
                     self._sleep(0.25)
+        finally:
+            with self._turns:
+                self._serving += 1
+                self._turns.notify_all()
 
 
 def _printer(form: Mapping[str, str], printers: Sequence[str]) -> str | Outcome:
