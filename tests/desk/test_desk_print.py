@@ -96,6 +96,11 @@ def test_staff_search_print_two_copies_and_the_record(
     )
     expect(page.get_by_role("status")).to_contain_text("2 copies, collated")
     page.screenshot(path="/tmp/desk-shots/printed.png", full_page=True)
+    page.get_by_role("link", name="Restock a rack").click()
+    expect(page.get_by_role("button", name="Print the waiting pack")).to_be_visible()
+    page.add_script_tag(url="/__axe.js")
+    assert page.evaluate("axe.run(document)")["violations"] == []
+    page.screenshot(path="/tmp/desk-shots/racks.png", full_page=True)
     # What CUPS was asked for, and what the printer itself received.
     assert len(cups.scheduler_jobs()) == before_queue + 1
     files = cups.wait_for_printed(before_printer + 1)
