@@ -129,3 +129,6 @@ def http_server() -> Iterator[HttpServer]:
 
 # One Chromium for every browser test of the session (catalogue and desk).
 from tests.helpers.browser import browser, page  # noqa: E402, F401
+
+# One CUPS scheduler and test printer for every print test of the session (printing and desk).
+from tests.helpers.cups import cups  # noqa: E402, F401

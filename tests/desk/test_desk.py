@@ -5,92 +5,36 @@ teach-back, and read the record back."""
 
 from __future__ import annotations
 
-import http.client
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page, expect
 
 from clinic_handouts.build.plan import BuildOptions
 from clinic_handouts.build.run import build
-from clinic_handouts.desk.app import COOKIE, Desk, build_app
+from clinic_handouts.desk.app import COOKIE, Desk
 from clinic_handouts.desk.store import Store
 from clinic_handouts.project.load import load_project
 from tests.conftest import CONFIG, TODAY, handout
 from tests.helpers.browser import AXE
+from tests.helpers.desk import PASSWORD, Running, http_request, serving
 from tests.helpers.mailserver import MailServer, Recorder, free_port
 
-PASSWORD = "a long desk password"
 BODY = "Sit still for five minutes. Put the cuff on your bare arm.\n"
 
 
-def http_request(
-    port: int,
-    method: str,
-    path: str,
-    body: dict[str, str] | None = None,
-    cookie: str = "",
-    host: str | None = None,
-) -> tuple[int, dict[str, str], str]:
-    """One plain HTTP request to the desk on 127.0.0.1: (status, headers, page)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"Host": host if host is not None else f"127.0.0.1:{port}"}
-    if cookie:
-        headers["Cookie"] = cookie
-    data = None
-    if body is not None:
-        data = urlencode(body)
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    try:
-        connection.request(method, path, body=data, headers=headers)
-        response = connection.getresponse()
-        return response.status, dict(response.headers), response.read().decode()
-    finally:
-        connection.close()
-
-
 @dataclass
-class Running:
-    desk: Desk
-    port: int
-    now: list[float]
-    mail: MailServer
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        body: dict[str, str] | None = None,
-        cookie: str = "",
-        host: str | None = None,
-    ) -> tuple[int, dict[str, str], str]:
-        return http_request(self.port, method, path, body, cookie, host)
-
-    def sign_in(self, name: str = "nurse", password: str = PASSWORD) -> tuple[int, str]:
-        """(status, the session cookie or "")."""
-        _status, headers, _page = self.request("GET", "/signin")
-        token = headers["set-cookie"].split(";")[0]  # desk_signin=...
-        value = token.split("=", 1)[1]
-        status, headers, _ = self.request(
-            "POST",
-            "/signin",
-            {"csrf": value, "username": name, "password": password},
-            cookie=token,
-        )
-        cookie = headers.get("set-cookie", "")
-        return status, cookie.split(";")[0] if cookie.startswith(COOKIE) else ""
+class MailDesk(Running):
+    mail: MailServer = field(kw_only=True)
 
 
 @pytest.fixture
-def desk(tmp_path: Path) -> Iterator[Running]:
+def desk(tmp_path: Path) -> Iterator[MailDesk]:
     with MailServer(Recorder()) as mail:
         root = tmp_path / "clinic"
         root.mkdir()
@@ -113,19 +57,8 @@ def desk(tmp_path: Path) -> Iterator[Running]:
         now = [1_000_000.0]
         port = free_port()
         app = Desk(root, "127.0.0.1", port, tls=False, clock=lambda: now[0], today=lambda: TODAY)
-        server = uvicorn.Server(
-            uvicorn.Config(build_app(app), host="127.0.0.1", port=port, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        try:
-            yield Running(app, port, now, mail)
-        finally:
-            server.should_exit = True
-            thread.join(10)
+        with serving(app, now) as running:
+            yield MailDesk(running.desk, running.port, running.now, mail=mail)
 
 
 ROUTES = [
@@ -136,11 +69,14 @@ ROUTES = [
     ("GET", "/records"),
     ("GET", "/static/catalogue.js"),
     ("POST", "/handout/en/pressure/email"),
+    ("POST", "/handout/en/pressure/print"),
+    ("GET", "/racks"),
+    ("POST", "/racks/waiting/print"),
     ("GET", "/no/such/page"),
 ]
 
 
-def test_no_session_gets_the_sign_in_page_and_nothing_else(desk: Running) -> None:
+def test_no_session_gets_the_sign_in_page_and_nothing_else(desk: MailDesk) -> None:
     for method, path in ROUTES:
         status, headers, page = desk.request(method, path, {} if method == "POST" else None)
         assert status == 200, path
@@ -150,12 +86,12 @@ def test_no_session_gets_the_sign_in_page_and_nothing_else(desk: Running) -> Non
     assert desk.mail.messages == []
 
 
-def test_bad_host_header_is_refused(desk: Running) -> None:
+def test_bad_host_header_is_refused(desk: MailDesk) -> None:
     status, _h, page = desk.request("GET", "/signin", host="evil.example:80")
     assert status == 421 and "Sign in" not in page
 
 
-def test_session_fixation_throttling_idle_timeout(desk: Running) -> None:
+def test_session_fixation_throttling_idle_timeout(desk: MailDesk) -> None:
     # A session id the browser brought is never adopted: sign-in makes a new one.
     status, cookie = desk.sign_in()
     assert status == 303 and cookie
@@ -180,7 +116,7 @@ def test_session_fixation_throttling_idle_timeout(desk: Running) -> None:
     assert desk.sign_in()[0] == 303
 
 
-def test_csrf_and_the_send_limit(desk: Running) -> None:
+def test_csrf_and_the_send_limit(desk: MailDesk) -> None:
     _status, cookie = desk.sign_in()
     form = {"to": "pat@example.org", "lang": "en", "edition": "standard"}
     status, _h, _p = desk.request("POST", "/handout/en/pressure/email", form, cookie=cookie)
@@ -200,7 +136,7 @@ def test_csrf_and_the_send_limit(desk: Running) -> None:
     assert len(desk.mail.messages) == 2 and len(desk.desk.store.records()) == 2
 
 
-def test_a_refused_email_says_why_and_records_nothing(desk: Running) -> None:
+def test_a_refused_email_says_why_and_records_nothing(desk: MailDesk) -> None:
     _status, cookie = desk.sign_in()
     _s, _h, page = desk.request("GET", "/handout/en/pressure", cookie=cookie)
     csrf = page.split('name="csrf" value="')[1].split('"')[0]
@@ -219,7 +155,7 @@ def axe_violations(page: Page) -> list[object]:
 
 
 def test_staff_sign_in_search_email_and_the_record(
-    desk: Running, page: Page, tmp_path: Path
+    desk: MailDesk, page: Page, tmp_path: Path
 ) -> None:
     base = f"http://127.0.0.1:{desk.port}"
     shots = Path("/tmp/desk-shots")
@@ -267,7 +203,7 @@ def test_staff_sign_in_search_email_and_the_record(
     page.screenshot(path=str(shots / "records.png"), full_page=True)
 
 
-def test_the_catalogue_page_says_who_is_signed_in_and_signs_out(desk: Running) -> None:
+def test_the_catalogue_page_says_who_is_signed_in_and_signs_out(desk: MailDesk) -> None:
     _status, cookie = desk.sign_in()
     status, _h, page = desk.request("GET", "/", cookie=cookie)
     assert status == 200 and "Signed in as nurse." in page

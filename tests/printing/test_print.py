@@ -21,7 +21,7 @@ from tests.conftest import (
     folded,
     handout,
 )
-from tests.printing.conftest import Cups, free_port, run
+from tests.helpers.cups import Cups, free_port, run
 
 CLI = Callable[..., Result]
 LONG_BODY = "\n".join(

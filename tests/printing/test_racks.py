@@ -16,8 +16,8 @@ from tests.conftest import (
     folded,
     handout,
 )
+from tests.helpers.cups import Cups
 from tests.helpers.html_tree import parse
-from tests.printing.conftest import Cups
 
 CLI = Callable[..., Result]
 LONG_BODY = "\n".join(

@@ -19,8 +19,8 @@ from tests.conftest import (
     folded,
     handout,
 )
+from tests.helpers.cups import Cups
 from tests.helpers.html_tree import parse
-from tests.printing.conftest import Cups
 
 CLI = Callable[..., Result]
 INCH = 72.0

@@ -7,8 +7,10 @@ referrer); then every page and every file needs a live session, else the sign-in
 and nothing of any handout. A POST must carry the session's CSRF token or changes
 nothing. Email goes through ``mail/deliver.email_handout``, exactly the code of
 ``handouts email``, and its refusals are shown in the same words; an email that was not
-sent records nothing. Print is a seam: ``create_app(printer=...)`` takes the function
-that prints (the printing room's) and the form shows only when printers are configured.
+sent records nothing. Print goes through ``printing/send.print_handouts``, exactly the code
+of ``handouts print`` (the forms are checked in ``desk/printform.py``: a printer not in
+``[printers]`` is refused); a print that failed records nothing. One hand-out (email or
+print) runs at a time, since each starts with a build.
 """
 
 from __future__ import annotations
@@ -31,13 +33,17 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from clinic_handouts.addresses import bundled_theme_dir
-from clinic_handouts.catalogue.entries import read_sidecar, settings_for
+from clinic_handouts.catalogue.entries import rack_packs, read_sidecar, settings_for
 from clinic_handouts.catalogue.page import CatalogueEntry, External, SignedIn, render_catalogue
 from clinic_handouts.catalogue.search import library_script
+from clinic_handouts.desk import printform
 from clinic_handouts.desk.pages import DESK_CSS, render
+from clinic_handouts.desk.printform import HandingOut
 from clinic_handouts.desk.store import Record, Session, Store
 from clinic_handouts.errors import HandoutError
 from clinic_handouts.mail.sendlog import SendLog, read_or_create_salt
+from clinic_handouts.printing.racks import rack_files
+from clinic_handouts.printing.send import MAX_COPIES, PrintRequest
 from clinic_handouts.project.config import ProjectConfig, load_config
 from clinic_handouts.project.theme import Theme
 from clinic_handouts.serve.server import IMAGES, PDFS, host_allowed, servable
@@ -49,9 +55,6 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 Clock = Callable[[], float]
-# printer(root, handout_id, lang, edition, printer_name, copies) -> (handout, lang,
-# edition, reviewed_on, pdf_sha256) as printed; raises HandoutError when not printed.
-Printer = Callable[[Path, str, str, str, str, int], tuple[str, str, str, dt.date, str]]
 
 
 @dataclass
@@ -63,8 +66,6 @@ class Desk:
     clock: Clock = time.time
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     today: Callable[[], dt.date] = dt.date.today
-    printers: Sequence[str] = ()
-    printer: Printer | None = None
     # Host names staff may reach the desk by besides its address (--allowed-host): the
     # name of the TLS proxy in front of it, or of its certificate.
     allowed_hosts: Sequence[str] = ()
@@ -74,6 +75,16 @@ class Desk:
         self.config: ProjectConfig = load_config(self.root)
         self.store = Store(self.root)
         self.salt = read_or_create_salt(self.root)
+        self.handing_out = HandingOut()
+
+    @property
+    def printers(self) -> list[str]:
+        """The printers staff may choose: exactly those of [printers] in handouts.toml."""
+        return sorted(self.config.printers)
+
+    def racks(self) -> list[str]:
+        """The racks ``handouts print --rack`` offers: racks/<name>.toml."""
+        return [path.stem for path in rack_files(self.root)]
 
     @property
     def idle_seconds(self) -> float:
@@ -87,6 +98,10 @@ class Desk:
 
     def entries(self) -> list[CatalogueEntry]:
         return read_sidecar(self.config.build_dir)
+
+
+def _utc(seconds: float) -> str:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _session(request: Request) -> Session | None:
@@ -266,7 +281,8 @@ def build_app(desk: Desk) -> Starlette:
             csrf=session.csrf,
             entry=entry,
             languages=[(code, settings.lang_names.get(code, code)) for code in langs],
-            printers=desk.printers if desk.printer else (),
+            printers=desk.printers,
+            max_copies=MAX_COPIES,
             message=message,
             kind=kind,
         )
@@ -303,11 +319,10 @@ def build_app(desk: Desk) -> Starlette:
         )
         try:
             result = await run_in_threadpool(
-                email_handout,
-                desk.root,
-                email_request,
-                today=desk.today(),
-                environ=desk.environ,
+                desk.handing_out.run,
+                lambda: email_handout(
+                    desk.root, email_request, today=desk.today(), environ=desk.environ
+                ),
             )
         except HandoutError as exc:
             lines = [p.message for p in exc.problems]
@@ -316,7 +331,7 @@ def build_app(desk: Desk) -> Starlette:
         assert given is not None
         desk.store.add_record(
             Record(
-                time=dt.datetime.fromtimestamp(desk.clock(), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                time=_utc(desk.clock()),
                 user=session.user,
                 handout=given.handout,
                 lang=given.lang,
@@ -330,6 +345,91 @@ def build_app(desk: Desk) -> Starlette:
             )
         )
         return handout_page(request, [result.text], "sent")
+
+    async def print_handout(request: Request) -> Response:
+        form = await _form(request)
+        session = _checked(request, form)
+        if session is None:
+            return Response("The form was out of date: nothing was done.", status_code=403)
+        entry = _entry(request.path_params["lang"], request.path_params["id"])
+        if entry is None:
+            return Response("No such handout.", status_code=404)
+        asked = printform.handout_request(
+            form,
+            entry.id,
+            entry.lang,
+            desk.printers,
+            [f.variant for f in entry.files],
+        )
+        outcome = await _print(asked, session, "print", form.get("teach_back") == "yes")
+        return handout_page(request, outcome.lines, outcome.kind)
+
+    async def _print(
+        asked: PrintRequest | printform.Outcome, session: Session, channel: str, teach: bool
+    ) -> printform.Outcome:
+        """Print (in a worker thread: it builds and talks to CUPS) and record what came
+        out; a refusal records nothing."""
+        from starlette.concurrency import run_in_threadpool
+
+        if isinstance(asked, printform.Outcome):
+            return asked
+        outcome = await run_in_threadpool(
+            lambda: printform.print_now(
+                desk.root, asked, desk.handing_out, today=desk.today(), environ=desk.environ
+            )
+        )
+        for printed in outcome.given:
+            desk.store.add_record(
+                Record(
+                    time=_utc(desk.clock()),
+                    user=session.user,
+                    handout=printed.handout,
+                    lang=printed.lang,
+                    edition=printed.variant,
+                    reviewed_on=printed.reviewed_on.isoformat(),
+                    pdf_sha256=printed.pdf_sha256,
+                    channel=channel,
+                    copies=printed.copies,
+                    address_hash="",
+                    teach_back=teach,
+                )
+            )
+        return outcome
+
+    def racks_page(
+        request: Request, message: Sequence[str] = (), kind: str = "", status: int = 200
+    ) -> Response:
+        session = _session(request)
+        assert session is not None
+        packs = {pack.name: pack for pack in rack_packs(desk.config.build_dir)}
+        page = render(
+            "racks.html",
+            title="Restock a rack",
+            clinic=desk.config.clinic.name,
+            user=session.user,
+            admin=session.role == "admin",
+            csrf=session.csrf,
+            racks=[(name, packs.get(name)) for name in desk.racks()],
+            printers=desk.printers,
+            max_copies=MAX_COPIES,
+            message=message,
+            kind=kind,
+        )
+        return HTMLResponse(page, status_code=status)
+
+    def racks(request: Request) -> Response:
+        return racks_page(request)
+
+    async def print_rack(request: Request) -> Response:
+        form = await _form(request)
+        session = _checked(request, form)
+        if session is None:
+            return Response("The form was out of date: nothing was done.", status_code=403)
+        asked = printform.rack_request(
+            form, request.path_params["name"], desk.printers, desk.racks()
+        )
+        outcome = await _print(asked, session, "rack", False)
+        return racks_page(request, outcome.lines, outcome.kind)
 
     def records(request: Request) -> Response:
         session = _session(request)
@@ -355,6 +455,9 @@ def build_app(desk: Desk) -> Starlette:
         Route("/files/{path:path}", files),
         Route("/handout/{lang}/{id}", handout),
         Route("/handout/{lang}/{id}/email", email, methods=["POST"]),
+        Route("/handout/{lang}/{id}/print", print_handout, methods=["POST"]),
+        Route("/racks", racks),
+        Route("/racks/{name}/print", print_rack, methods=["POST"]),
         Route("/records", records),
     ]
     return Starlette(routes=routes, middleware=[Middleware(_Guard, desk=desk)])

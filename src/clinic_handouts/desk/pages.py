@@ -24,7 +24,8 @@ _BASE = """<!DOCTYPE html>
 <h1>{{ title }}</h1>
 {% if user %}<form class="signout" method="post" action="/signout">
 <input type="hidden" name="csrf" value="{{ csrf }}">
-<p>Signed in as {{ user }}. {% if admin %}<a href="/records">Education record</a>{% endif %}
+<p>Signed in as {{ user }}. <a href="/racks">Restock a rack</a>
+{% if admin %}<a href="/records">Education record</a>{% endif %}
 <button type="submit">Sign out</button></p></form>{% endif %}
 </div></header>
 <main class="wrap" id="main">
@@ -73,14 +74,14 @@ _HANDOUT = """{% extends "base.html" %}{% block main %}
 <label for="email-teach-back">Checked understanding with the patient (teach-back)</label></p>
 <p><button type="submit">Send</button></p>
 </form>
-{% if printers %}
 <h3>Print</h3>
+{% if printers %}
 <form class="desk-form" method="post" action="/handout/{{ entry.lang }}/{{ entry.id }}/print">
 <input type="hidden" name="csrf" value="{{ csrf }}">
 <p><label for="printer">Printer</label>
 <select id="printer" name="printer">{% for name in printers %}<option>{{ name }}</option>{% endfor %}</select></p>
 <p><label for="copies">Copies</label>
-<input id="copies" name="copies" type="number" min="1" max="50" value="1" required></p>
+<input id="copies" name="copies" type="number" min="1" max="{{ max_copies }}" value="1" required></p>
 <p><label for="print-edition">Edition</label>
 <select id="print-edition" name="edition">{% for file in entry.files %}
 <option value="{{ file.variant }}">{{ file.variant.replace('-', ' ') | capitalize }}</option>{% endfor %}
@@ -89,6 +90,8 @@ _HANDOUT = """{% extends "base.html" %}{% block main %}
 <label for="print-teach-back">Checked understanding with the patient (teach-back)</label></p>
 <p><button type="submit">Print</button></p>
 </form>
+{% else %}
+<p>No printers are set up for the desk yet. An administrator adds them under [printers] in handouts.toml.</p>
 {% endif %}
 {% endblock %}"""
 
@@ -103,6 +106,31 @@ _RECORDS = """{% extends "base.html" %}{% block main %}
 <td>{{ r.lang }}</td><td>{{ r.edition }}</td><td>{{ r.reviewed_on }}</td>
 <td><code>{{ r.pdf_sha256[:12] }}</code></td><td>{{ r.channel }}</td><td>{{ r.copies }}</td>
 <td>{{ 'yes' if r.teach_back else 'no' }}</td></tr>{% endfor %}</tbody></table>
+{% endblock %}"""
+
+_RACKS = """{% extends "base.html" %}{% block main %}
+<p><a href="/">Back to all handouts</a></p>
+{% if message %}<div class="notice {{ kind }}" role="{{ 'alert' if kind == 'refused' else 'status' }}">
+{% for line in message %}<p>{{ line }}</p>{% endfor %}</div>{% endif %}
+{% if not racks %}<p>No racks are set up yet. An administrator describes each rack in racks/NAME.toml.</p>{% endif %}
+{% if racks and not printers %}<p>No printers are set up for the desk yet. An administrator adds them under [printers] in handouts.toml.</p>{% endif %}
+{% for name, pack in racks %}
+<section aria-labelledby="rack-{{ loop.index }}">
+<h2 id="rack-{{ loop.index }}">{{ name }}</h2>
+{% if pack %}<p>{{ pack.handouts }} handouts, {{ pack.copies }} copies, {{ pack.pages }} pages, made {{ pack.made_on }}.
+<a href="/files/{{ pack.href }}">Preview the pack (PDF)</a></p>{% endif %}
+{% if printers %}
+<form class="desk-form" method="post" action="/racks/{{ name }}/print">
+<input type="hidden" name="csrf" value="{{ csrf }}">
+<p><label for="printer-{{ loop.index }}">Printer</label>
+<select id="printer-{{ loop.index }}" name="printer">{% for printer in printers %}<option>{{ printer }}</option>{% endfor %}</select></p>
+<p><label for="copies-{{ loop.index }}">Packs</label>
+<input id="copies-{{ loop.index }}" name="copies" type="number" min="1" max="{{ max_copies }}" value="1" required></p>
+<p><button type="submit">Print the {{ name }} pack</button></p>
+</form>
+{% endif %}
+</section>
+{% endfor %}
 {% endblock %}"""
 
 DESK_CSS = """.desk-form p { margin: 0.6rem 0; }
@@ -124,6 +152,7 @@ ENV = Environment(
             "signin.html": _SIGNIN,
             "handout.html": _HANDOUT,
             "records.html": _RECORDS,
+            "racks.html": _RACKS,
         }
     ),
     autoescape=select_autoescape(default=True, default_for_string=True),

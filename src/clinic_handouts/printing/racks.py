@@ -96,6 +96,8 @@ class Pack:
     described: str
     pdf: bytes
     warnings: tuple[Problem, ...]
+    # Each entry's built handout and its copies in one pack, for the education record.
+    members: tuple[tuple[deliverable.Deliverable, int], ...] = ()
 
 
 # --- reading rack files ---------------------------------------------------------------------
@@ -608,4 +610,5 @@ def pack_for_printing(
         f"the restock pack for the rack {name} ({len(rack.entries)} handouts, {copies} copies)"
     )
     warnings = tuple(w for m in made for w in m.warnings)
-    return Pack(f"Restock pack: {name}", described, data, warnings)
+    members = tuple((m, e.copies) for m, e in zip(made, rack.entries, strict=True))
+    return Pack(f"Restock pack: {name}", described, data, warnings, members)

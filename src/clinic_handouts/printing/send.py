@@ -19,7 +19,9 @@ The order is the safety, as for ``handouts email``:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -58,6 +60,20 @@ class PrintRequest:
 
 
 @dataclass(frozen=True)
+class Printed:
+    """One handout's version on paper, for the front desk's education record: the
+    handout, its language and edition, its review date, the SHA-256 of its own PDF, and
+    the copies of it that came out (a rack pack's entry copies times the pack's)."""
+
+    handout: str
+    lang: str
+    variant: str
+    reviewed_on: dt.date
+    pdf_sha256: str
+    copies: int
+
+
+@dataclass(frozen=True)
 class Document:
     """One PDF to send as one job."""
 
@@ -67,12 +83,17 @@ class Document:
     pages: int
     paper: str  # letter, a4, or "" for a size the build does not make
     landscape: bool
+    # What one copy of this document holds: (handout, lang, edition, reviewed_on, sha256,
+    # copies in one copy of the document). One entry for a handout, one per rack entry.
+    holds: tuple[Printed, ...] = ()
 
 
 @dataclass(frozen=True)
 class PrintResult:
     text: str
     warnings: tuple[Problem, ...]
+    # Set only when every job was accepted: what went on paper, copies counted in.
+    given: tuple[Printed, ...] = ()
 
 
 def refusal(what: str, problems: list[Problem]) -> HandoutError:
@@ -131,7 +152,12 @@ def print_handouts(
         after = None
     state = after.describe() if after is not None else "unknown (CUPS did not answer)"
     lines.append(f"The printer {settings.name} is {state}.")
-    return PrintResult("\n".join(lines), warnings)
+    given = tuple(
+        dataclasses.replace(held, copies=held.copies * copies)
+        for document in documents
+        for held in document.holds
+    )
+    return PrintResult("\n".join(lines), warnings, given)
 
 
 def _check_flags(request: PrintRequest) -> None:
@@ -178,7 +204,18 @@ def _documents(
         from clinic_handouts.printing.racks import pack_for_printing
 
         pack = pack_for_printing(project, request.rack, today, refusal)
-        return [document_from(pack.name, pack.described, pack.pdf)], pack.warnings
+        holds = tuple(
+            Printed(
+                m.handout.id,
+                m.handout.lang,
+                m.variant.name,
+                m.handout.reviewed_on,
+                hashlib.sha256(m.pdf).hexdigest(),
+                copies,
+            )
+            for m, copies in pack.members
+        )
+        return [document_from(pack.name, pack.described, pack.pdf, holds)], pack.warnings
     lang = request.lang or project.config.default_lang
     name = _variant_name(request)
     wanted = []
@@ -202,6 +239,16 @@ def _documents(
             f"'{m.handout.title}' ({m.handout.lang}, {m.variant.name} edition, "
             f"reviewed {m.handout.reviewed_on})",
             m.pdf,
+            (
+                Printed(
+                    m.handout.id,
+                    m.handout.lang,
+                    m.variant.name,
+                    m.handout.reviewed_on,
+                    hashlib.sha256(m.pdf).hexdigest(),
+                    1,
+                ),
+            ),
         )
         for m in made
     ]
@@ -217,7 +264,9 @@ def paper_of(width: float, height: float) -> str:
     return ""
 
 
-def document_from(name: str, described: str, pdf: bytes) -> Document:
+def document_from(
+    name: str, described: str, pdf: bytes, holds: tuple[Printed, ...] = ()
+) -> Document:
     reader = PdfReader(io.BytesIO(pdf))
     page = reader.pages[0]
     box = page.mediabox
@@ -225,7 +274,7 @@ def document_from(name: str, described: str, pdf: bytes) -> Document:
     if (page.get("/Rotate", 0) or 0) % 180:  # shown turned a quarter
         width, height = height, width
     return Document(
-        name, described, pdf, len(reader.pages), paper_of(width, height), width > height
+        name, described, pdf, len(reader.pages), paper_of(width, height), width > height, holds
     )
 
 

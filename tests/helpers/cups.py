@@ -1,16 +1,20 @@
-"""A real CUPS scheduler and a real IPP Everywhere printer, for the printing tests.
+"""A real CUPS scheduler and a real IPP Everywhere printer, for the printing tests, the
+desk's print tests and the desk's load benchmark (one copy, shared by all three).
 
-Session fixture ``cups``: the system message bus and Avahi (which ippeveprinter needs)
-are started when they are not running and we are root, and stopped at the end if we
-started them; ``ippeveprinter`` (CUPS' own IPP Everywhere test printer, keeping each
-job's file) listens on a free port; a private ``cupsd`` with its own configuration folder
-and port (so a system CUPS is never touched) gets a queue made with ``lpadmin -m
-everywhere`` that forwards to it. Jobs are read back with ``ipptool`` (get-jobs.test
-here) and the printed files from the printer's spool folder.
+``started()`` is a context manager that needs no pytest: the benchmark uses it as it is.
+The session fixture ``cups`` (registered in tests/conftest.py) wraps it. The system
+message bus and Avahi (which ippeveprinter needs) are started when they are not running
+and we are root, and stopped at the end if we started them; ``ippeveprinter`` (CUPS' own
+IPP Everywhere test printer, keeping each job's file) listens on a free port; a private
+``cupsd`` with its own configuration folder and port (so a system CUPS is never touched)
+gets a queue made with ``lpadmin -m everywhere`` that forwards to it. Jobs are read back
+with ``ipptool`` (get-jobs.test here) and the printed files from the printer's spool
+folder.
 
-When the CUPS programs are missing or cannot start here, the tests that need them are
-skipped with the reason (the error text), never faked. ``make test`` installs them
-(tools/system-packages.sh test: cups, cups-ipp-utils, avahi-daemon, dbus).
+When the CUPS programs are missing or cannot start here, ``started()`` raises
+``Unavailable`` with the reason (the error text), and the tests that need them are
+skipped with it, never faked. ``make test`` installs them (tools/system-packages.sh test:
+cups, cups-ipp-utils, avahi-daemon, dbus).
 """
 
 from __future__ import annotations
@@ -37,6 +41,10 @@ GET_JOBS = HERE / "get-jobs.test"
 QUEUE = "front-desk"
 PROGRAMS = ("cupsd", "lpadmin", "cupsenable", "cupsdisable", "ippeveprinter", "ipptool")
 SBIN = ("/usr/sbin", "/usr/bin", "/sbin", "/bin")
+
+
+class Unavailable(Exception):
+    """The CUPS programs are missing or would not start here; the text says why."""
 
 
 def program(name: str) -> str | None:
@@ -153,10 +161,12 @@ def _start_bus_and_avahi(stack: contextlib.ExitStack) -> None:
             bus_up = True
     if not bus_up:
         if os.geteuid() != 0:
-            pytest.skip("the system message bus (dbus) is not running and only root may start it")
+            raise Unavailable(
+                "the system message bus (dbus) is not running and only root may start it"
+            )
         daemon = program("dbus-daemon")
         if daemon is None:
-            pytest.skip("dbus-daemon is not installed: run 'make test'")
+            raise Unavailable("dbus-daemon is not installed: run 'make test'")
         Path("/run/dbus").mkdir(parents=True, exist_ok=True)
         # Nothing answers on the socket, so a socket file or pid file left there is stale.
         socket_file.unlink(missing_ok=True)
@@ -165,7 +175,7 @@ def _start_bus_and_avahi(stack: contextlib.ExitStack) -> None:
             [daemon, "--system", "--fork", "--print-pid"], capture_output=True, text=True
         )
         if done.returncode != 0:
-            pytest.skip(f"dbus-daemon --system did not start: {done.stderr.strip()}")
+            raise Unavailable(f"dbus-daemon --system did not start: {done.stderr.strip()}")
         pid = int(done.stdout.split()[0])
 
         def stop_bus() -> None:
@@ -177,13 +187,13 @@ def _start_bus_and_avahi(stack: contextlib.ExitStack) -> None:
         stack.callback(stop_bus)
     avahi = program("avahi-daemon")
     if avahi is None:
-        pytest.skip("avahi-daemon is not installed: run 'make test'")
+        raise Unavailable("avahi-daemon is not installed: run 'make test'")
     if not _running([avahi, "--check"]):
         if os.geteuid() != 0:
-            pytest.skip("avahi-daemon is not running and only root may start it")
+            raise Unavailable("avahi-daemon is not running and only root may start it")
         done = subprocess.run([avahi, "-D"], capture_output=True, text=True)
         if done.returncode != 0:
-            pytest.skip(f"avahi-daemon -D did not start: {done.stderr.strip()}")
+            raise Unavailable(f"avahi-daemon -D did not start: {done.stderr.strip()}")
         stack.callback(lambda: subprocess.run([avahi, "-k"], capture_output=True))
 
 
@@ -201,9 +211,12 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+# MaxJobs 0: keep every job's record (the default forgets beyond 500), so the load
+# benchmark can count what the queue received.
 CUPSD_CONF = """\
 Listen 127.0.0.1:{port}
 LogLevel warn
+MaxJobs 0
 WebInterface No
 Browsing No
 DefaultAuthType None
@@ -248,9 +261,20 @@ def _account() -> tuple[str, str]:
 
 @pytest.fixture(scope="session")
 def cups() -> Iterator[Cups]:
+    try:
+        with started() as running:
+            yield running
+    except Unavailable as exc:
+        pytest.skip(str(exc))
+
+
+@contextlib.contextmanager
+def started() -> Iterator[Cups]:
+    """Start the printer and the scheduler (and dbus and Avahi when needed, as root);
+    stop everything this started on the way out."""
     missing = [name for name in PROGRAMS if program(name) is None]
     if missing:
-        pytest.skip(
+        raise Unavailable(
             f"the CUPS programs {', '.join(missing)} are not installed: run 'make test' "
             "(tools/system-packages.sh test installs cups and cups-ipp-utils)"
         )
@@ -283,7 +307,7 @@ def cups() -> Iterator[Cups]:
         try:
             wait_for_port(printer_port, printer, "ippeveprinter", printer_log)
         except RuntimeError as exc:
-            pytest.skip(str(exc))
+            raise Unavailable(str(exc)) from None
 
         user, group = _account()
         for folder in ("conf", "cache", "state", "requests", "tmp", "log"):
@@ -313,12 +337,12 @@ def cups() -> Iterator[Cups]:
         except RuntimeError as exc:
             error_log = root / "log" / "error_log"
             more = error_log.read_text(errors="replace")[-800:] if error_log.exists() else ""
-            pytest.skip(f"{exc} {more}")
+            raise Unavailable(f"{exc} {more}") from None
         address = f"127.0.0.1:{cups_port}"
         printer_uri = f"ipp://127.0.0.1:{printer_port}/ipp/print"
         done = run(
             "lpadmin", "-h", address, "-p", QUEUE, "-E", "-v", printer_uri, "-m", "everywhere"
         )
         if done.returncode != 0:
-            pytest.skip(f"lpadmin could not make the queue: {done.stderr.strip()}")
+            raise Unavailable(f"lpadmin could not make the queue: {done.stderr.strip()}")
         yield Cups(address=address, printer_uri=printer_uri, spool=spool)
