@@ -88,16 +88,16 @@ def leftovers(root: Path) -> list[Path]:
 # The issue's case: two versions whose PDFs have the same size, so only their bytes tell
 # them apart. If rendering changes and this fails, pick two doses that do (the test is
 # about that case, not about these numbers).
-SAME_SIZE = "the PDFs of 50 mg and 52 mg are no longer the same size: pick two doses that are"
+SAME_SIZE = "the PDFs of 58 mg and 52 mg are no longer the same size: pick two doses that are"
 
 
 def test_a_pdf_replaced_by_a_killed_build_is_never_called_up_to_date(
     make_project: ProjectFactory,
 ) -> None:
-    """The issue's sequence: 50 mg built; 52 mg, ``build --force`` killed once the
-    standard PDF is replaced (before the manifest is saved); back to 50 mg; ``build``.
-    The standard PDF must say 50 mg again, like its large-print edition."""
-    root = make_project({"handouts/en/dose.md": dose_sheet(50)})
+    """The issue's sequence: 58 mg built; 52 mg, ``build --force`` killed once the
+    standard PDF is replaced (before the manifest is saved); back to 58 mg; ``build``.
+    The standard PDF must say 58 mg again, like its large-print edition."""
+    root = make_project({"handouts/en/dose.md": dose_sheet(58)})
     source, pdf = root / "handouts/en/dose.md", root / "build/en/dose.pdf"
     large = root / "build/en/dose.large-print.pdf"
     assert build(root).returncode == 0
@@ -113,9 +113,9 @@ def test_a_pdf_replaced_by_a_killed_build_is_never_called_up_to_date(
             assert time.monotonic() < deadline, "the build replaced no PDF"
             time.sleep(0.002)
         assert kill(running) == -signal.SIGKILL
-        if doses_in(large) == ["50"]:
+        if doses_in(large) == ["58"]:
             break  # killed between the two editions, before the manifest was saved
-        source.write_text(dose_sheet(50))  # the kill came late: start again
+        source.write_text(dose_sheet(58))  # the kill came late: start again
         assert build(root, "--force").returncode == 0
         first = pdf.read_bytes()
     else:
@@ -123,20 +123,20 @@ def test_a_pdf_replaced_by_a_killed_build_is_never_called_up_to_date(
     assert doses_in(pdf) == ["52"]
     assert pdf.stat().st_size == len(first), SAME_SIZE
 
-    source.write_text(dose_sheet(50))
+    source.write_text(dose_sheet(58))
     again = build(root)
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("Built 1 PDF ("), again.stdout  # the one that was wrong
-    assert doses_in(pdf) == ["50"]
-    assert doses_in(large) == ["50"]
+    assert doses_in(pdf) == ["58"]
+    assert doses_in(large) == ["58"]
     assert leftovers(root) == []
 
 
 def test_a_manifest_not_saved_for_a_full_disk_never_vouches_for_newer_pdfs(
     make_project: ProjectFactory,
 ) -> None:
-    """The same state, as a full disk leaves it: PDFs of 52 mg, the manifest of 50 mg."""
-    root = make_project({"handouts/en/dose.md": dose_sheet(50, "false")})
+    """The same state, as a full disk leaves it: PDFs of 52 mg, the manifest of 58 mg."""
+    root = make_project({"handouts/en/dose.md": dose_sheet(58, "false")})
     source, manifest = root / "handouts/en/dose.md", root / "build/.manifest.json"
     pdf = root / "build/en/dose.pdf"
     assert build(root).returncode == 0
@@ -148,11 +148,11 @@ def test_a_manifest_not_saved_for_a_full_disk_never_vouches_for_newer_pdfs(
         SAME_SIZE
     )
 
-    source.write_text(dose_sheet(50, "false"))
+    source.write_text(dose_sheet(58, "false"))
     again = build(root)
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("Built 1 PDF ("), again.stdout
-    assert doses_in(pdf) == ["50"]
+    assert doses_in(pdf) == ["58"]
 
 
 def test_a_pdf_copied_or_touched_is_current_only_with_the_bytes_recorded(
@@ -160,7 +160,7 @@ def test_a_pdf_copied_or_touched_is_current_only_with_the_bytes_recorded(
 ) -> None:
     """A copy (new inode and ctime) is hashed and kept; other bytes of the same size,
     with the modification time set back, are made again."""
-    root = make_project({"handouts/en/dose.md": dose_sheet(50, "false")})
+    root = make_project({"handouts/en/dose.md": dose_sheet(58, "false")})
     assert build(root).returncode == 0
     pdf = root / "build/en/dose.pdf"
     copy = Path(shutil.copytree(root, root.parent / "moved"))
@@ -183,7 +183,7 @@ def test_a_pdf_copied_or_touched_is_current_only_with_the_bytes_recorded(
 SHEETS = 3
 # Two doses whose PDFs come out the same size (see SAME_SIZE): a change back to the dose
 # the manifest recorded is a coin toss away, and only the bytes tell the PDFs apart.
-DOSES = (50, 52)
+DOSES = (58, 52)
 
 
 def write_doses(root: Path, rng: random.Random) -> dict[str, int]:
@@ -283,7 +283,7 @@ def deep_inside(path: Path) -> None:
 def test_a_store_nested_too_deep_means_nothing_known_and_is_written_again(
     make_project: ProjectFactory, cli: CLI, store: str, how: str
 ) -> None:
-    root = make_project({"handouts/en/dose.md": dose_sheet(50, "false")})
+    root = make_project({"handouts/en/dose.md": dose_sheet(58, "false")})
     first = cli("build", "--project", root)
     assert first.exit_code == 0
     path = root / "build" / store
@@ -421,7 +421,7 @@ def test_a_key_file_that_is_not_private_is_replaced(
 @pytest.fixture
 def read_only_build(make_project: ProjectFactory, cli: CLI) -> Iterator[Path]:
     """A built project whose build/ is then mounted read-only (a bind mount: needs root)."""
-    root = make_project({"handouts/en/dose.md": dose_sheet(50, "false")})
+    root = make_project({"handouts/en/dose.md": dose_sheet(58, "false")})
     assert cli("build", "--project", root).exit_code == 0
     build_dir = str(root / "build")
     mounted = subprocess.run(
@@ -497,7 +497,7 @@ def test_a_full_disk_when_saving_the_cache_still_updates_the_catalogue_and_summa
 def test_temporary_files_left_by_a_killed_build_are_removed_by_the_next(
     make_project: ProjectFactory, cli: CLI
 ) -> None:
-    root = make_project({"handouts/en/dose.md": dose_sheet(50, "false")})
+    root = make_project({"handouts/en/dose.md": dose_sheet(58, "false")})
     assert cli("build", "--project", root).exit_code == 0
     # What atomic.write_atomic leaves when killed between writing and renaming.
     planted = [
@@ -509,4 +509,4 @@ def test_temporary_files_left_by_a_killed_build_are_removed_by_the_next(
     result = cli("build", "--project", root)
     assert result.output.startswith("Built 0 PDFs, 1 up to date"), result.output
     assert leftovers(root) == []
-    assert doses_in(root / "build/en/dose.pdf") == ["50"]
+    assert doses_in(root / "build/en/dose.pdf") == ["58"]

@@ -27,6 +27,7 @@ from clinic_handouts.project.sources import Handout
 from clinic_handouts.project.theme import Theme
 from clinic_handouts.project.words import Strings
 from clinic_handouts.render.stacking import stack_wide_tables
+from clinic_handouts.render.whitespace import trim_space_before_blocks
 
 TEMPLATE = "handout.html"
 
@@ -166,4 +167,4 @@ def render_html(env: jinja2.Environment, theme: Theme, config: ProjectConfig, pa
                 page.strings.online_qr_alt,
             ),
         )
-    return keep_korean_words(html)
+    return keep_korean_words(trim_space_before_blocks(html))
