@@ -59,7 +59,8 @@ def folded_synonyms(synonyms: Mapping[str, str]) -> dict[str, list[str]]:
 
 def search_documents(cards: Sequence[Any]) -> list[dict[str, Any]]:
     """One document per card: ``i`` its id, ``t`` its titles, ``m`` summary, topics and
-    id, ``s`` the body's sentences (every language of the handout)."""
+    id, ``s`` the body's sentences (every language of the handout), each on one line:
+    catalogue.js folds a card's sentences as one text with a line break between them."""
     documents = []
     for card in cards:
         titles = list(dict.fromkeys(row.title for row in card.rows))
@@ -68,7 +69,7 @@ def search_documents(cards: Sequence[Any]) -> list[dict[str, Any]]:
                 "i": card.id,
                 "t": " ".join(titles),
                 "m": card.search,
-                "s": list(card.sentences),
+                "s": [" ".join(sentence.split()) for sentence in card.sentences],
             }
         )
     return documents
