@@ -65,6 +65,11 @@ def test_body_words_prefixes_typos_accents_synonyms(library: Path, page: Page) -
     assert search_for(page, "keta") == ["handout-ketamine", "handout-bladder"]
     expect(page.locator("#handout-ketamine .match")).to_be_hidden()  # title only
     expect(page.locator("#handout-bladder .match")).to_contain_text("ketamine if you take it")
+    # Every word typed must be found: "arm" alone is in two handouts, "sore arm" in one,
+    # and "blood pressure" (with the synonym) is not the flu handout's.
+    assert sorted(search_for(page, "arm")) == ["handout-flu", "handout-pressure"]
+    assert search_for(page, "sore arm") == ["handout-flu"]
+    assert search_for(page, "BP arm") == ["handout-pressure"]
     assert search_for(page, "zebra") == []
     expect(page.locator("#none-match")).to_be_visible()
     assert len(search_for(page, "")) == 5  # all back

@@ -362,7 +362,15 @@
     var text = search.value.trim();
     var hits = null;
     if (text) {
-      hits = index.search({ queries: queries(text), combineWith: "OR" });
+      // Any of the variants (as typed, or with a synonym swapped in), each with all its
+      // words: MiniSearch hands an outer combineWith down to plain strings, so each
+      // variant carries its own AND.
+      hits = index.search({
+        combineWith: "OR",
+        queries: queries(text).map(function (variant) {
+          return { queries: [variant], combineWith: "AND" };
+        })
+      });
     }
     var tag = tagFilter.value;
     filterRows(langFilter.value, statusFilter.value);
