@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -43,10 +43,13 @@ from clinic_handouts.desk.store import Record, Session, Store
 from clinic_handouts.errors import HandoutError
 from clinic_handouts.mail.sendlog import SendLog, read_or_create_salt
 from clinic_handouts.printing.racks import rack_files
-from clinic_handouts.printing.send import MAX_COPIES, PrintRequest
+from clinic_handouts.printing.send import MAX_COPIES, Printed, PrintRequest
 from clinic_handouts.project.config import ProjectConfig, load_config
 from clinic_handouts.project.theme import Theme
 from clinic_handouts.serve.server import IMAGES, PDFS, host_allowed, servable
+
+if TYPE_CHECKING:  # email's modules load on the first email, not at start-up
+    from clinic_handouts.mail.deliver import Given
 
 COOKIE = "desk_session"
 SIGNIN_COOKIE = "desk_signin"  # double-submit token of the sign-in form
@@ -259,6 +262,22 @@ def build_app(desk: Desk) -> Starlette:
             return Response("Not found.", status_code=404)
         return FileResponse(found[0], media_type=found[1])
 
+    def _staff_page(
+        template: str, title: str, session: Session, status: int = 200, **values: Any
+    ) -> Response:
+        """A page of the signed-in desk: the masthead names the user and carries the
+        session's CSRF token for Sign out; the record link shows only to an admin."""
+        page = render(
+            template,
+            title=title,
+            clinic=desk.config.clinic.name,
+            user=session.user,
+            admin=session.role == "admin",
+            csrf=session.csrf,
+            **values,
+        )
+        return HTMLResponse(page, status_code=status)
+
     def _entry(lang: str, handout_id: str) -> CatalogueEntry | None:
         return next((e for e in desk.entries() if e.lang == lang and e.id == handout_id), None)
 
@@ -272,13 +291,11 @@ def build_app(desk: Desk) -> Starlette:
             return Response("No such handout.", status_code=404)
         settings = settings_for(desk.config, desk.today())
         langs = sorted({e.lang for e in desk.entries() if e.id == entry.id})
-        page = render(
+        return _staff_page(
             "handout.html",
-            title=entry.title,
-            clinic=desk.config.clinic.name,
-            user=session.user,
-            admin=session.role == "admin",
-            csrf=session.csrf,
+            entry.title,
+            session,
+            status,
             entry=entry,
             languages=[(code, settings.lang_names.get(code, code)) for code in langs],
             printers=desk.printers,
@@ -286,7 +303,6 @@ def build_app(desk: Desk) -> Starlette:
             message=message,
             kind=kind,
         )
-        return HTMLResponse(page, status_code=status)
 
     def handout(request: Request) -> Response:
         return handout_page(request)
@@ -327,22 +343,14 @@ def build_app(desk: Desk) -> Starlette:
         except HandoutError as exc:
             lines = [p.message for p in exc.problems]
             return handout_page(request, ["Not sent. Nothing was recorded.", *lines], "refused")
-        given = result.given
-        assert given is not None
-        desk.store.add_record(
-            Record(
-                time=_utc(desk.clock()),
-                user=session.user,
-                handout=given.handout,
-                lang=given.lang,
-                edition=given.variant,
-                reviewed_on=given.reviewed_on.isoformat(),
-                pdf_sha256=given.pdf_sha256,
-                channel="email",
-                copies=1,
-                address_hash=SendLog(Path(), desk.salt).address_hash(form.get("to", "")),
-                teach_back=form.get("teach_back") == "yes",
-            )
+        assert result.given is not None
+        _record(
+            session,
+            result.given,
+            "email",
+            1,
+            SendLog(Path(), desk.salt).address_hash(form.get("to", "")),
+            form.get("teach_back") == "yes",
         )
         return handout_page(request, [result.text], "sent")
 
@@ -379,22 +387,33 @@ def build_app(desk: Desk) -> Starlette:
             )
         )
         for printed in outcome.given:
-            desk.store.add_record(
-                Record(
-                    time=_utc(desk.clock()),
-                    user=session.user,
-                    handout=printed.handout,
-                    lang=printed.lang,
-                    edition=printed.variant,
-                    reviewed_on=printed.reviewed_on.isoformat(),
-                    pdf_sha256=printed.pdf_sha256,
-                    channel=channel,
-                    copies=printed.copies,
-                    address_hash="",
-                    teach_back=teach,
-                )
-            )
+            _record(session, printed, channel, printed.copies, "", teach)
         return outcome
+
+    def _record(
+        session: Session,
+        given: Given | Printed,
+        channel: str,
+        copies: int,
+        address_hash: str,
+        teach: bool,
+    ) -> None:
+        """One line of the education record: the version handed out, by whom, how."""
+        desk.store.add_record(
+            Record(
+                time=_utc(desk.clock()),
+                user=session.user,
+                handout=given.handout,
+                lang=given.lang,
+                edition=given.variant,
+                reviewed_on=given.reviewed_on.isoformat(),
+                pdf_sha256=given.pdf_sha256,
+                channel=channel,
+                copies=copies,
+                address_hash=address_hash,
+                teach_back=teach,
+            )
+        )
 
     def racks_page(
         request: Request, message: Sequence[str] = (), kind: str = "", status: int = 200
@@ -402,20 +421,17 @@ def build_app(desk: Desk) -> Starlette:
         session = _session(request)
         assert session is not None
         packs = {pack.name: pack for pack in rack_packs(desk.config.build_dir)}
-        page = render(
+        return _staff_page(
             "racks.html",
-            title="Restock a rack",
-            clinic=desk.config.clinic.name,
-            user=session.user,
-            admin=session.role == "admin",
-            csrf=session.csrf,
+            "Restock a rack",
+            session,
+            status,
             racks=[(name, packs.get(name)) for name in desk.racks()],
             printers=desk.printers,
             max_copies=MAX_COPIES,
             message=message,
             kind=kind,
         )
-        return HTMLResponse(page, status_code=status)
 
     def racks(request: Request) -> Response:
         return racks_page(request)
@@ -436,16 +452,9 @@ def build_app(desk: Desk) -> Starlette:
         assert session is not None
         if session.role != "admin":
             return Response("Only an administrator can see the record.", status_code=403)
-        page = render(
-            "records.html",
-            title="Education record",
-            clinic=desk.config.clinic.name,
-            user=session.user,
-            admin=True,
-            csrf=session.csrf,
-            records=desk.store.records(),
+        return _staff_page(
+            "records.html", "Education record", session, records=desk.store.records()
         )
-        return HTMLResponse(page)
 
     routes = [
         Route("/signin", signin, methods=["GET", "POST"]),

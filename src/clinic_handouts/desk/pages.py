@@ -47,10 +47,9 @@ _SIGNIN = """{% extends "base.html" %}{% block main %}
 </form>
 {% endblock %}"""
 
-_HANDOUT = """{% extends "base.html" %}{% block main %}
+_HANDOUT = """{% extends "base.html" %}{% block main %}{% import "forms.html" as forms %}
 <p><a href="/">Back to all handouts</a></p>
-{% if message %}<div class="notice {{ kind }}" role="{{ 'alert' if kind == 'refused' else 'status' }}">
-{% for line in message %}<p>{{ line }}</p>{% endfor %}</div>{% endif %}
+{{ forms.notice(message, kind) }}
 <h2 lang="{{ entry.lang }}">{{ entry.title }}</h2>
 {% if entry.summary %}<p lang="{{ entry.lang }}">{{ entry.summary }}</p>{% endif %}
 <h3>Preview</h3>
@@ -66,13 +65,7 @@ _HANDOUT = """{% extends "base.html" %}{% block main %}
 <select id="email-lang" name="lang">{% for code, name in languages %}
 <option value="{{ code }}"{% if code == entry.lang %} selected{% endif %}>{{ name }}</option>{% endfor %}
 </select></p>
-<p><label for="email-edition">Edition</label>
-<select id="email-edition" name="edition">{% for file in entry.files %}
-<option value="{{ file.variant }}">{{ file.variant.replace('-', ' ') | capitalize }}</option>{% endfor %}
-</select></p>
-<p><input id="email-teach-back" name="teach_back" type="checkbox" value="yes">
-<label for="email-teach-back">Checked understanding with the patient (teach-back)</label></p>
-<p><button type="submit">Send</button></p>
+{{ forms.edition_and_teach_back("email", entry.files, "Send") }}
 </form>
 <h3>Print</h3>
 {% if printers %}
@@ -82,13 +75,7 @@ _HANDOUT = """{% extends "base.html" %}{% block main %}
 <select id="printer" name="printer">{% for name in printers %}<option>{{ name }}</option>{% endfor %}</select></p>
 <p><label for="copies">Copies</label>
 <input id="copies" name="copies" type="number" min="1" max="{{ max_copies }}" value="1" required></p>
-<p><label for="print-edition">Edition</label>
-<select id="print-edition" name="edition">{% for file in entry.files %}
-<option value="{{ file.variant }}">{{ file.variant.replace('-', ' ') | capitalize }}</option>{% endfor %}
-</select></p>
-<p><input id="print-teach-back" name="teach_back" type="checkbox" value="yes">
-<label for="print-teach-back">Checked understanding with the patient (teach-back)</label></p>
-<p><button type="submit">Print</button></p>
+{{ forms.edition_and_teach_back("print", entry.files, "Print") }}
 </form>
 {% else %}
 <p>No printers are set up for the desk yet. An administrator adds them under [printers] in handouts.toml.</p>
@@ -108,10 +95,9 @@ _RECORDS = """{% extends "base.html" %}{% block main %}
 <td>{{ 'yes' if r.teach_back else 'no' }}</td></tr>{% endfor %}</tbody></table>
 {% endblock %}"""
 
-_RACKS = """{% extends "base.html" %}{% block main %}
+_RACKS = """{% extends "base.html" %}{% block main %}{% import "forms.html" as forms %}
 <p><a href="/">Back to all handouts</a></p>
-{% if message %}<div class="notice {{ kind }}" role="{{ 'alert' if kind == 'refused' else 'status' }}">
-{% for line in message %}<p>{{ line }}</p>{% endfor %}</div>{% endif %}
+{{ forms.notice(message, kind) }}
 {% if not racks %}<p>No racks are set up yet. An administrator describes each rack in racks/NAME.toml.</p>{% endif %}
 {% if racks and not printers %}<p>No printers are set up for the desk yet. An administrator adds them under [printers] in handouts.toml.</p>{% endif %}
 {% for name, pack in racks %}
@@ -133,6 +119,17 @@ _RACKS = """{% extends "base.html" %}{% block main %}
 {% endfor %}
 {% endblock %}"""
 
+# The parts the handout page's two forms and the rack page share.
+_FORMS = """{% macro notice(message, kind) %}{% if message %}<div class="notice {{ kind }}" role="{{ 'alert' if kind == 'refused' else 'status' }}">
+{% for line in message %}<p>{{ line }}</p>{% endfor %}</div>{% endif %}{% endmacro %}
+{% macro edition_and_teach_back(prefix, files, button) %}<p><label for="{{ prefix }}-edition">Edition</label>
+<select id="{{ prefix }}-edition" name="edition">{% for file in files %}
+<option value="{{ file.variant }}">{{ file.variant.replace('-', ' ') | capitalize }}</option>{% endfor %}
+</select></p>
+<p><input id="{{ prefix }}-teach-back" name="teach_back" type="checkbox" value="yes">
+<label for="{{ prefix }}-teach-back">Checked understanding with the patient (teach-back)</label></p>
+<p><button type="submit">{{ button }}</button></p>{% endmacro %}"""
+
 DESK_CSS = """.desk-form p { margin: 0.6rem 0; }
 .desk-form label { display: block; font-weight: bold; }
 .desk-form input[type=checkbox] + label { display: inline; font-weight: normal; }
@@ -149,6 +146,7 @@ ENV = Environment(
     loader=DictLoader(
         {
             "base.html": _BASE,
+            "forms.html": _FORMS,
             "signin.html": _SIGNIN,
             "handout.html": _HANDOUT,
             "records.html": _RECORDS,
