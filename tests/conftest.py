@@ -75,8 +75,11 @@ def repo_copy(tmp_path: Path) -> Path:
     return copy_repo_project(tmp_path)
 
 
+CLI = Callable[..., Result]  # the ``cli`` fixture's type
+
+
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Result]]:
+def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[CLI]:
     """Run ``handouts ARGS`` in-process with the fixed build date."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
 
@@ -93,6 +96,12 @@ def pdf_pages(path: Path) -> list[str]:
 
 def folded(text: str) -> str:
     return " ".join(text.split())
+
+
+def stamped(text: str) -> bool:
+    """Whether a page's text shows CONFIG's English stamp: its disclaimer and the US
+    crisis line the footer prints beside it."""
+    return DISCLAIMER_EN in text and CRISIS_LINE_EN in text
 
 
 HttpServer = tuple[str, list[str]]

@@ -6,24 +6,14 @@ kept; refusals are proven by the job counts not moving.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from pypdf import PdfReader
 
-from tests.conftest import (
-    CONFIG,
-    CRISIS_LINE_EN,
-    DISCLAIMER_EN,
-    ProjectFactory,
-    folded,
-    handout,
-)
+from tests.conftest import CLI, CONFIG, ProjectFactory, folded, handout, stamped
 from tests.helpers.cups import Cups, free_port, run
 
-CLI = Callable[..., Result]
 LONG_BODY = "\n".join(
     f"## Part {n}\n\nYou can rest. Sleep helps you feel well.\n" for n in range(30)
 )
@@ -73,7 +63,7 @@ def test_copies_duplex_and_paper_reach_the_printer(
     pages = spooled_text(files[-1])
     assert len(pages) == len(PdfReader(root / "build/en/sleep.pdf").pages) > 1
     for text in pages:  # the stamp on every printed page
-        assert DISCLAIMER_EN in text and CRISIS_LINE_EN in text
+        assert stamped(text)
 
 
 def test_one_sided_on_a4_and_one_job_per_handout(

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from click.testing import Result
 from pypdf import PdfReader
 
-from tests.conftest import (
-    CONFIG,
-    CRISIS_LINE_EN,
-    DISCLAIMER_EN,
-    ProjectFactory,
-    folded,
-    handout,
-)
+from tests.conftest import CLI, CONFIG, ProjectFactory, folded, handout, stamped
 from tests.helpers.cups import Cups
 from tests.helpers.html_tree import parse
 
-CLI = Callable[..., Result]
 LONG_BODY = "\n".join(
     f"## Part {n}\n\n" + "You can rest. Sleep helps you feel well. " * 3 + "\n" for n in range(18)
 )
@@ -94,7 +84,7 @@ def test_build_writes_the_pack_collated_each_copy_on_an_odd_page(
     assert texts[5] == "" and texts[9] == "" and texts[11] == ""
     for text in texts:
         if text and "Restock slip" not in text and "Menos" not in text:
-            assert DISCLAIMER_EN in text and CRISIS_LINE_EN in text
+            assert stamped(text)
 
 
 def test_pack_is_made_again_only_when_something_changed(

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pdfplumber
 import pytest
-from click.testing import Result
 from pypdf import PdfReader
 
-from tests.conftest import (
-    CONFIG,
-    CRISIS_LINE_EN,
-    DISCLAIMER_EN,
-    PNG,
-    ProjectFactory,
-    folded,
-    handout,
-)
+from tests.conftest import CLI, CONFIG, PNG, ProjectFactory, folded, handout, stamped
 from tests.helpers.cups import Cups
 from tests.helpers.html_tree import parse
 
-CLI = Callable[..., Result]
 INCH = 72.0
 BODY = """\
 ## What helps
@@ -83,13 +72,13 @@ def test_letter_trifold_has_six_panels_in_letter_fold_order(
         assert len(logos) == 1  # the clinic's logo, on the front panel
         assert back.startswith("Get help now") and "988" in back
         assert "Reviewed October 1, 2026" in back and "Next review" in back
-        assert CRISIS_LINE_EN in back and DISCLAIMER_EN in back
+        assert stamped(back)
         assert flap.startswith("Small steps help you sleep.")
         # Inside: the text over three panels, the stamp under the first; the third is
         # the tuck-in panel, 1/16 in narrower.
         first = panel_text(inside, 0, wide)
         assert first.startswith("What helps Go to bed")
-        assert CRISIS_LINE_EN in first and DISCLAIMER_EN in first
+        assert stamped(first)
         # Nothing within a quarter inch of a fold, on either side of the sheet.
         for page, folds in ((outside, (tuck, tuck + wide)), (inside, (wide, 2 * wide))):
             for char in page.chars:
@@ -103,7 +92,7 @@ def test_letter_trifold_has_six_panels_in_letter_fold_order(
     # The stamp on both sides of the sheet, as a PDF reader extracts it.
     for sheet in PdfReader(path).pages:
         text = folded(sheet.extract_text() or "")
-        assert DISCLAIMER_EN in text and CRISIS_LINE_EN in text
+        assert stamped(text)
 
 
 def test_a4_trifold_is_a4_landscape(make_project: ProjectFactory, cli: CLI) -> None:
