@@ -89,6 +89,13 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[CLI]:
     yield invoke
 
 
+def built(cli: CLI, root: Path, code: int = 0) -> str:
+    """``handouts build --project ROOT`` ends with exit code ``code``: its output."""
+    result = cli("build", "--project", root)
+    assert result.exit_code == code, result.output
+    return result.output
+
+
 def pdf_pages(path: Path) -> list[str]:
     """Text of each page as a reader's PDF tool extracts it, whitespace folded."""
     return [" ".join((sheet.extract_text() or "").split()) for sheet in PdfReader(path).pages]

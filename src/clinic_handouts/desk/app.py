@@ -20,7 +20,7 @@ import hmac
 import os
 import secrets
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -169,6 +169,23 @@ async def _form(request: Request) -> dict[str, str]:
     return {key: str(value) for key, value in form.items() if isinstance(value, str)}
 
 
+FormHandler = Callable[[Request, Mapping[str, str], Session], Awaitable[Response]]
+
+
+def _csrf_checked(handler: FormHandler) -> Callable[[Request], Awaitable[Response]]:
+    """A POST route that runs ``handler`` only for a live session whose form carries that
+    session's CSRF token; any other post changes nothing (403)."""
+
+    async def checked(request: Request) -> Response:
+        form = await _form(request)
+        session = _session(request)
+        if session is None or not _same(form.get("csrf", ""), session.csrf):
+            return Response("The form was out of date: nothing was done.", status_code=403)
+        return await handler(request, form, session)
+
+    return checked
+
+
 def build_app(desk: Desk) -> Starlette:
     async def signin(request: Request) -> Response:
         if request.method == "GET":
@@ -202,16 +219,7 @@ def build_app(desk: Desk) -> Starlette:
         response.delete_cookie(SIGNIN_COOKIE, path="/signin")
         return response
 
-    def _checked(request: Request, form: Mapping[str, str]) -> Session | None:
-        session = _session(request)
-        if session is None or not _same(form.get("csrf", ""), session.csrf):
-            return None
-        return session
-
-    async def signout(request: Request) -> Response:
-        form = await _form(request)
-        if _checked(request, form) is None:
-            return Response("The form was out of date: nothing was done.", status_code=403)
+    async def signout(request: Request, form: Mapping[str, str], session: Session) -> Response:
         desk.store.end_session(request.cookies.get(COOKIE, ""))
         response = RedirectResponse("/signin", status_code=303)
         response.delete_cookie(COOKIE)
@@ -263,10 +271,18 @@ def build_app(desk: Desk) -> Starlette:
         return FileResponse(found[0], media_type=found[1])
 
     def _staff_page(
-        template: str, title: str, session: Session, status: int = 200, **values: Any
+        template: str,
+        title: str,
+        session: Session,
+        message: Sequence[str] = (),
+        kind: str = "",
+        status: int = 200,
+        **values: Any,
     ) -> Response:
         """A page of the signed-in desk: the masthead names the user and carries the
-        session's CSRF token for Sign out; the record link shows only to an admin."""
+        session's CSRF token for Sign out (the record link shows only to an admin); the
+        printers and copies its Print forms offer; what the last form did (``message``,
+        ``kind``)."""
         page = render(
             template,
             title=title,
@@ -274,6 +290,10 @@ def build_app(desk: Desk) -> Starlette:
             user=session.user,
             admin=session.role == "admin",
             csrf=session.csrf,
+            printers=desk.printers,
+            max_copies=MAX_COPIES,
+            message=message,
+            kind=kind,
             **values,
         )
         return HTMLResponse(page, status_code=status)
@@ -291,27 +311,22 @@ def build_app(desk: Desk) -> Starlette:
             return Response("No such handout.", status_code=404)
         settings = settings_for(desk.config, desk.today())
         langs = sorted({e.lang for e in desk.entries() if e.id == entry.id})
+        languages = [(code, settings.lang_names.get(code, code)) for code in langs]
         return _staff_page(
             "handout.html",
             entry.title,
             session,
+            message,
+            kind,
             status,
             entry=entry,
-            languages=[(code, settings.lang_names.get(code, code)) for code in langs],
-            printers=desk.printers,
-            max_copies=MAX_COPIES,
-            message=message,
-            kind=kind,
+            languages=languages,
         )
 
     def handout(request: Request) -> Response:
         return handout_page(request)
 
-    async def email(request: Request) -> Response:
-        form = await _form(request)
-        session = _checked(request, form)
-        if session is None:
-            return Response("The form was out of date: nothing was done.", status_code=403)
+    async def email(request: Request, form: Mapping[str, str], session: Session) -> Response:
         if not desk.store.take_send(session.user, desk.clock(), desk.config.desk_emails_per_hour):
             return handout_page(
                 request,
@@ -354,11 +369,9 @@ def build_app(desk: Desk) -> Starlette:
         )
         return handout_page(request, [result.text], "sent")
 
-    async def print_handout(request: Request) -> Response:
-        form = await _form(request)
-        session = _checked(request, form)
-        if session is None:
-            return Response("The form was out of date: nothing was done.", status_code=403)
+    async def print_handout(
+        request: Request, form: Mapping[str, str], session: Session
+    ) -> Response:
         entry = _entry(request.path_params["lang"], request.path_params["id"])
         if entry is None:
             return Response("No such handout.", status_code=404)
@@ -421,26 +434,15 @@ def build_app(desk: Desk) -> Starlette:
         session = _session(request)
         assert session is not None
         packs = {pack.name: pack for pack in rack_packs(desk.config.build_dir)}
+        racks = [(name, packs.get(name)) for name in desk.racks()]
         return _staff_page(
-            "racks.html",
-            "Restock a rack",
-            session,
-            status,
-            racks=[(name, packs.get(name)) for name in desk.racks()],
-            printers=desk.printers,
-            max_copies=MAX_COPIES,
-            message=message,
-            kind=kind,
+            "racks.html", "Restock a rack", session, message, kind, status, racks=racks
         )
 
     def racks(request: Request) -> Response:
         return racks_page(request)
 
-    async def print_rack(request: Request) -> Response:
-        form = await _form(request)
-        session = _checked(request, form)
-        if session is None:
-            return Response("The form was out of date: nothing was done.", status_code=403)
+    async def print_rack(request: Request, form: Mapping[str, str], session: Session) -> Response:
         asked = printform.rack_request(
             form, request.path_params["name"], desk.printers, desk.racks()
         )
@@ -458,15 +460,15 @@ def build_app(desk: Desk) -> Starlette:
 
     routes = [
         Route("/signin", signin, methods=["GET", "POST"]),
-        Route("/signout", signout, methods=["POST"]),
+        Route("/signout", _csrf_checked(signout), methods=["POST"]),
         Route("/", catalogue),
         Route("/static/{name}", static),
         Route("/files/{path:path}", files),
         Route("/handout/{lang}/{id}", handout),
-        Route("/handout/{lang}/{id}/email", email, methods=["POST"]),
-        Route("/handout/{lang}/{id}/print", print_handout, methods=["POST"]),
+        Route("/handout/{lang}/{id}/email", _csrf_checked(email), methods=["POST"]),
+        Route("/handout/{lang}/{id}/print", _csrf_checked(print_handout), methods=["POST"]),
         Route("/racks", racks),
-        Route("/racks/{name}/print", print_rack, methods=["POST"]),
+        Route("/racks/{name}/print", _csrf_checked(print_rack), methods=["POST"]),
         Route("/records", records),
     ]
     return Starlette(routes=routes, middleware=[Middleware(_Guard, desk=desk)])

@@ -69,12 +69,7 @@ _HANDOUT = """{% extends "base.html" %}{% block main %}{% import "forms.html" as
 </form>
 <h3>Print</h3>
 {% if printers %}
-<form class="desk-form" method="post" action="/handout/{{ entry.lang }}/{{ entry.id }}/print">
-<input type="hidden" name="csrf" value="{{ csrf }}">
-<p><label for="printer">Printer</label>
-<select id="printer" name="printer">{% for name in printers %}<option>{{ name }}</option>{% endfor %}</select></p>
-<p><label for="copies">Copies</label>
-<input id="copies" name="copies" type="number" min="1" max="{{ max_copies }}" value="1" required></p>
+{{ forms.print_form("/handout/" ~ entry.lang ~ "/" ~ entry.id ~ "/print", csrf, printers, max_copies, "", "Copies") }}
 {{ forms.edition_and_teach_back("print", entry.files, "Print") }}
 </form>
 {% else %}
@@ -106,12 +101,7 @@ _RACKS = """{% extends "base.html" %}{% block main %}{% import "forms.html" as f
 {% if pack %}<p>{{ pack.handouts }} handouts, {{ pack.copies }} copies, {{ pack.pages }} pages, made {{ pack.made_on }}.
 <a href="/files/{{ pack.href }}">Preview the pack (PDF)</a></p>{% endif %}
 {% if printers %}
-<form class="desk-form" method="post" action="/racks/{{ name }}/print">
-<input type="hidden" name="csrf" value="{{ csrf }}">
-<p><label for="printer-{{ loop.index }}">Printer</label>
-<select id="printer-{{ loop.index }}" name="printer">{% for printer in printers %}<option>{{ printer }}</option>{% endfor %}</select></p>
-<p><label for="copies-{{ loop.index }}">Packs</label>
-<input id="copies-{{ loop.index }}" name="copies" type="number" min="1" max="{{ max_copies }}" value="1" required></p>
+{{ forms.print_form("/racks/" ~ name ~ "/print", csrf, printers, max_copies, "-" ~ loop.index, "Packs") }}
 <p><button type="submit">Print the {{ name }} pack</button></p>
 </form>
 {% endif %}
@@ -119,9 +109,16 @@ _RACKS = """{% extends "base.html" %}{% block main %}{% import "forms.html" as f
 {% endfor %}
 {% endblock %}"""
 
-# The parts the handout page's two forms and the rack page share.
+# The parts the handout page's two forms and the rack page share: the opening of a Print
+# form (printer and copies) and the fields after it.
 _FORMS = """{% macro notice(message, kind) %}{% if message %}<div class="notice {{ kind }}" role="{{ 'alert' if kind == 'refused' else 'status' }}">
 {% for line in message %}<p>{{ line }}</p>{% endfor %}</div>{% endif %}{% endmacro %}
+{% macro print_form(action, csrf, printers, max_copies, suffix, copies_label) %}<form class="desk-form" method="post" action="{{ action }}">
+<input type="hidden" name="csrf" value="{{ csrf }}">
+<p><label for="printer{{ suffix }}">Printer</label>
+<select id="printer{{ suffix }}" name="printer">{% for printer in printers %}<option>{{ printer }}</option>{% endfor %}</select></p>
+<p><label for="copies{{ suffix }}">{{ copies_label }}</label>
+<input id="copies{{ suffix }}" name="copies" type="number" min="1" max="{{ max_copies }}" value="1" required></p>{% endmacro %}
 {% macro edition_and_teach_back(prefix, files, button) %}<p><label for="{{ prefix }}-edition">Edition</label>
 <select id="{{ prefix }}-edition" name="edition">{% for file in files %}
 <option value="{{ file.variant }}">{{ file.variant.replace('-', ' ') | capitalize }}</option>{% endfor %}
