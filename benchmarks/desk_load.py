@@ -31,7 +31,6 @@ import http.client
 import itertools
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,7 +44,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from tests.conftest import CONFIG, TODAY, handout
-from tests.helpers.cups import Cups, free_port, started
+from tests.helpers.cups import Cups, free_port, started, stop, wait_for_port
 from tests.helpers.repo_project import REPO
 
 import clinic_handouts
@@ -108,23 +107,10 @@ def start_desk(root: Path, log: Path) -> Iterator[int]:
             cwd=REPO,
         )
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"the desk stopped: {log.read_text(errors='replace')}")
-                with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                    break
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the desk did not open its port in 60 s")
-                time.sleep(0.1)
+            wait_for_port(port, process, "the desk", log, seconds=60)
             yield port
         finally:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 class Staff:

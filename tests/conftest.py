@@ -75,8 +75,11 @@ def repo_copy(tmp_path: Path) -> Path:
     return copy_repo_project(tmp_path)
 
 
+CLI = Callable[..., Result]  # the ``cli`` fixture's type
+
+
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Result]]:
+def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[CLI]:
     """Run ``handouts ARGS`` in-process with the fixed build date."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
 
@@ -86,6 +89,13 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Result]]:
     yield invoke
 
 
+def built(cli: CLI, root: Path, code: int = 0) -> str:
+    """``handouts build --project ROOT`` ends with exit code ``code``: its output."""
+    result = cli("build", "--project", root)
+    assert result.exit_code == code, result.output
+    return result.output
+
+
 def pdf_pages(path: Path) -> list[str]:
     """Text of each page as a reader's PDF tool extracts it, whitespace folded."""
     return [" ".join((sheet.extract_text() or "").split()) for sheet in PdfReader(path).pages]
@@ -93,6 +103,12 @@ def pdf_pages(path: Path) -> list[str]:
 
 def folded(text: str) -> str:
     return " ".join(text.split())
+
+
+def stamped(text: str) -> bool:
+    """Whether a page's text shows CONFIG's English stamp: its disclaimer and the US
+    crisis line the footer prints beside it."""
+    return DISCLAIMER_EN in text and CRISIS_LINE_EN in text
 
 
 HttpServer = tuple[str, list[str]]

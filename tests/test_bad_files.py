@@ -11,15 +11,11 @@ import os
 import resource
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 
-from tests.conftest import EPOCH, ProjectFactory, handout, pdf_pages
-
-CLI = Callable[..., Result]
+from tests.conftest import CLI, EPOCH, ProjectFactory, handout, pdf_pages
 
 
 def _alias_bomb() -> str:

@@ -6,14 +6,10 @@ and read back."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
-from click.testing import Result
+from tests.conftest import CLI, ProjectFactory, pdf_pages
 
-from tests.conftest import ProjectFactory, pdf_pages
-
-CLI = Callable[..., Result]
 CORPUS = Path(__file__).parent / "corpus"
 
 # file -> the start of its one and only problem (after "handouts/en/<file>")

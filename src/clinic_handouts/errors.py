@@ -97,6 +97,22 @@ class HandoutError(Exception):
         return (type(self), (self.problems,))
 
 
+def not_handed_out(
+    code: str, what: str, not_done: str, again: str, problems: list[Problem], after: str = ""
+) -> HandoutError:
+    """A hand-out (``handouts email``, ``handouts print``) refused: one headline saying what
+    was not done and what to do, then the problems that stopped it. Both commands word it
+    alike, so staff read the same advice whichever way they hand a sheet out."""
+    headline = error(
+        "",
+        0,
+        code,
+        f"{what} was not {not_done}: fix the problems listed here, then {again} "
+        f"('handouts build' shows them too){after}",
+    )
+    return HandoutError([headline, *problems])
+
+
 class ConfigError(HandoutError):
     """handouts.toml, the theme or the crisis data is unusable: nothing can be built."""
 

@@ -27,14 +27,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 
 from clinic_handouts.build.manifest import load_manifest
 from clinic_handouts.build.plan import BuildOptions, plan
 from clinic_handouts.project.load import load_project
-from tests.conftest import EPOCH, TODAY, ProjectFactory, handout, pdf_pages
+from tests.conftest import CLI, EPOCH, TODAY, ProjectFactory, handout, pdf_pages
 
-CLI = Callable[..., Result]
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
 
 

@@ -14,15 +14,12 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 
-from tests.conftest import EPOCH, ProjectFactory, handout, pdf_pages
+from tests.conftest import CLI, EPOCH, ProjectFactory, handout, pdf_pages
 
-CLI = Callable[..., Result]
 COUNT = 8  # enough handouts that an interrupt lands with some still to build
 # (standard edition only: large print would double the work without testing more)
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}

@@ -29,11 +29,8 @@ from clinic_handouts.checks.cache import load_check_cache
 from clinic_handouts.project.load import load_project
 from clinic_handouts.project.sources import Handout
 from clinic_handouts.text.markdown import BodyHtml
-from tests.conftest import CONFIG, EPOCH, TODAY, handout, pdf_pages
+from tests.conftest import CLI, CONFIG, EPOCH, TODAY, handout, pdf_pages
 from tests.helpers.project_files import png, write_project
-
-CLI = Callable[..., Result]
-
 
 # Standard editions only: the large-print edition follows the same rules and would only
 # double the renders.

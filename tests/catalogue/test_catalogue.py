@@ -9,12 +9,10 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from pypdf import PdfReader
 
 from clinic_handouts.addresses import bundled_theme_dir
@@ -26,11 +24,10 @@ from clinic_handouts.catalogue.page import (
     render_catalogue,
 )
 from clinic_handouts.project.theme import bundled_theme
-from tests.conftest import CONFIG, TODAY, ProjectFactory, handout
+from tests.conftest import CLI, CONFIG, TODAY, ProjectFactory, handout
 from tests.helpers.catalogue import english_settings, multilingual_entries
 from tests.helpers.html_tree import Element, parse
 
-CLI = Callable[..., Result]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SLEEP_BODY = (
     "Go to bed at the same time each night. Get up at the same time each day. "

@@ -7,16 +7,13 @@ Bodies made with ``handout()`` start on line 6 of their file (no extra front mat
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 
-from tests.conftest import CONFIG, ProjectFactory, handout
+from tests.conftest import CLI, CONFIG, ProjectFactory, handout
 from tests.helpers.checking import check, only_problem, problems
 
-CLI = Callable[..., Result]
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

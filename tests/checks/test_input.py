@@ -5,14 +5,11 @@ the wrong folder. Each answered with the line and what to do, in words."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import pytest
-from click.testing import Result
 
-from tests.conftest import CONFIG, PNG, ProjectFactory, handout
+from tests.conftest import CLI, CONFIG, PNG, ProjectFactory, handout
 
-CLI = Callable[..., Result]
 CLEAN = "You can rest at home today. Call us if you feel worse.\n"
 
 

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 
 from click.testing import Result
 
-from tests.conftest import CONFIG, ProjectFactory, handout
+from tests.conftest import CLI, CONFIG, ProjectFactory, handout
 from tests.helpers.checking import check
-
-CLI = Callable[..., Result]
 
 DISCLAIMERS = {
     "hi": "यह पर्चा सामान्य जानकारी के लिए है।",

@@ -7,15 +7,12 @@ Bodies made with ``handout()`` start on line 6 of their file.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 
-from tests.conftest import CONFIG, ProjectFactory, handout
+from tests.conftest import CLI, CONFIG, ProjectFactory, handout
 
-CLI = Callable[..., Result]
 CLEAN = "You can rest at home today. Call us if you feel worse.\n"
 BROKEN = "---\ntitle: Broken\nreviewd_on: 2026-10-01\n---\n\nTODO call 1-800-273-8255.\n"
 

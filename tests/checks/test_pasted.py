@@ -9,17 +9,14 @@ Bodies made with ``handout()`` start on line 6 of their file.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 
 from clinic_handouts.text.markdown import to_html
-from tests.conftest import CONFIG, ProjectFactory, handout
+from tests.conftest import CLI, CONFIG, ProjectFactory, handout
 from tests.helpers.checking import check, problems
 
-CLI = Callable[..., Result]
 SAMPLES = Path(__file__).parent.parent / "fixtures" / "word-paste"
 
 

@@ -8,16 +8,14 @@ Bodies made with ``handout()`` start on line 6 of their file.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
-from tests.conftest import DISCLAIMER_EN, ProjectFactory, handout, pdf_pages
+from tests.conftest import CLI, DISCLAIMER_EN, ProjectFactory, handout, pdf_pages
 from tests.helpers.checking import problems
 
-CLI = Callable[..., Result]
 CLEAN = (
     "You can rest at home today. Drink water and eat small meals.\n"
     "Call us if you feel worse. Ask a friend to drive you home.\n"

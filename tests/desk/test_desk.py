@@ -22,7 +22,7 @@ from clinic_handouts.desk.store import Store
 from clinic_handouts.project.load import load_project
 from tests.conftest import CONFIG, TODAY, handout
 from tests.helpers.browser import AXE
-from tests.helpers.desk import PASSWORD, Running, http_request, serving
+from tests.helpers.desk import PASSWORD, Client, Running, serving
 from tests.helpers.mailserver import MailServer, Recorder, free_port
 
 BODY = "Sit still for five minutes. Put the cuff on your bare arm.\n"
@@ -58,7 +58,7 @@ def desk(tmp_path: Path) -> Iterator[MailDesk]:
         port = free_port()
         app = Desk(root, "127.0.0.1", port, tls=False, clock=lambda: now[0], today=lambda: TODAY)
         with serving(app, now) as running:
-            yield MailDesk(running.desk, running.port, running.now, mail=mail)
+            yield MailDesk(running.port, running.desk, running.now, mail=mail)
 
 
 ROUTES = [
@@ -234,20 +234,21 @@ def test_allowed_host_names_reach_the_desk_and_no_others(tmp_path: Path) -> None
         stderr=subprocess.STDOUT,
         text=True,
     )
+    client = Client(port)
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                status, _h, page = http_request(port, "GET", "/signin", host="desk.clinic.example")
+                status, _h, page = client.request("GET", "/signin", host="desk.clinic.example")
                 break
             except OSError:
                 assert time.monotonic() < deadline, "the desk did not start"
                 time.sleep(0.1)
         assert status == 200 and "Sign in" in page
-        status, _h, _page = http_request(port, "GET", "/signin", host="desk.clinic.example:443")
+        status, _h, _page = client.request("GET", "/signin", host="desk.clinic.example:443")
         assert status == 200
         for other in ("evil.example", "desk.clinic.example.evil.example", "clinic.example"):
-            status, _h, page = http_request(port, "GET", "/signin", host=other)
+            status, _h, page = client.request("GET", "/signin", host=other)
             assert status == 421 and "Sign in" not in page, other
     finally:
         server.terminate()

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
@@ -20,12 +19,11 @@ from clinic_handouts.build.run import build
 from clinic_handouts.desk.app import Desk
 from clinic_handouts.desk.store import Store
 from clinic_handouts.project.load import load_project
-from tests.conftest import CONFIG, CRISIS_LINE_EN, DISCLAIMER_EN, TODAY, folded, handout
+from tests.conftest import CLI, CONFIG, TODAY, folded, handout, stamped
 from tests.helpers.browser import AXE
 from tests.helpers.cups import Cups, free_port
 from tests.helpers.desk import PASSWORD, Running, serving
 
-CLI = Callable[..., Result]
 BODY = "Sit still for five minutes. Put the cuff on your bare arm.\n"
 RACK = '[[handout]]\nid = "pressure"\ncopies = 2\n\n[[handout]]\nid = "sleep"\ncopies = 1\n'
 HANDOUT = "/handout/en/pressure"
@@ -113,7 +111,7 @@ def test_staff_search_print_two_copies_and_the_record(
     )
     text = folded(" ".join(p.extract_text() or "" for p in PdfReader(files[-1]).pages))
     assert "Put the cuff on your bare arm" in text
-    assert DISCLAIMER_EN in text and CRISIS_LINE_EN in text
+    assert stamped(text)
     assert spooled[:5] == b"%PDF-" and built[:5] == b"%PDF-"
     # The record, read back as the clinic exports it.
     (row,) = records(cli, desk.desk.root)

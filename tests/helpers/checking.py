@@ -3,12 +3,11 @@ printed: the exact ``path:line: severity: code: message`` a writer reads."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import Result
 
-CLI = Callable[..., Result]
+from tests.conftest import CLI
 
 
 def check(cli: CLI, root: Path, *args: str) -> Result:

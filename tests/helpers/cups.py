@@ -29,7 +29,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,8 +58,12 @@ def free_port() -> int:
         return port
 
 
-def wait_for_port(port: int, process: subprocess.Popen[bytes], what: str, log: Path) -> None:
-    deadline = time.monotonic() + 20
+def wait_for_port(
+    port: int, process: subprocess.Popen[bytes], what: str, log: Path, seconds: float = 20
+) -> None:
+    """Return once ``process`` listens on ``port``; RuntimeError with its log's end if it
+    stops first or takes longer than ``seconds``."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{what} stopped at once: {log.read_text(errors='replace')[-800:]}")
@@ -202,13 +206,31 @@ def _stop_pid(pid: int) -> None:
         os.kill(pid, 15)
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Ask ``process`` to end; kill it if it has not within 10 s."""
     process.terminate()
     try:
         process.wait(10)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def _serve(
+    stack: contextlib.ExitStack,
+    command: list[str],
+    port: int,
+    log: Path,
+    more: Callable[[], str] = lambda: "",
+) -> None:
+    """Start a server program (stopped when ``stack`` closes), its output in ``log``;
+    Unavailable, with ``more`` of why, unless it opens ``port``."""
+    process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    stack.callback(stop, process)
+    try:
+        wait_for_port(port, process, Path(command[0]).name, log)
+    except RuntimeError as exc:
+        raise Unavailable(f"{exc}{more()}") from None
 
 
 # MaxJobs 0: keep every job's record (the default forgets beyond 500), so the load
@@ -289,7 +311,8 @@ def started() -> Iterator[Cups]:
         spool.mkdir()
         printer_port = free_port()
         printer_log = root / "ippeveprinter.log"
-        printer = subprocess.Popen(
+        _serve(
+            stack,
             [
                 program("ippeveprinter") or "ippeveprinter",
                 *("-2", "-k", "-d", str(spool), "-p", str(printer_port)),
@@ -300,14 +323,9 @@ def started() -> Iterator[Cups]:
                 *("-c", shutil.which("true") or "/bin/true"),
                 "Test Printer",
             ],
-            stdout=printer_log.open("wb"),
-            stderr=subprocess.STDOUT,
+            printer_port,
+            printer_log,
         )
-        stack.callback(_stop, printer)
-        try:
-            wait_for_port(printer_port, printer, "ippeveprinter", printer_log)
-        except RuntimeError as exc:
-            raise Unavailable(str(exc)) from None
 
         user, group = _account()
         for folder in ("conf", "cache", "state", "requests", "tmp", "log"):
@@ -321,23 +339,20 @@ def started() -> Iterator[Cups]:
         (root / "conf" / "cups-files.conf").write_text(
             CUPS_FILES_CONF.format(root=root, user=user, group=group)
         )
-        scheduler_log = root / "cupsd.log"
-        scheduler = subprocess.Popen(
+        error_log = root / "log" / "error_log"  # cupsd's own, beside what it prints
+        _serve(
+            stack,
             [
                 program("cupsd") or "cupsd",
                 *("-f", "-c", str(root / "conf" / "cupsd.conf")),
                 *("-s", str(root / "conf" / "cups-files.conf")),
             ],
-            stdout=scheduler_log.open("wb"),
-            stderr=subprocess.STDOUT,
+            cups_port,
+            root / "cupsd.log",
+            lambda: (
+                f" {error_log.read_text(errors='replace')[-800:]}" if error_log.exists() else ""
+            ),
         )
-        stack.callback(_stop, scheduler)
-        try:
-            wait_for_port(cups_port, scheduler, "cupsd", scheduler_log)
-        except RuntimeError as exc:
-            error_log = root / "log" / "error_log"
-            more = error_log.read_text(errors="replace")[-800:] if error_log.exists() else ""
-            raise Unavailable(f"{exc} {more}") from None
         address = f"127.0.0.1:{cups_port}"
         printer_uri = f"ipp://127.0.0.1:{printer_port}/ipp/print"
         done = run(

@@ -19,36 +19,11 @@ from clinic_handouts.desk.app import COOKIE, Desk, build_app
 PASSWORD = "a long desk password"
 
 
-def http_request(
-    port: int,
-    method: str,
-    path: str,
-    body: dict[str, str] | None = None,
-    cookie: str = "",
-    host: str | None = None,
-) -> tuple[int, dict[str, str], str]:
-    """One request to the desk on 127.0.0.1: (status, headers, page)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    headers = {"Host": host if host is not None else f"127.0.0.1:{port}"}
-    if cookie:
-        headers["Cookie"] = cookie
-    data = None
-    if body is not None:
-        data = urlencode(body)
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    try:
-        connection.request(method, path, body=data, headers=headers)
-        response = connection.getresponse()
-        return response.status, dict(response.headers), response.read().decode()
-    finally:
-        connection.close()
-
-
 @dataclass
-class Running:
-    desk: Desk
+class Client:
+    """A plain HTTP client of the desk on 127.0.0.1:``port``, as a browser talks to it."""
+
     port: int
-    now: list[float] = field(default_factory=list)  # the desk's clock, when the test set it
 
     def request(
         self,
@@ -58,7 +33,21 @@ class Running:
         cookie: str = "",
         host: str | None = None,
     ) -> tuple[int, dict[str, str], str]:
-        return http_request(self.port, method, path, body, cookie, host)
+        """One request: (status, headers, page). ``host`` replaces the Host header."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        headers = {"Host": host if host is not None else f"127.0.0.1:{self.port}"}
+        if cookie:
+            headers["Cookie"] = cookie
+        data = None
+        if body is not None:
+            data = urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            connection.request(method, path, body=data, headers=headers)
+            response = connection.getresponse()
+            return response.status, dict(response.headers), response.read().decode()
+        finally:
+            connection.close()
 
     def sign_in(self, name: str = "nurse", password: str = PASSWORD) -> tuple[int, str]:
         """(status, the session cookie or "")."""
@@ -80,6 +69,14 @@ class Running:
         return page.split('name="csrf" value="')[1].split('"')[0]
 
 
+@dataclass
+class Running(Client):
+    """A desk served in this process, and a client of it."""
+
+    desk: Desk
+    now: list[float] = field(default_factory=list)  # the desk's clock, when the test set it
+
+
 @contextlib.contextmanager
 def serving(desk: Desk, now: list[float] | None = None) -> Iterator[Running]:
     """Serve ``desk`` on its port until the block ends."""
@@ -92,7 +89,7 @@ def serving(desk: Desk, now: list[float] | None = None) -> Iterator[Running]:
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     try:
-        yield Running(desk, desk.port, now if now is not None else [])
+        yield Running(desk.port, desk, now if now is not None else [])
     finally:
         server.should_exit = True
         thread.join(10)

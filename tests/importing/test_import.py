@@ -16,11 +16,10 @@ from click.testing import Result
 from docx.table import Table
 from PIL import Image
 
-from tests.conftest import ProjectFactory, handout, pdf_pages
+from tests.conftest import CLI, ProjectFactory, handout, pdf_pages
 from tests.helpers.project_files import picture as png
 from tests.helpers.wordfiles import WordFile
 
-CLI = Callable[..., Result]
 BODY_LINE = 11  # an imported handout's body starts here (front matter and its notes)
 
 

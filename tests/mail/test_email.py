@@ -7,15 +7,14 @@ import hashlib
 import hmac
 import json
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 
-from tests.conftest import CONFIG, ProjectFactory, handout
+from tests.conftest import CLI, CONFIG, ProjectFactory, handout
 from tests.helpers.mailserver import (
     PASSWORD,
     USERNAME,
@@ -29,7 +28,6 @@ from tests.helpers.mailserver import (
     never_answer,
 )
 
-CLI = Callable[..., Result]
 ADDRESS = "rosa.m@example.org"
 LOCAL_PART = "rosa.m"
 MASKED = "r***@example.org"

@@ -6,24 +6,14 @@ kept; refusals are proven by the job counts not moving.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from pypdf import PdfReader
 
-from tests.conftest import (
-    CONFIG,
-    CRISIS_LINE_EN,
-    DISCLAIMER_EN,
-    ProjectFactory,
-    folded,
-    handout,
-)
+from tests.conftest import CLI, CONFIG, ProjectFactory, folded, handout, stamped
 from tests.helpers.cups import Cups, free_port, run
 
-CLI = Callable[..., Result]
 LONG_BODY = "\n".join(
     f"## Part {n}\n\nYou can rest. Sleep helps you feel well.\n" for n in range(30)
 )
@@ -39,6 +29,17 @@ def project_with(
         },
         config=CONFIG + extra + cups.config(**keys),
     )
+
+
+def nothing_sent(cli: CLI, cups: Cups, *args: str | Path, code: int = 1) -> str:
+    """``handouts print ARGS`` ends with ``code``, without a traceback, and no job reached
+    the printer: its output."""
+    before = cups.job_count()
+    result = cli("print", *args)
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert cups.job_count() == before
+    return result.output
 
 
 def spooled_text(path: Path) -> list[str]:
@@ -73,7 +74,7 @@ def test_copies_duplex_and_paper_reach_the_printer(
     pages = spooled_text(files[-1])
     assert len(pages) == len(PdfReader(root / "build/en/sleep.pdf").pages) > 1
     for text in pages:  # the stamp on every printed page
-        assert DISCLAIMER_EN in text and CRISIS_LINE_EN in text
+        assert stamped(text)
 
 
 def test_one_sided_on_a4_and_one_job_per_handout(
@@ -122,14 +123,10 @@ def test_handout_that_must_not_reach_a_patient_is_not_printed(
     root = make_project(
         {**files, "handouts/en/fine.md": handout("Fine")}, config=CONFIG + cups.config()
     )
-    before = cups.job_count()
     # With a good handout first on the line: a command prints all or nothing.
-    result = cli("print", "fine", "old", "--printer", "front", "--project", root)
-    assert result.exit_code == 1, result.output
-    assert expected in result.output
-    assert "error: not-printed: 'Old' (handouts/en/old.md) was not printed" in result.output
-    assert "Traceback" not in result.output
-    assert cups.job_count() == before
+    output = nothing_sent(cli, cups, "fine", "old", "--printer", "front", "--project", root)
+    assert expected in output
+    assert "error: not-printed: 'Old' (handouts/en/old.md) was not printed" in output
 
 
 def test_stale_crisis_data_is_not_printed(
@@ -140,51 +137,39 @@ def test_stale_crisis_data_is_not_printed(
         'region = "US"\nverified_on = 2025-01-01\nverified_by = "Reviewer (placeholder)"\n',
     )
     root = make_project({"handouts/en/fine.md": handout("Fine")}, config=stale + cups.config())
-    before = cups.job_count()
-    result = cli("print", "fine", "--printer", "front", "--project", root)
-    assert result.exit_code == 1, result.output
-    assert "handouts.toml: error: crisis-data-stale:" in result.output
-    assert cups.job_count() == before
+    output = nothing_sent(cli, cups, "fine", "--printer", "front", "--project", root)
+    assert "handouts.toml: error: crisis-data-stale:" in output
 
 
 def test_paused_queue_is_refused_before_anything_is_sent(
     make_project: ProjectFactory, cli: CLI, cups: Cups
 ) -> None:
     root = project_with(make_project, cups)
-    before = cups.job_count()
     cups.disable("Out of paper")
     try:
-        result = cli("print", "stress", "--printer", "front", "--project", root)
+        output = nothing_sent(cli, cups, "stress", "--printer", "front", "--project", root)
     finally:
         cups.enable()
-    assert result.exit_code == 1, result.output
-    assert "error: printer-stopped: the printer front (CUPS queue front-desk) is stopped" in (
-        result.output
-    )
-    assert "Nothing was sent" in result.output and "cupsenable front-desk" in result.output
-    assert cups.job_count() == before
+    assert "error: printer-stopped: the printer front (CUPS queue front-desk) is stopped" in output
+    assert "Nothing was sent" in output and "cupsenable front-desk" in output
 
 
 def test_rejecting_queue_is_refused_before_anything_is_sent(
     make_project: ProjectFactory, cli: CLI, cups: Cups
 ) -> None:
     root = project_with(make_project, cups)
-    before = cups.job_count()
     assert run("cupsreject", "-h", cups.address, cups.queue).returncode == 0
     try:
-        result = cli("print", "stress", "--printer", "front", "--project", root)
+        output = nothing_sent(cli, cups, "stress", "--printer", "front", "--project", root)
     finally:
         assert run("cupsaccept", "-h", cups.address, cups.queue).returncode == 0
-    assert result.exit_code == 1, result.output
-    assert "error: printer-rejecting:" in result.output and "not accepting jobs" in result.output
-    assert cups.job_count() == before
+    assert "error: printer-rejecting:" in output and "not accepting jobs" in output
 
 
 def test_job_the_scheduler_refuses_is_a_clear_error(
     make_project: ProjectFactory, cli: CLI, cups: Cups, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = project_with(make_project, cups)
-    before = cups.job_count()
     # The queue is up and accepting, but this user may not print on it: CUPS refuses the
     # Print-Job request itself. (CUPS always lets root print, so print as another name.)
     for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
@@ -193,18 +178,16 @@ def test_job_the_scheduler_refuses_is_a_clear_error(
         run("lpadmin", "-h", cups.address, "-p", cups.queue, "-u", "deny:frontdesk").returncode == 0
     )
     try:
-        result = cli("print", "stress", "--printer", "front", "--project", root)
+        output = nothing_sent(cli, cups, "stress", "--printer", "front", "--project", root)
     finally:
         assert (
             run("lpadmin", "-h", cups.address, "-p", cups.queue, "-u", "allow:all").returncode == 0
         )
-    assert result.exit_code == 1, result.output
     assert (
         "error: print-refused: 'Less stress' (en, standard edition, reviewed 2026-10-01) was "
         "not printed: the printing system refused the job (client-error-"
-    ) in result.output
-    assert "Nothing was sent." in result.output and "Traceback" not in result.output
-    assert cups.job_count() == before
+    ) in output
+    assert "Nothing was sent." in output
 
 
 def test_unknown_queue_is_a_config_error_at_its_line(
@@ -212,48 +195,52 @@ def test_unknown_queue_is_a_config_error_at_its_line(
 ) -> None:
     config = CONFIG + cups.config().replace(f'"{cups.queue}"', '"front-dsk"')
     root = make_project({"handouts/en/fine.md": handout("Fine")}, config=config)
-    result = cli("print", "fine", "--printer", "front", "--project", root)
-    assert result.exit_code == 2, result.output
+    output = nothing_sent(cli, cups, "fine", "--printer", "front", "--project", root, code=2)
     line = config.splitlines().index('queue = "front-dsk"') + 1
     assert (
         f"handouts.toml:{line}: error: config: printers.front.queue: CUPS at {cups.address} "
         "has no queue 'front-dsk' (did you mean front-desk?)"
-    ) in result.output
+    ) in output
 
 
 def test_dry_run_shows_the_job_and_sends_nothing(
     make_project: ProjectFactory, cli: CLI, cups: Cups
 ) -> None:
     root = project_with(make_project, cups)
-    before = cups.job_count()
-    result = cli(
-        "print", "sleep", "--printer", "front", "--copies", "2", "--dry-run", "--project", root
-    )
-    assert result.exit_code == 0, result.output
-    assert "Dry run: nothing was sent" in result.output
+    args = ("sleep", "--printer", "front", "--copies", "2", "--dry-run", "--project", root)
+    output = nothing_sent(cli, cups, *args, code=0)
+    assert "Dry run: nothing was sent" in output
     assert (
         "copies=2, multiple-document-handling=separate-documents-collated-copies, "
         "sides=two-sided-long-edge, media=na_letter_8.5x11in"
-    ) in result.output
-    assert cups.job_count() == before
+    ) in output
 
 
 # --- without a printer ---------------------------------------------------------------------
+
+
+def print_fine(
+    make_project: ProjectFactory, cli: CLI, table: str, code: int, printer: str = "front"
+) -> tuple[str, str]:
+    """``handouts print fine --printer PRINTER`` with ``table`` as ``[printers.front]`` and
+    no CUPS behind it ends with exit code ``code``: (handouts.toml, the output)."""
+    config = CONFIG + f"\n[printers.front]\n{table}\n"
+    root = make_project({"handouts/en/fine.md": handout("Fine")}, config=config)
+    result = cli("print", "fine", "--printer", printer, "--project", root)
+    assert result.exit_code == code, result.output
+    return config, result.output
 
 
 def test_cups_server_that_is_not_running_is_a_clear_error(
     make_project: ProjectFactory, cli: CLI
 ) -> None:
     nobody = f"127.0.0.1:{free_port()}"
-    config = CONFIG + f'\n[printers.front]\nqueue = "front-desk"\nserver = "{nobody}"\n'
-    root = make_project({"handouts/en/fine.md": handout("Fine")}, config=config)
-    result = cli("print", "fine", "--printer", "front", "--project", root)
-    assert result.exit_code == 1, result.output
+    _config, output = print_fine(make_project, cli, f'queue = "front-desk"\nserver = "{nobody}"', 1)
     assert (
         f"error: printer-unreachable: cannot reach the printing system (CUPS) at {nobody}: "
         "the connection was refused"
-    ) in result.output
-    assert "Nothing was sent" in result.output and "Traceback" not in result.output
+    ) in output
+    assert "Nothing was sent" in output and "Traceback" not in output
 
 
 @pytest.mark.parametrize(
@@ -272,26 +259,20 @@ def test_cups_server_that_is_not_running_is_a_clear_error(
 def test_printer_settings_are_checked_with_their_line(
     make_project: ProjectFactory, cli: CLI, table: str, expected: str
 ) -> None:
-    config = CONFIG + f"\n[printers.front]\n{table}\n"
-    root = make_project({"handouts/en/fine.md": handout("Fine")}, config=config)
-    result = cli("print", "fine", "--printer", "front", "--project", root)
-    assert result.exit_code == 2, result.output
+    config, output = print_fine(make_project, cli, table, 2)
     line = len(config.splitlines())  # the last key is the one at fault
     if "qeue" in table or "front desk" in table:
         line = config.splitlines().index(table.splitlines()[0]) + 1
-    assert f"handouts.toml:{line}: error: config: {expected}" in result.output
+    assert f"handouts.toml:{line}: error: config: {expected}" in output
 
 
 def test_unknown_printer_name_suggests_the_close_one(
     make_project: ProjectFactory, cli: CLI
 ) -> None:
-    config = CONFIG + '\n[printers.front]\nqueue = "front-desk"\n'
-    root = make_project({"handouts/en/fine.md": handout("Fine")}, config=config)
-    result = cli("print", "fine", "--printer", "fron", "--project", root)
-    assert result.exit_code == 2, result.output
+    _config, output = print_fine(make_project, cli, 'queue = "front-desk"', 2, printer="fron")
     assert (
         "error: usage: --printer fron: handouts.toml has no [printers.fron] (did you mean front?)"
-        in (result.output)
+        in output
     )
 
 
@@ -300,16 +281,14 @@ def test_pdf_on_other_paper_than_the_printer_holds_is_refused(
 ) -> None:
     # No printer is asked: the paper is checked first (this server does not exist).
     nobody = f"127.0.0.1:{free_port()}"
-    config = CONFIG + f'\n[printers.front]\nqueue = "q"\nserver = "{nobody}"\npaper = "a4"\n'
-    root = make_project({"handouts/en/fine.md": handout("Fine")}, config=config)
-    result = cli("print", "fine", "--printer", "front", "--project", root)
-    assert result.exit_code == 1, result.output
+    table = f'queue = "q"\nserver = "{nobody}"\npaper = "a4"'
+    config, output = print_fine(make_project, cli, table, 1)
     line = config.splitlines().index('paper = "a4"') + 1
     assert (
         f"handouts.toml:{line}: error: paper-mismatch: the PDF is on letter paper but front "
         "holds a4 paper"
-    ) in result.output
-    assert "error: not-printed:" in result.output
+    ) in output
+    assert "error: not-printed:" in output
 
 
 def test_editions_are_chosen_by_flag_and_a_missing_one_is_a_usage_error(

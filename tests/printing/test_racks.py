@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from click.testing import Result
 from pypdf import PdfReader
 
-from tests.conftest import (
-    CONFIG,
-    CRISIS_LINE_EN,
-    DISCLAIMER_EN,
-    ProjectFactory,
-    folded,
-    handout,
-)
+from tests.conftest import CLI, CONFIG, ProjectFactory, built, folded, handout, stamped
 from tests.helpers.cups import Cups
 from tests.helpers.html_tree import parse
 
-CLI = Callable[..., Result]
 LONG_BODY = "\n".join(
     f"## Part {n}\n\n" + "You can rest. Sleep helps you feel well. " * 3 + "\n" for n in range(18)
 )
@@ -60,8 +50,7 @@ def test_build_writes_the_pack_collated_each_copy_on_an_odd_page(
     make_project: ProjectFactory, cli: CLI
 ) -> None:
     root = rack_project(make_project)
-    result = cli("build", "--project", root)
-    assert result.exit_code == 0, result.output
+    built(cli, root)
     pack = root / "build/racks/waiting-room.pdf"
     texts = page_texts(pack)
     sleep_pages = len(PdfReader(root / "build/en/sleep.pdf").pages)
@@ -94,7 +83,7 @@ def test_build_writes_the_pack_collated_each_copy_on_an_odd_page(
     assert texts[5] == "" and texts[9] == "" and texts[11] == ""
     for text in texts:
         if text and "Restock slip" not in text and "Menos" not in text:
-            assert DISCLAIMER_EN in text and CRISIS_LINE_EN in text
+            assert stamped(text)
 
 
 def test_pack_is_made_again_only_when_something_changed(
@@ -116,13 +105,12 @@ def test_rack_naming_a_missing_handout_is_a_problem_at_its_line_and_no_pack(
 ) -> None:
     rack = RACK + '\n[[handout]]\nid = "slep"\n'
     root = rack_project(make_project, rack)
-    result = cli("build", "--project", root)
-    assert result.exit_code == 1, result.output
+    output = built(cli, root, code=1)
     line = rack.splitlines().index('id = "slep"')  # its [[handout]] header is the line above
     assert (
         f"racks/waiting-room.toml:{line}: error: rack-missing: no handout 'slep' in 'en' "
         "(did you mean sleep?)"
-    ) in result.output
+    ) in output
     assert not (root / "build/racks/waiting-room.pdf").exists()
 
 
@@ -133,10 +121,9 @@ def test_rack_naming_an_overdue_handout_is_a_problem_at_its_line_and_no_pack(
     (root / "handouts/es/stress.md").write_text(
         handout("Menos estrés", reviewed_on="2022-01-01"), encoding="utf-8"
     )
-    result = cli("build", "--project", root)
-    assert result.exit_code == 1, result.output
+    output = built(cli, root, code=1)
     assert "racks/waiting-room.toml:5: error: rack-overdue: handouts/es/stress.md is overdue" in (
-        result.output
+        output
     )
     assert not (root / "build/racks/waiting-room.pdf").exists()
 
@@ -148,14 +135,13 @@ def test_rack_file_mistakes_are_reported_with_their_line(
         'lang = "es"', 'lang = "es"\nedition = "big"'
     )
     root = rack_project(make_project, rack)
-    result = cli("build", "--project", root)
-    assert result.exit_code == 1, result.output
+    output = built(cli, root, code=1)
     assert "racks/waiting-room.toml:3: error: rack: copys: unknown key (did you mean copies?)" in (
-        result.output
+        output
     )
     assert (
         "racks/waiting-room.toml:8: error: rack: edition: expected 'standard', 'large-print'"
-        in (result.output)
+        in (output)
     )
     assert not (root / "build/racks/waiting-room.pdf").exists()
 

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pdfplumber
 import pytest
-from click.testing import Result
 from pypdf import PdfReader
 
-from tests.conftest import (
-    CONFIG,
-    CRISIS_LINE_EN,
-    DISCLAIMER_EN,
-    PNG,
-    ProjectFactory,
-    folded,
-    handout,
-)
+from tests.conftest import CLI, CONFIG, PNG, ProjectFactory, built, folded, handout, stamped
 from tests.helpers.cups import Cups
 from tests.helpers.html_tree import parse
 
-CLI = Callable[..., Result]
 INCH = 72.0
 BODY = """\
 ## What helps
@@ -65,8 +54,7 @@ def test_letter_trifold_has_six_panels_in_letter_fold_order(
     make_project: ProjectFactory, cli: CLI
 ) -> None:
     root = trifold_project(make_project)
-    result = cli("build", "--project", root)
-    assert result.exit_code == 0, result.output
+    built(cli, root)
     path = root / "build/en/sleep.trifold.pdf"
     wide, tuck = (11 + 1 / 16) / 3 * INCH, ((11 + 1 / 16) / 3 - 1 / 16) * INCH
     with pdfplumber.open(path) as pdf:
@@ -83,13 +71,13 @@ def test_letter_trifold_has_six_panels_in_letter_fold_order(
         assert len(logos) == 1  # the clinic's logo, on the front panel
         assert back.startswith("Get help now") and "988" in back
         assert "Reviewed October 1, 2026" in back and "Next review" in back
-        assert CRISIS_LINE_EN in back and DISCLAIMER_EN in back
+        assert stamped(back)
         assert flap.startswith("Small steps help you sleep.")
         # Inside: the text over three panels, the stamp under the first; the third is
         # the tuck-in panel, 1/16 in narrower.
         first = panel_text(inside, 0, wide)
         assert first.startswith("What helps Go to bed")
-        assert CRISIS_LINE_EN in first and DISCLAIMER_EN in first
+        assert stamped(first)
         # Nothing within a quarter inch of a fold, on either side of the sheet.
         for page, folds in ((outside, (tuck, tuck + wide)), (inside, (wide, 2 * wide))):
             for char in page.chars:
@@ -103,13 +91,12 @@ def test_letter_trifold_has_six_panels_in_letter_fold_order(
     # The stamp on both sides of the sheet, as a PDF reader extracts it.
     for sheet in PdfReader(path).pages:
         text = folded(sheet.extract_text() or "")
-        assert DISCLAIMER_EN in text and CRISIS_LINE_EN in text
+        assert stamped(text)
 
 
 def test_a4_trifold_is_a4_landscape(make_project: ProjectFactory, cli: CLI) -> None:
     root = trifold_project(make_project, config=LOGO_CONFIG + '\n[print]\npaper = "a4"\n')
-    result = cli("build", "--project", root)
-    assert result.exit_code == 0, result.output
+    built(cli, root)
     for page in PdfReader(root / "build/en/sleep.trifold.pdf").pages:
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (842, 595)
 
@@ -122,13 +109,12 @@ def test_content_that_does_not_fit_six_panels_is_refused_not_shrunk(
         for n in range(16)
     )
     root = trifold_project(make_project, body=long_body)
-    result = cli("build", "--project", root)
-    assert result.exit_code == 1, result.output
+    output = built(cli, root, code=1)
     assert (
         "handouts/en/sleep.md: error: trifold-overflow: sleep.trifold.pdf not written: the text "
         "needs "
-    ) in result.output
-    assert "Text is never made smaller" in result.output
+    ) in output
+    assert "Text is never made smaller" in output
     assert not (root / "build/en/sleep.trifold.pdf").exists()
     assert (root / "build/en/sleep.pdf").exists()  # the other editions are not held back
 
@@ -139,10 +125,9 @@ def test_title_too_long_for_the_front_panel_is_refused(
     root = make_project(
         {"handouts/en/sleep.md": handout(" ".join(["Sleeping"] * 40), trifold="true")},
     )
-    result = cli("build", "--project", root)
-    assert result.exit_code == 1, result.output
+    output = built(cli, root, code=1)
     assert "error: trifold-overflow: sleep.trifold.pdf not written: the title does not fit" in (
-        result.output
+        output
     )
 
 
@@ -159,12 +144,11 @@ def test_a_theme_that_drops_the_stamp_from_a_side_is_refused(
     (root / "templates/trifold.html").write_text(
         template.replace("</style>", css + "</style>"), encoding="utf-8"
     )
-    result = cli("build", "--project", root)
-    assert result.exit_code == 1, result.output
+    output = built(cli, root, code=1)
     assert (
         "handouts/en/sleep.md: error: stamp-missing: sleep.trifold.pdf not written: the inside "
         "of the sheet does not show"
-    ) in result.output
+    ) in output
 
 
 def test_no_trifold_unless_the_handout_opts_in(make_project: ProjectFactory, cli: CLI) -> None:
@@ -193,8 +177,7 @@ def test_rack_pack_turns_trifolds_onto_portrait_sheets(
     (root / "racks/lobby.toml").write_text(
         '[[handout]]\nid = "sleep"\nedition = "trifold"\ncopies = 2\n', encoding="utf-8"
     )
-    result = cli("build", "--project", root)
-    assert result.exit_code == 0, result.output
+    built(cli, root)
     pages = PdfReader(root / "build/racks/lobby.pdf").pages
     assert len(pages) == 2 + 2 * 2
     # Outside a quarter turn one way, inside the other: long-edge duplex reads right.

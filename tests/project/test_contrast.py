@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from click.testing import Result
 
 from clinic_handouts.project.contrast import ratio, shown
-from tests.conftest import CONFIG, ProjectFactory, handout
-
-CLI = Callable[..., Result]
+from tests.conftest import CLI, CONFIG, ProjectFactory, handout
 
 
 @pytest.mark.parametrize(

@@ -4,16 +4,11 @@ then says about it."""
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
-
-from click.testing import Result
 
 import clinic_handouts
 from clinic_handouts.project.scaffold import placeholder_patterns
-from tests.conftest import TODAY, ProjectFactory, handout, pdf_pages
-
-CLI = Callable[..., Result]
+from tests.conftest import CLI, TODAY, ProjectFactory, handout, pdf_pages
 
 
 def test_init_makes_a_project_that_builds_once_the_placeholders_are_replaced(

@@ -5,23 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pyphen  # type: ignore[import-untyped]  # WeasyPrint's hyphenation dictionaries
-from click.testing import Result
 from pypdf import PdfReader
 
 from clinic_handouts.project.words import bundled_languages, load_email_words, load_strings
-from tests.conftest import (
-    CONFIG,
-    DISCLAIMER_ES,
-    ProjectFactory,
-    handout,
-    pdf_pages,
-)
+from tests.conftest import CLI, CONFIG, DISCLAIMER_ES, ProjectFactory, handout, pdf_pages
 
-CLI = Callable[..., Result]
 CRISIS_LINE_GB = "In crisis? Call Samaritans free on 116 123, or NHS 111. Emergency: 999."
 CRISIS_LINE_ES = (
     "¿Está en crisis? Llame al 988 y oprima 2, o envíe AYUDA por mensaje de texto al 988. "

@@ -11,19 +11,17 @@ import itertools
 import shutil
 import subprocess
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
 
 import pdfplumber
 import pikepdf
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from clinic_handouts.cli import main
-from tests.conftest import CONFIG, DISCLAIMER_EN, EPOCH, ProjectFactory, handout, pdf_pages
+from tests.conftest import CLI, CONFIG, DISCLAIMER_EN, EPOCH, ProjectFactory, handout, pdf_pages
 from tests.helpers.tagged import TaggedPdf, read_tagged
 
-CLI = Callable[..., Result]
 URL_PATTERN = "https://clinic.example.org/handouts/{lang}/{slug}.pdf"
 URL = "https://clinic.example.org/handouts/en/visit.pdf"
 DOOR_SVG = (

@@ -19,11 +19,9 @@ import sys
 import textwrap
 import time
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from PIL import Image
 from weasyprint.urls import FatalURLFetchingError
 
@@ -34,9 +32,7 @@ from clinic_handouts.build.run import build
 from clinic_handouts.project.load import load_project
 from clinic_handouts.render.pdf import BlockedResource, Rendered, Renderer
 from clinic_handouts.render.stamp import Stamp
-from tests.conftest import EPOCH, PNG, TODAY, ProjectFactory, handout, pdf_pages
-
-CLI = Callable[..., Result]
+from tests.conftest import CLI, EPOCH, PNG, TODAY, ProjectFactory, handout, pdf_pages
 
 
 def _png(width: int = 40, height: int = 40) -> bytes:

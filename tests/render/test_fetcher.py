@@ -5,11 +5,9 @@ that render prove the fetcher holds on its own."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from pypdf import PdfReader
 
 from clinic_handouts.addresses import allowed_roots
@@ -17,9 +15,7 @@ from clinic_handouts.project.config import load_config
 from clinic_handouts.render.pdf import Renderer
 from clinic_handouts.render.stamp import Stamp
 from clinic_handouts.text.markdown import to_html
-from tests.conftest import PNG, HttpServer, ProjectFactory, handout
-
-CLI = Callable[..., Result]
+from tests.conftest import CLI, PNG, HttpServer, ProjectFactory, handout
 
 
 def test_http_image_is_blocked_and_never_requested(

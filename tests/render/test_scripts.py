@@ -12,7 +12,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,17 +19,15 @@ from typing import Any
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest
-from click.testing import Result
 from pypdf import PdfReader
 
 from clinic_handouts.render.html import keep_korean_words
 from clinic_handouts.render.pdf import Renderer, StampMissing
 from clinic_handouts.render.stamp import Stamp
-from tests.conftest import EPOCH, ProjectFactory
+from tests.conftest import CLI, EPOCH, ProjectFactory
 from tests.helpers.repo_project import REPO
 from tests.render.scripts import LANGUAGES, Language, project_files
 
-CLI = Callable[..., Result]
 EDITIONS = ("sleep.pdf", "sleep.large-print.pdf")
 
 

@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 
-from tests.conftest import ProjectFactory
+from tests.conftest import CLI, ProjectFactory
 from tests.render.scripts import LANGUAGES, project_files
 
-CLI = Callable[..., Result]
 # One language for each kind of script: Han, Hangul, Arabic (right to left), Devanagari
 # (reordered vowel signs) and Latin with stacked accents.
 SCRIPTS = [

@@ -4,14 +4,11 @@ comes out literally in the PDF text and its metadata."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
-from click.testing import Result
 from pypdf import PdfReader
 
-from tests.conftest import ProjectFactory, pdf_pages
+from tests.conftest import CLI, ProjectFactory, pdf_pages
 
-CLI = Callable[..., Result]
 ATTACK = "</title><script>alert(1)</script> {{ 7*7 }} {% include '/etc/passwd' %}"
 
 

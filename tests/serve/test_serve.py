@@ -11,12 +11,10 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from pypdf import PdfReader
 
 from clinic_handouts.build.plan import BuildOptions, BuildReport
@@ -24,10 +22,9 @@ from clinic_handouts.build.run import build
 from clinic_handouts.errors import UsageError
 from clinic_handouts.project.load import Project
 from clinic_handouts.serve.server import PreviewServer, exposure_warning, host_allowed
-from tests.conftest import CONFIG, PNG, ProjectFactory, handout
+from tests.conftest import CLI, CONFIG, PNG, ProjectFactory, handout
 from tests.helpers.servers import fetch, get, running
 
-CLI = Callable[..., Result]
 SECRET = "do-not-serve-this-5f1c"
 
 

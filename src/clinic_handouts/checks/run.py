@@ -13,7 +13,7 @@ reported is about the chosen files (project/selection.py), and the count says ho
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from clinic_handouts.checks import CheckContext, Findings, check_handout
@@ -103,17 +103,11 @@ def iter_checked(
         yield CheckedHandout(handout, converted, problems, found.reading_grade)
 
 
-def check_chosen(
-    project: Project,
-    chosen: Sequence[Handout],
-    context: CheckContext,
-    checker: Checker = FRESH,
-) -> list[Problem]:
-    """Every problem of the chosen handouts. The build and ``handouts check`` both go
-    through ``iter_checked``, so they cannot disagree."""
-    return [
-        p for checked in iter_checked(project, chosen, context, checker) for p in checked.problems
-    ]
+def problems_of(checked: Iterable[CheckedHandout]) -> list[Problem]:
+    """Every problem of these checked handouts, for a caller that renders nothing
+    (``handouts check``, ``handouts import``): they check through ``iter_checked``, as the
+    build does, so they cannot disagree with it."""
+    return [p for handout in checked for p in handout.problems]
 
 
 def check_project(project: Project, options: CheckOptions) -> CheckResult:
@@ -125,7 +119,9 @@ def check_project(project: Project, options: CheckOptions) -> CheckResult:
         today=options.today,
         reserved=reserved.for_theme(project.theme),
     )
-    problems = chosen.about(project.problems) + check_chosen(project, chosen.checked, context)
+    problems = chosen.about(project.problems) + problems_of(
+        iter_checked(project, chosen.checked, context)
+    )
     # The languages these handouts print in, not every language of the project.
     problems += check_languages(project.config, chosen.handouts, project.crisis)
     return CheckResult(project, tuple(chosen.handouts), tuple(sorted(problems)), chosen.count)

@@ -20,10 +20,10 @@ import hmac
 import os
 import secrets
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -43,10 +43,13 @@ from clinic_handouts.desk.store import Record, Session, Store
 from clinic_handouts.errors import HandoutError
 from clinic_handouts.mail.sendlog import SendLog, read_or_create_salt
 from clinic_handouts.printing.racks import rack_files
-from clinic_handouts.printing.send import MAX_COPIES, PrintRequest
+from clinic_handouts.printing.send import MAX_COPIES, Printed, PrintRequest
 from clinic_handouts.project.config import ProjectConfig, load_config
 from clinic_handouts.project.theme import Theme
 from clinic_handouts.serve.server import IMAGES, PDFS, host_allowed, servable
+
+if TYPE_CHECKING:  # email's modules load on the first email, not at start-up
+    from clinic_handouts.mail.deliver import Given
 
 COOKIE = "desk_session"
 SIGNIN_COOKIE = "desk_signin"  # double-submit token of the sign-in form
@@ -166,6 +169,23 @@ async def _form(request: Request) -> dict[str, str]:
     return {key: str(value) for key, value in form.items() if isinstance(value, str)}
 
 
+FormHandler = Callable[[Request, Mapping[str, str], Session], Awaitable[Response]]
+
+
+def _csrf_checked(handler: FormHandler) -> Callable[[Request], Awaitable[Response]]:
+    """A POST route that runs ``handler`` only for a live session whose form carries that
+    session's CSRF token; any other post changes nothing (403)."""
+
+    async def checked(request: Request) -> Response:
+        form = await _form(request)
+        session = _session(request)
+        if session is None or not _same(form.get("csrf", ""), session.csrf):
+            return Response("The form was out of date: nothing was done.", status_code=403)
+        return await handler(request, form, session)
+
+    return checked
+
+
 def build_app(desk: Desk) -> Starlette:
     async def signin(request: Request) -> Response:
         if request.method == "GET":
@@ -199,16 +219,7 @@ def build_app(desk: Desk) -> Starlette:
         response.delete_cookie(SIGNIN_COOKIE, path="/signin")
         return response
 
-    def _checked(request: Request, form: Mapping[str, str]) -> Session | None:
-        session = _session(request)
-        if session is None or not _same(form.get("csrf", ""), session.csrf):
-            return None
-        return session
-
-    async def signout(request: Request) -> Response:
-        form = await _form(request)
-        if _checked(request, form) is None:
-            return Response("The form was out of date: nothing was done.", status_code=403)
+    async def signout(request: Request, form: Mapping[str, str], session: Session) -> Response:
         desk.store.end_session(request.cookies.get(COOKIE, ""))
         response = RedirectResponse("/signin", status_code=303)
         response.delete_cookie(COOKIE)
@@ -259,6 +270,34 @@ def build_app(desk: Desk) -> Starlette:
             return Response("Not found.", status_code=404)
         return FileResponse(found[0], media_type=found[1])
 
+    def _staff_page(
+        template: str,
+        title: str,
+        session: Session,
+        message: Sequence[str] = (),
+        kind: str = "",
+        status: int = 200,
+        **values: Any,
+    ) -> Response:
+        """A page of the signed-in desk: the masthead names the user and carries the
+        session's CSRF token for Sign out (the record link shows only to an admin); the
+        printers and copies its Print forms offer; what the last form did (``message``,
+        ``kind``)."""
+        page = render(
+            template,
+            title=title,
+            clinic=desk.config.clinic.name,
+            user=session.user,
+            admin=session.role == "admin",
+            csrf=session.csrf,
+            printers=desk.printers,
+            max_copies=MAX_COPIES,
+            message=message,
+            kind=kind,
+            **values,
+        )
+        return HTMLResponse(page, status_code=status)
+
     def _entry(lang: str, handout_id: str) -> CatalogueEntry | None:
         return next((e for e in desk.entries() if e.lang == lang and e.id == handout_id), None)
 
@@ -272,30 +311,22 @@ def build_app(desk: Desk) -> Starlette:
             return Response("No such handout.", status_code=404)
         settings = settings_for(desk.config, desk.today())
         langs = sorted({e.lang for e in desk.entries() if e.id == entry.id})
-        page = render(
+        languages = [(code, settings.lang_names.get(code, code)) for code in langs]
+        return _staff_page(
             "handout.html",
-            title=entry.title,
-            clinic=desk.config.clinic.name,
-            user=session.user,
-            admin=session.role == "admin",
-            csrf=session.csrf,
+            entry.title,
+            session,
+            message,
+            kind,
+            status,
             entry=entry,
-            languages=[(code, settings.lang_names.get(code, code)) for code in langs],
-            printers=desk.printers,
-            max_copies=MAX_COPIES,
-            message=message,
-            kind=kind,
+            languages=languages,
         )
-        return HTMLResponse(page, status_code=status)
 
     def handout(request: Request) -> Response:
         return handout_page(request)
 
-    async def email(request: Request) -> Response:
-        form = await _form(request)
-        session = _checked(request, form)
-        if session is None:
-            return Response("The form was out of date: nothing was done.", status_code=403)
+    async def email(request: Request, form: Mapping[str, str], session: Session) -> Response:
         if not desk.store.take_send(session.user, desk.clock(), desk.config.desk_emails_per_hour):
             return handout_page(
                 request,
@@ -327,30 +358,20 @@ def build_app(desk: Desk) -> Starlette:
         except HandoutError as exc:
             lines = [p.message for p in exc.problems]
             return handout_page(request, ["Not sent. Nothing was recorded.", *lines], "refused")
-        given = result.given
-        assert given is not None
-        desk.store.add_record(
-            Record(
-                time=_utc(desk.clock()),
-                user=session.user,
-                handout=given.handout,
-                lang=given.lang,
-                edition=given.variant,
-                reviewed_on=given.reviewed_on.isoformat(),
-                pdf_sha256=given.pdf_sha256,
-                channel="email",
-                copies=1,
-                address_hash=SendLog(Path(), desk.salt).address_hash(form.get("to", "")),
-                teach_back=form.get("teach_back") == "yes",
-            )
+        assert result.given is not None
+        _record(
+            session,
+            result.given,
+            "email",
+            1,
+            SendLog(Path(), desk.salt).address_hash(form.get("to", "")),
+            form.get("teach_back") == "yes",
         )
         return handout_page(request, [result.text], "sent")
 
-    async def print_handout(request: Request) -> Response:
-        form = await _form(request)
-        session = _checked(request, form)
-        if session is None:
-            return Response("The form was out of date: nothing was done.", status_code=403)
+    async def print_handout(
+        request: Request, form: Mapping[str, str], session: Session
+    ) -> Response:
         entry = _entry(request.path_params["lang"], request.path_params["id"])
         if entry is None:
             return Response("No such handout.", status_code=404)
@@ -379,22 +400,33 @@ def build_app(desk: Desk) -> Starlette:
             )
         )
         for printed in outcome.given:
-            desk.store.add_record(
-                Record(
-                    time=_utc(desk.clock()),
-                    user=session.user,
-                    handout=printed.handout,
-                    lang=printed.lang,
-                    edition=printed.variant,
-                    reviewed_on=printed.reviewed_on.isoformat(),
-                    pdf_sha256=printed.pdf_sha256,
-                    channel=channel,
-                    copies=printed.copies,
-                    address_hash="",
-                    teach_back=teach,
-                )
-            )
+            _record(session, printed, channel, printed.copies, "", teach)
         return outcome
+
+    def _record(
+        session: Session,
+        given: Given | Printed,
+        channel: str,
+        copies: int,
+        address_hash: str,
+        teach: bool,
+    ) -> None:
+        """One line of the education record: the version handed out, by whom, how."""
+        desk.store.add_record(
+            Record(
+                time=_utc(desk.clock()),
+                user=session.user,
+                handout=given.handout,
+                lang=given.lang,
+                edition=given.variant,
+                reviewed_on=given.reviewed_on.isoformat(),
+                pdf_sha256=given.pdf_sha256,
+                channel=channel,
+                copies=copies,
+                address_hash=address_hash,
+                teach_back=teach,
+            )
+        )
 
     def racks_page(
         request: Request, message: Sequence[str] = (), kind: str = "", status: int = 200
@@ -402,29 +434,15 @@ def build_app(desk: Desk) -> Starlette:
         session = _session(request)
         assert session is not None
         packs = {pack.name: pack for pack in rack_packs(desk.config.build_dir)}
-        page = render(
-            "racks.html",
-            title="Restock a rack",
-            clinic=desk.config.clinic.name,
-            user=session.user,
-            admin=session.role == "admin",
-            csrf=session.csrf,
-            racks=[(name, packs.get(name)) for name in desk.racks()],
-            printers=desk.printers,
-            max_copies=MAX_COPIES,
-            message=message,
-            kind=kind,
+        racks = [(name, packs.get(name)) for name in desk.racks()]
+        return _staff_page(
+            "racks.html", "Restock a rack", session, message, kind, status, racks=racks
         )
-        return HTMLResponse(page, status_code=status)
 
     def racks(request: Request) -> Response:
         return racks_page(request)
 
-    async def print_rack(request: Request) -> Response:
-        form = await _form(request)
-        session = _checked(request, form)
-        if session is None:
-            return Response("The form was out of date: nothing was done.", status_code=403)
+    async def print_rack(request: Request, form: Mapping[str, str], session: Session) -> Response:
         asked = printform.rack_request(
             form, request.path_params["name"], desk.printers, desk.racks()
         )
@@ -436,28 +454,21 @@ def build_app(desk: Desk) -> Starlette:
         assert session is not None
         if session.role != "admin":
             return Response("Only an administrator can see the record.", status_code=403)
-        page = render(
-            "records.html",
-            title="Education record",
-            clinic=desk.config.clinic.name,
-            user=session.user,
-            admin=True,
-            csrf=session.csrf,
-            records=desk.store.records(),
+        return _staff_page(
+            "records.html", "Education record", session, records=desk.store.records()
         )
-        return HTMLResponse(page)
 
     routes = [
         Route("/signin", signin, methods=["GET", "POST"]),
-        Route("/signout", signout, methods=["POST"]),
+        Route("/signout", _csrf_checked(signout), methods=["POST"]),
         Route("/", catalogue),
         Route("/static/{name}", static),
         Route("/files/{path:path}", files),
         Route("/handout/{lang}/{id}", handout),
-        Route("/handout/{lang}/{id}/email", email, methods=["POST"]),
-        Route("/handout/{lang}/{id}/print", print_handout, methods=["POST"]),
+        Route("/handout/{lang}/{id}/email", _csrf_checked(email), methods=["POST"]),
+        Route("/handout/{lang}/{id}/print", _csrf_checked(print_handout), methods=["POST"]),
         Route("/racks", racks),
-        Route("/racks/{name}/print", print_rack, methods=["POST"]),
+        Route("/racks/{name}/print", _csrf_checked(print_rack), methods=["POST"]),
         Route("/records", records),
     ]
     return Starlette(routes=routes, middleware=[Middleware(_Guard, desk=desk)])

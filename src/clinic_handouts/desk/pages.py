@@ -47,10 +47,9 @@ _SIGNIN = """{% extends "base.html" %}{% block main %}
 </form>
 {% endblock %}"""
 
-_HANDOUT = """{% extends "base.html" %}{% block main %}
+_HANDOUT = """{% extends "base.html" %}{% block main %}{% import "forms.html" as forms %}
 <p><a href="/">Back to all handouts</a></p>
-{% if message %}<div class="notice {{ kind }}" role="{{ 'alert' if kind == 'refused' else 'status' }}">
-{% for line in message %}<p>{{ line }}</p>{% endfor %}</div>{% endif %}
+{{ forms.notice(message, kind) }}
 <h2 lang="{{ entry.lang }}">{{ entry.title }}</h2>
 {% if entry.summary %}<p lang="{{ entry.lang }}">{{ entry.summary }}</p>{% endif %}
 <h3>Preview</h3>
@@ -66,29 +65,12 @@ _HANDOUT = """{% extends "base.html" %}{% block main %}
 <select id="email-lang" name="lang">{% for code, name in languages %}
 <option value="{{ code }}"{% if code == entry.lang %} selected{% endif %}>{{ name }}</option>{% endfor %}
 </select></p>
-<p><label for="email-edition">Edition</label>
-<select id="email-edition" name="edition">{% for file in entry.files %}
-<option value="{{ file.variant }}">{{ file.variant.replace('-', ' ') | capitalize }}</option>{% endfor %}
-</select></p>
-<p><input id="email-teach-back" name="teach_back" type="checkbox" value="yes">
-<label for="email-teach-back">Checked understanding with the patient (teach-back)</label></p>
-<p><button type="submit">Send</button></p>
+{{ forms.edition_and_teach_back("email", entry.files, "Send") }}
 </form>
 <h3>Print</h3>
 {% if printers %}
-<form class="desk-form" method="post" action="/handout/{{ entry.lang }}/{{ entry.id }}/print">
-<input type="hidden" name="csrf" value="{{ csrf }}">
-<p><label for="printer">Printer</label>
-<select id="printer" name="printer">{% for name in printers %}<option>{{ name }}</option>{% endfor %}</select></p>
-<p><label for="copies">Copies</label>
-<input id="copies" name="copies" type="number" min="1" max="{{ max_copies }}" value="1" required></p>
-<p><label for="print-edition">Edition</label>
-<select id="print-edition" name="edition">{% for file in entry.files %}
-<option value="{{ file.variant }}">{{ file.variant.replace('-', ' ') | capitalize }}</option>{% endfor %}
-</select></p>
-<p><input id="print-teach-back" name="teach_back" type="checkbox" value="yes">
-<label for="print-teach-back">Checked understanding with the patient (teach-back)</label></p>
-<p><button type="submit">Print</button></p>
+{{ forms.print_form("/handout/" ~ entry.lang ~ "/" ~ entry.id ~ "/print", csrf, printers, max_copies, "", "Copies") }}
+{{ forms.edition_and_teach_back("print", entry.files, "Print") }}
 </form>
 {% else %}
 <p>No printers are set up for the desk yet. An administrator adds them under [printers] in handouts.toml.</p>
@@ -108,10 +90,9 @@ _RECORDS = """{% extends "base.html" %}{% block main %}
 <td>{{ 'yes' if r.teach_back else 'no' }}</td></tr>{% endfor %}</tbody></table>
 {% endblock %}"""
 
-_RACKS = """{% extends "base.html" %}{% block main %}
+_RACKS = """{% extends "base.html" %}{% block main %}{% import "forms.html" as forms %}
 <p><a href="/">Back to all handouts</a></p>
-{% if message %}<div class="notice {{ kind }}" role="{{ 'alert' if kind == 'refused' else 'status' }}">
-{% for line in message %}<p>{{ line }}</p>{% endfor %}</div>{% endif %}
+{{ forms.notice(message, kind) }}
 {% if not racks %}<p>No racks are set up yet. An administrator describes each rack in racks/NAME.toml.</p>{% endif %}
 {% if racks and not printers %}<p>No printers are set up for the desk yet. An administrator adds them under [printers] in handouts.toml.</p>{% endif %}
 {% for name, pack in racks %}
@@ -120,18 +101,31 @@ _RACKS = """{% extends "base.html" %}{% block main %}
 {% if pack %}<p>{{ pack.handouts }} handouts, {{ pack.copies }} copies, {{ pack.pages }} pages, made {{ pack.made_on }}.
 <a href="/files/{{ pack.href }}">Preview the pack (PDF)</a></p>{% endif %}
 {% if printers %}
-<form class="desk-form" method="post" action="/racks/{{ name }}/print">
-<input type="hidden" name="csrf" value="{{ csrf }}">
-<p><label for="printer-{{ loop.index }}">Printer</label>
-<select id="printer-{{ loop.index }}" name="printer">{% for printer in printers %}<option>{{ printer }}</option>{% endfor %}</select></p>
-<p><label for="copies-{{ loop.index }}">Packs</label>
-<input id="copies-{{ loop.index }}" name="copies" type="number" min="1" max="{{ max_copies }}" value="1" required></p>
+{{ forms.print_form("/racks/" ~ name ~ "/print", csrf, printers, max_copies, "-" ~ loop.index, "Packs") }}
 <p><button type="submit">Print the {{ name }} pack</button></p>
 </form>
 {% endif %}
 </section>
 {% endfor %}
 {% endblock %}"""
+
+# The parts the handout page's two forms and the rack page share: the opening of a Print
+# form (printer and copies) and the fields after it.
+_FORMS = """{% macro notice(message, kind) %}{% if message %}<div class="notice {{ kind }}" role="{{ 'alert' if kind == 'refused' else 'status' }}">
+{% for line in message %}<p>{{ line }}</p>{% endfor %}</div>{% endif %}{% endmacro %}
+{% macro print_form(action, csrf, printers, max_copies, suffix, copies_label) %}<form class="desk-form" method="post" action="{{ action }}">
+<input type="hidden" name="csrf" value="{{ csrf }}">
+<p><label for="printer{{ suffix }}">Printer</label>
+<select id="printer{{ suffix }}" name="printer">{% for printer in printers %}<option>{{ printer }}</option>{% endfor %}</select></p>
+<p><label for="copies{{ suffix }}">{{ copies_label }}</label>
+<input id="copies{{ suffix }}" name="copies" type="number" min="1" max="{{ max_copies }}" value="1" required></p>{% endmacro %}
+{% macro edition_and_teach_back(prefix, files, button) %}<p><label for="{{ prefix }}-edition">Edition</label>
+<select id="{{ prefix }}-edition" name="edition">{% for file in files %}
+<option value="{{ file.variant }}">{{ file.variant.replace('-', ' ') | capitalize }}</option>{% endfor %}
+</select></p>
+<p><input id="{{ prefix }}-teach-back" name="teach_back" type="checkbox" value="yes">
+<label for="{{ prefix }}-teach-back">Checked understanding with the patient (teach-back)</label></p>
+<p><button type="submit">{{ button }}</button></p>{% endmacro %}"""
 
 DESK_CSS = """.desk-form p { margin: 0.6rem 0; }
 .desk-form label { display: block; font-weight: bold; }
@@ -149,6 +143,7 @@ ENV = Environment(
     loader=DictLoader(
         {
             "base.html": _BASE,
+            "forms.html": _FORMS,
             "signin.html": _SIGNIN,
             "handout.html": _HANDOUT,
             "records.html": _RECORDS,

@@ -102,6 +102,19 @@ def _copies(form: Mapping[str, str]) -> int | Outcome:
     return int(text)
 
 
+def _printer_and_copies(
+    form: Mapping[str, str], printers: Sequence[str]
+) -> tuple[str, int] | Outcome:
+    """What both forms ask: the printer first (its refusal is the one shown), then copies."""
+    printer = _printer(form, printers)
+    if isinstance(printer, Outcome):
+        return printer
+    copies = _copies(form)
+    if isinstance(copies, Outcome):
+        return copies
+    return printer, copies
+
+
 def handout_request(
     form: Mapping[str, str],
     handout_id: str,
@@ -110,12 +123,10 @@ def handout_request(
     editions: Sequence[str],
 ) -> PrintRequest | Outcome:
     """The request the handout's Print form makes, or why it is refused."""
-    printer = _printer(form, printers)
-    if isinstance(printer, Outcome):
-        return printer
-    copies = _copies(form)
-    if isinstance(copies, Outcome):
-        return copies
+    chosen = _printer_and_copies(form, printers)
+    if isinstance(chosen, Outcome):
+        return chosen
+    printer, copies = chosen
     edition = form.get("edition", "standard")
     if edition not in editions or edition not in EDITIONS:
         return refused(f"This handout has no '{edition}' edition. Choose one from the list.")
@@ -135,12 +146,10 @@ def rack_request(
     """The request a rack's Print form makes, or why it is refused."""
     if rack not in racks:
         return refused(f"There is no rack called '{rack}'. Choose one from the list.")
-    printer = _printer(form, printers)
-    if isinstance(printer, Outcome):
-        return printer
-    copies = _copies(form)
-    if isinstance(copies, Outcome):
-        return copies
+    chosen = _printer_and_copies(form, printers)
+    if isinstance(chosen, Outcome):
+        return chosen
+    printer, copies = chosen
     return PrintRequest((), printer, copies, rack=rack)
 
 

@@ -235,7 +235,7 @@ def import_files(root: Path, files: Sequence[Path], options: ImportOptions) -> I
 def check_imported(root: Path, imported: Sequence[Imported], today: dt.date) -> list[Problem]:
     """Every check the build runs, on the imported handouts only."""
     from clinic_handouts.checks import CheckContext
-    from clinic_handouts.checks.run import check_chosen
+    from clinic_handouts.checks.run import iter_checked, problems_of
     from clinic_handouts.project import reserved
     from clinic_handouts.project.load import load_project
     from clinic_handouts.project.sources import Handout, read_source, validate
@@ -274,5 +274,5 @@ def check_imported(root: Path, imported: Sequence[Imported], today: dt.date) -> 
         today=today,
         reserved=reserved.for_theme(project.theme),
     )
-    problems.update(check_chosen(project, chosen, context))
+    problems.update(problems_of(iter_checked(project, chosen, context)))
     return sorted(problems)

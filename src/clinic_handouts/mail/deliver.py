@@ -47,6 +47,7 @@ from clinic_handouts.errors import (
     Problem,
     UsageError,
     error,
+    not_handed_out,
     warning,
 )
 from clinic_handouts.mail.message import (
@@ -309,14 +310,7 @@ def _variant(handout: Handout, large_print: bool) -> Variant:
 
 
 def _refusal(what: str, problems: list[Problem]) -> HandoutError:
-    headline = error(
-        "",
-        0,
-        "not-sent",
-        f"{what} was not sent: fix the problems listed here, then send it again "
-        "('handouts build' shows them too)",
-    )
-    return HandoutError([headline, *problems])
+    return not_handed_out("not-sent", what, "sent", "send it again", problems)
 
 
 def _header_safe(project: Project, handout: Handout) -> None:

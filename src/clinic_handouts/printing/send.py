@@ -30,7 +30,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from clinic_handouts.build import deliverable
-from clinic_handouts.errors import ConfigError, HandoutError, Problem, error
+from clinic_handouts.errors import ConfigError, HandoutError, Problem, error, not_handed_out
 from clinic_handouts.printing import cups, ipp
 from clinic_handouts.project.config import CONFIG_NAME, PrinterSettings, locate, suggest
 from clinic_handouts.project.load import Project, load_project
@@ -97,14 +97,8 @@ class PrintResult:
 
 
 def refusal(what: str, problems: list[Problem]) -> HandoutError:
-    headline = error(
-        "",
-        0,
-        "not-printed",
-        f"{what} was not printed: fix the problems listed here, then print again "
-        "('handouts build' shows them too). Nothing was sent to the printer",
-    )
-    return HandoutError([headline, *problems])
+    after = ". Nothing was sent to the printer"
+    return not_handed_out("not-printed", what, "printed", "print again", problems, after)
 
 
 def _printer_problem(code: str, message: str) -> HandoutError:
@@ -204,17 +198,7 @@ def _documents(
         from clinic_handouts.printing.racks import pack_for_printing
 
         pack = pack_for_printing(project, request.rack, today, refusal)
-        holds = tuple(
-            Printed(
-                m.handout.id,
-                m.handout.lang,
-                m.variant.name,
-                m.handout.reviewed_on,
-                hashlib.sha256(m.pdf).hexdigest(),
-                copies,
-            )
-            for m, copies in pack.members
-        )
+        holds = tuple(_printed(m, copies) for m, copies in pack.members)
         return [document_from(pack.name, pack.described, pack.pdf, holds)], pack.warnings
     lang = request.lang or project.config.default_lang
     name = _variant_name(request)
@@ -239,20 +223,24 @@ def _documents(
             f"'{m.handout.title}' ({m.handout.lang}, {m.variant.name} edition, "
             f"reviewed {m.handout.reviewed_on})",
             m.pdf,
-            (
-                Printed(
-                    m.handout.id,
-                    m.handout.lang,
-                    m.variant.name,
-                    m.handout.reviewed_on,
-                    hashlib.sha256(m.pdf).hexdigest(),
-                    1,
-                ),
-            ),
+            (_printed(m, 1),),
         )
         for m in made
     ]
     return documents, tuple(w for m in made for w in m.warnings)
+
+
+def _printed(made: deliverable.Deliverable, copies: int) -> Printed:
+    """What one copy of a document puts on paper of this built handout, for the record."""
+    handout = made.handout
+    return Printed(
+        handout.id,
+        handout.lang,
+        made.variant.name,
+        handout.reviewed_on,
+        hashlib.sha256(made.pdf).hexdigest(),
+        copies,
+    )
 
 
 def paper_of(width: float, height: float) -> str:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from clinic_handouts.text.tags import HEADINGS, LISTS, TABLE_PARTS
+
 # Tags that start or end a block box in the theme: the space before them ends a line.
 _BLOCK_TAGS = frozenset(
     {
@@ -26,40 +28,23 @@ _BLOCK_TAGS = frozenset(
         "article",
         "aside",
         "blockquote",
-        "caption",
-        "dd",
         "details",
         "div",
-        "dl",
-        "dt",
         "fieldset",
         "figcaption",
         "figure",
         "footer",
         "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
+        *HEADINGS,
+        *LISTS,
+        *TABLE_PARTS,
         "header",
         "hr",
-        "li",
         "main",
         "nav",
-        "ol",
         "p",
         "section",
         "summary",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
     }
 )
 # A tag or comment (attribute values hold ">" only escaped, as Jinja and the sanitizer

@@ -67,6 +67,7 @@ from clinic_handouts.addresses import normalize_url, refusal, scheme_of
 from clinic_handouts.errors import Problem, error, warning
 from clinic_handouts.project.reserved import ReservedNames, bundled
 from clinic_handouts.text.limits import MAX_HTML_DEPTH, MAX_SPAN, check_body, too_complex
+from clinic_handouts.text.tags import HEADINGS, LISTS, TABLE_PARTS
 
 EXTENSIONS = ["tables", "attr_list", "sane_lists", "admonition", "smarty", "toc"]
 EXTENSION_CONFIGS: dict[str, dict[str, object]] = {
@@ -76,29 +77,15 @@ EXTENSION_CONFIGS: dict[str, dict[str, object]] = {
 
 ALLOWED_TAGS = {
     "p",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "ul",
-    "ol",
-    "li",
+    *HEADINGS,
+    *LISTS,
+    *TABLE_PARTS,
     "strong",
     "em",
     "b",
     "i",
     "a",
     "img",
-    "table",
-    "thead",
-    "tbody",
-    "tfoot",
-    "tr",
-    "th",
-    "td",
-    "caption",
     "blockquote",
     "div",
     "span",
@@ -109,9 +96,6 @@ ALLOWED_TAGS = {
     "sup",
     "sub",
     "abbr",
-    "dl",
-    "dt",
-    "dd",
     "figure",
     "figcaption",
     "small",
