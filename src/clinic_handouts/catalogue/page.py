@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -309,16 +309,6 @@ def _raw_text(text: str, closing: str) -> Markup:
 
 
 @dataclass(frozen=True)
-class SignedIn:
-    """Who is signed in to the front desk, for the page's header: their name, the form
-    token the sign-out button posts, and whether the education record is theirs to see."""
-
-    user: str
-    csrf: str
-    admin: bool
-
-
-@dataclass(frozen=True)
 class External:
     """Where the front desk serves what the static page inlines (its CSP forbids inline
     script), and the address prefixes of its files and handout pages."""
@@ -329,7 +319,8 @@ class External:
     files: str  # prefix of a built file's path (PDFs, thumbnails)
     handout: str  # prefix of a handout's desk page: <prefix><lang>/<id>
     extra_stylesheet: str = ""
-    signed_in: SignedIn | None = None
+    # The desk's signed-in menu (escaped HTML it renders), shown in the masthead.
+    account: Markup = field(default_factory=Markup)
 
 
 def render_catalogue(

@@ -34,10 +34,10 @@ from starlette.routing import Route
 
 from clinic_handouts.addresses import bundled_theme_dir
 from clinic_handouts.catalogue.entries import rack_packs, read_sidecar, settings_for
-from clinic_handouts.catalogue.page import CatalogueEntry, External, SignedIn, render_catalogue
+from clinic_handouts.catalogue.page import CatalogueEntry, External, render_catalogue
 from clinic_handouts.catalogue.search import library_script
 from clinic_handouts.desk import printform
-from clinic_handouts.desk.pages import DESK_CSS, render
+from clinic_handouts.desk.pages import DESK_CSS, account_bar, render
 from clinic_handouts.desk.printform import HandingOut
 from clinic_handouts.desk.store import Record, Session, Store
 from clinic_handouts.errors import HandoutError
@@ -241,7 +241,7 @@ def build_app(desk: Desk) -> Starlette:
                 files="/files/",
                 handout="/handout/",
                 extra_stylesheet="/static/desk.css",
-                signed_in=SignedIn(session.user, session.csrf, session.role == "admin"),
+                account=account_bar(session.user, session.csrf, session.role == "admin"),
             ),
         )
         return HTMLResponse(html)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from jinja2 import DictLoader, Environment, select_autoescape
+from markupsafe import Markup
 
 _BASE = """<!DOCTYPE html>
 <html lang="en">
@@ -22,11 +23,7 @@ _BASE = """<!DOCTYPE html>
 <header class="masthead"><div class="wrap">
 <p class="clinic">{{ clinic }}</p>
 <h1>{{ title }}</h1>
-{% if user %}<form class="signout" method="post" action="/signout">
-<input type="hidden" name="csrf" value="{{ csrf }}">
-<p>Signed in as {{ user }}. <a href="/racks">Restock a rack</a>
-{% if admin %}<a href="/records">Education record</a>{% endif %}
-<button type="submit">Sign out</button></p></form>{% endif %}
+{% if user %}{% include "account.html" %}{% endif %}
 </div></header>
 <main class="wrap" id="main">
 {% block main %}{% endblock %}
@@ -34,6 +31,14 @@ _BASE = """<!DOCTYPE html>
 </body>
 </html>
 """
+
+# Who is signed in, the desk's two other pages, and Sign out: on every desk page, and in
+# the catalogue's masthead (``account_bar``), so the menu is written once.
+_ACCOUNT = """<form class="signout" method="post" action="/signout">
+<input type="hidden" name="csrf" value="{{ csrf }}">
+<p>Signed in as {{ user }}. <a href="/racks">Restock a rack</a>
+{% if admin %}<a href="/records">Education record</a>{% endif %}
+<button type="submit">Sign out</button></p></form>"""
 
 _SIGNIN = """{% extends "base.html" %}{% block main %}
 {% if message %}<p class="notice" role="alert">{{ message }}</p>{% endif %}
@@ -143,6 +148,7 @@ ENV = Environment(
     loader=DictLoader(
         {
             "base.html": _BASE,
+            "account.html": _ACCOUNT,
             "forms.html": _FORMS,
             "signin.html": _SIGNIN,
             "handout.html": _HANDOUT,
@@ -156,3 +162,8 @@ ENV = Environment(
 
 def render(name: str, **values: Any) -> str:
     return ENV.get_template(name).render(**values)
+
+
+def account_bar(user: str, csrf: str, admin: bool) -> Markup:
+    """The signed-in menu, escaped and ready for another page's masthead."""
+    return Markup(render("account.html", user=user, csrf=csrf, admin=admin))
