@@ -156,6 +156,11 @@ OLD_SPELLINGS = [
     "988, then press 3 for LGBTQ+ young people",
     "LGBTQ+ youth can press 3 after calling 988",
     "llame al 988 y oprima el 3",
+    # Letters a case-insensitive pattern matches, which a quick screen must not miss:
+    "National Su\u0131cide Prevention Lifeline",  # dotless i
+    "National \u017fuicide Prevention Lifeline",  # long s
+    "988 and then D\u0130AL THREE",  # capital I with a dot
+    "LGBTQ+ youth: PRESSING   3 after calling 988",
 ]
 
 

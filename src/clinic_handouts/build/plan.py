@@ -18,7 +18,7 @@ from clinic_handouts.addresses import bundled_theme_dir
 from clinic_handouts.build import fingerprint
 from clinic_handouts.build.atomic import write_atomic
 from clinic_handouts.build.dependencies import Probe
-from clinic_handouts.build.manifest import Manifest
+from clinic_handouts.build.manifest import Manifest, OutputRecord
 from clinic_handouts.build.pool import RenderLimits
 from clinic_handouts.build.worker import Job, Output
 from clinic_handouts.checks import CheckContext
@@ -100,6 +100,11 @@ def pdf_identifier(key: str) -> bytes:
     return hashlib.md5(f"clinic-handouts:{key}".encode(), usedforsecurity=False).digest()
 
 
+def up_to_date(handout: Handout, variant: Variant, pdf: Path, entry: OutputRecord) -> Output:
+    """An output left as it was, with the SHA-256 its bytes were just checked against."""
+    return Output(handout, variant, pdf, entry.pages, entry.size, built=False, sha256=entry.sha256)
+
+
 def plan_jobs(
     project: Project,
     options: BuildOptions,
@@ -167,9 +172,7 @@ def plan_jobs(
             if current and not options.write_html:
                 assert manifest is not None
                 entry = manifest.entries[key]
-                report.outputs.append(
-                    Output(handout, variant, pdf_path, entry.pages, entry.size, built=False)
-                )
+                report.outputs.append(up_to_date(handout, variant, pdf_path, entry))
                 settled(1)
                 continue
             page = Page(
@@ -188,9 +191,7 @@ def plan_jobs(
                 assert manifest is not None
                 entry = manifest.entries[key]
                 write_atomic(pdf_path.with_suffix(".html"), html.encode("utf-8"))
-                report.outputs.append(
-                    Output(handout, variant, pdf_path, entry.pages, entry.size, built=False)
-                )
+                report.outputs.append(up_to_date(handout, variant, pdf_path, entry))
                 settled(1)
                 continue
             yield Job(

@@ -57,7 +57,7 @@ class Output:
     pages: int
     size: int
     built: bool = True  # False: it was up to date and left as it was
-    sha256: str = ""  # of the bytes written (built outputs only)
+    sha256: str = ""  # of the bytes written, or (up to date) of the bytes checked
     # manifest.signature() of the file written, taken right after the rename
     status: tuple[int, ...] = ()
     thumbnail: bool = False  # the job's page-1 picture was made from those bytes

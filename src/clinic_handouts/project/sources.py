@@ -306,11 +306,148 @@ class _FrontMatterLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+class _Builder(yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """SafeLoader's resolver and constructors without its parser: it builds values from
+    the nodes ``_simple_node`` makes, exactly as SafeLoader builds them from its own."""
+
+    def __init__(self) -> None:
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+
+# Front matter as writers and `handouts new` write it: `key: value` lines, where a value
+# is a plain scalar on one line, a quoted one without escapes, or a flow list of such
+# words, and `  - word` lines under a key with no value; blank and comment lines. For
+# these lines, splitting them is all a YAML parser does, so they are split here: PyYAML's
+# parser in Python costs about 0.3 ms a handout, most of a build with nothing to do. It
+# still reads everything else. What each scalar means (a date, a number, true/false) is
+# decided by PyYAML's own resolver and constructors, so values, their types and lines
+# are the same (tests/project/test_front_matter_parser.py compares the two).
+_PLAIN_START = r"[^\s#:?,\[\]{}&*!|>'\"%@`-]"
+_BLOCK_PLAIN = _PLAIN_START + r"[^#:]*?"  # no ': ' or ' #' inside: they would end it
+_FLOW_PLAIN = _PLAIN_START + r"[^#:,?\[\]{}]*?"  # nor a flow indicator (PyYAML: "?" too)
+_QUOTED = r"\"[^\"\\]*\"|'(?:[^']|'')*'"  # no escapes
+_FLOW_QUOTED = r"\"[^\"\\,]*\"|'(?:[^',]|'')*'"  # no comma, so items split at commas
+_FLOW_ITEM = f"(?:{_FLOW_PLAIN}|{_FLOW_QUOTED})"
+_FLOW = rf"\[ *(?:{_FLOW_ITEM}(?: *, *{_FLOW_ITEM})*)? *\]"
+_END = r" *(?: #.*)?"
+_KEY_LINE = re.compile(
+    rf"(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?: +(?P<value>{_BLOCK_PLAIN}|{_QUOTED}|{_FLOW}))?{_END}"
+)
+_ITEM_LINE = re.compile(rf"(?P<indent> +)- +(?P<value>{_BLOCK_PLAIN}|{_QUOTED}){_END}")
+_SKIPPED_LINE = re.compile(r" *(?:#.*)?")  # blank, or a comment
+# Characters PyYAML reads in its own way (tabs, NEL and the Unicode line separators, a
+# byte-order mark, control characters) send the text to its parser.
+_ORDINARY_TEXT = re.compile(
+    "[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
+)
+_STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+
+
+def _mark(line: int) -> yaml.Mark:
+    return yaml.Mark("<front matter>", 0, line, 0, None, 0)
+
+
+def _scalar(builder: _Builder, text: str, line: int) -> yaml.ScalarNode:
+    """The node PyYAML composes for one scalar as written (plain or quoted)."""
+    style: str | None
+    if text[:1] == '"':
+        value, style, implicit = text[1:-1], '"', (False, True)
+    elif text[:1] == "'":
+        value, style, implicit = text[1:-1].replace("''", "'"), "'", (False, True)
+    else:
+        value, style, implicit = text, None, (True, False)
+    tag = builder.resolve(yaml.ScalarNode, value, implicit)  # type: ignore[no-untyped-call]
+    return yaml.ScalarNode(tag, value, _mark(line), _mark(line), style=style)
+
+
+def _sequence(builder: _Builder, items: list[yaml.Node], line: int) -> yaml.SequenceNode:
+    tag = builder.resolve(yaml.SequenceNode, None, True)  # type: ignore[no-untyped-call]
+    return yaml.SequenceNode(tag, items, _mark(line), _mark(line))
+
+
+def _simple_node(meta_text: str, builder: _Builder) -> yaml.MappingNode | None:
+    """The mapping PyYAML would compose from front matter in the simple form above, or
+    None when the text is in any other form."""
+    if not _ORDINARY_TEXT.fullmatch(meta_text):
+        return None
+    pairs: list[tuple[yaml.Node, yaml.Node]] = []
+    items: list[yaml.Node] = []  # the `  - word` lines under the last key
+    indent = ""
+
+    def close_list() -> None:
+        if items:
+            key = pairs[-1][0]
+            pairs[-1] = (key, _sequence(builder, list(items), key.start_mark.line))
+            items.clear()
+
+    for number, line in enumerate(meta_text.split("\n")):
+        found = _KEY_LINE.fullmatch(line)
+        if found:
+            close_list()
+            value = found["value"]
+            node: yaml.Node
+            if value is None:
+                node = _scalar(builder, "", number)  # empty: null, or a list below
+            elif value[:1] == "[":
+                inner = value[1:-1].strip(" ")  # YAML separates with spaces only
+                words = [word.strip(" ") for word in inner.split(",")] if inner else []
+                node = _sequence(builder, [_scalar(builder, w, number) for w in words], number)
+            else:
+                node = _scalar(builder, value, number)
+            key_node = yaml.ScalarNode(_STR_TAG, found["key"], _mark(number), _mark(number))
+            pairs.append((key_node, node))
+            continue
+        item = _ITEM_LINE.fullmatch(line)
+        if item and pairs:
+            last = pairs[-1][1]
+            empty = isinstance(last, yaml.ScalarNode) and last.value == "" and last.style is None
+            if not (items and item["indent"] == indent) and not (empty and not items):
+                return None
+            indent = item["indent"]
+            items.append(_scalar(builder, item["value"], number))
+            continue
+        if not _SKIPPED_LINE.fullmatch(line):
+            return None
+    close_list()
+    if not pairs:
+        return None  # nothing but comments: PyYAML says what that is
+    return yaml.MappingNode(_MAP_TAG, pairs, pairs[0][0].start_mark, _mark(number))
+
+
 def _parse_meta(source: SourceFile) -> tuple[dict[str, tuple[Any, int]], list[Problem]]:
-    """YAML front matter -> {key: (value, line)}; lines are file lines, 1-based."""
+    """YAML front matter -> {key: (value, line)}; lines are file lines, 1-based.
+
+    Front matter in the simple form of ``_simple_node`` is split here. When that finds
+    any problem, or the text is in any other form, PyYAML's parser reads it as before:
+    every message about front matter comes from one parser."""
+    builder = _Builder()
+    node = _simple_node(source.meta_text, builder)
+    if node is not None:
+        meta, problems = _meta_from(source, node, builder)
+        if not problems:
+            return meta, problems
+    return _compose_meta(source)
+
+
+def _compose_meta(source: SourceFile) -> tuple[dict[str, tuple[Any, int]], list[Problem]]:
+    """``_parse_meta`` by PyYAML's parser, with the refusals of ``_Guarded``."""
     rel = source.rel
     offset = 2  # the front matter starts on the file's second line
-    loader = _FrontMatterLoader(source.meta_text)
+    try:
+        loader = _FrontMatterLoader(source.meta_text)
+    except yaml.reader.ReaderError as exc:  # PyYAML refuses control characters up front
+        line = source.meta_text[: exc.position].count("\n") + offset
+        return {}, [
+            error(
+                rel,
+                line,
+                "front-matter",
+                f"this line holds an invisible control character (U+{exc.character:04X}), "
+                "often pasted from another program; delete the line and type it again",
+            )
+        ]
     try:
         try:
             node = loader.get_single_node()
@@ -341,31 +478,40 @@ def _parse_meta(source: SourceFile) -> tuple[dict[str, tuple[Any, int]], list[Pr
                     "the front matter must be 'key: value' lines",
                 )
             ]
-        meta: dict[str, tuple[Any, int]] = {}
-        problems: list[Problem] = []
-        for key_node, value_node in node.value:
-            line = key_node.start_mark.line + offset
-            if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(
-                    error(rel, line, "front-matter", "a key must be a plain word, like 'title'")
-                )
-                continue
-            key = key_node.value
-            if key in meta:
-                problems.append(error(rel, line, "front-matter", f"{key}: given twice; keep one"))
-                continue
-            try:
-                value = loader.construct_object(value_node, deep=True)
-            except (ValueError, yaml.YAMLError) as exc:
-                problems.append(
-                    error(rel, line, "front-matter", f"{key}: {_date_complaint(value_node, exc)}")
-                )
-                meta[key] = (_UNREADABLE, line)  # present, so not also "required"
-                continue
-            meta[key] = (value, line)
-        return meta, problems
+        return _meta_from(source, node, loader)
     finally:
         loader.dispose()
+
+
+def _meta_from(
+    source: SourceFile, node: yaml.MappingNode, builder: yaml.constructor.SafeConstructor
+) -> tuple[dict[str, tuple[Any, int]], list[Problem]]:
+    """{key: (value, line)} from a composed mapping, and what is wrong with it."""
+    rel = source.rel
+    offset = 2  # the front matter starts on the file's second line
+    meta: dict[str, tuple[Any, int]] = {}
+    problems: list[Problem] = []
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + offset
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(
+                error(rel, line, "front-matter", "a key must be a plain word, like 'title'")
+            )
+            continue
+        key = key_node.value
+        if key in meta:
+            problems.append(error(rel, line, "front-matter", f"{key}: given twice; keep one"))
+            continue
+        try:
+            value = builder.construct_object(value_node, deep=True)
+        except (ValueError, yaml.YAMLError) as exc:
+            problems.append(
+                error(rel, line, "front-matter", f"{key}: {_date_complaint(value_node, exc)}")
+            )
+            meta[key] = (_UNREADABLE, line)  # present, so not also "required"
+            continue
+        meta[key] = (value, line)
+    return meta, problems
 
 
 _UNREADABLE = object()  # a value given but not readable: reported once, never "required"
