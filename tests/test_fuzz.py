@@ -62,6 +62,9 @@ CODES = {
     "garbled-text",
     "curly-quotes",
     "long-paragraph",
+    # A fuzzed language code ('aa') has no crisis texts and no reviewed words of its own.
+    "crisis-language-fallback",
+    "translation-unreviewed",
 }
 
 
