@@ -26,7 +26,6 @@ project folder that is moved or copied keeps its outputs current.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -132,17 +131,9 @@ def shared_digest(
     return hasher.hexdigest()
 
 
-# The place and line numbers print nowhere. Named once: dataclasses.fields() is slow.
-_TEXT_FIELDS = sorted(
-    field.name
-    for field in dataclasses.fields(Handout)
-    if field.name not in ("source", "meta_lines")
-)
-
-
 def handout_text(handout: Handout) -> str:
     """Everything the build uses from a handout file, without where the project lives."""
-    return repr([(name, getattr(handout, name)) for name in _TEXT_FIELDS])
+    return handout.content_text
 
 
 def output_fingerprint(

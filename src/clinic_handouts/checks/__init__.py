@@ -20,9 +20,12 @@ listed in ``PROJECT_FAMILIES``, and the build and ``handouts check`` call
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from clinic_handouts.addresses import allowed_roots
 from clinic_handouts.checks import (
     crisis_contacts,
     crisis_language,
@@ -53,6 +56,12 @@ class CheckContext:
     # The class and id names a handout may not use: the project theme's
     # (reserved.for_theme); the bundled theme's when not given.
     reserved: ReservedNames = field(default_factory=bundled)
+
+    @functools.cached_property
+    def roots(self) -> tuple[Path, ...]:
+        """The folders a handout may load from (addresses.allowed_roots), resolved once
+        per run rather than once per handout."""
+        return allowed_roots(self.config.root)
 
 
 Family = Callable[[Handout, BodyHtml, CheckContext], list[Problem]]

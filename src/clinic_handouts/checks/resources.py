@@ -35,7 +35,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from clinic_handouts.addresses import allowed_roots, locate, normalize_url, scheme_of
+from clinic_handouts.addresses import locate, normalize_url, scheme_of
 from clinic_handouts.errors import Problem, error, warning
 from clinic_handouts.project.config import suggest
 from clinic_handouts.project.sources import Handout
@@ -280,7 +280,7 @@ def elsewhere_hint(target: Path, folder: Path, root: Path) -> str:
 
 
 def check(handout: Handout, markup: BodyHtml, context: CheckContext) -> list[Problem]:
-    roots = allowed_roots(context.config.root)
+    roots = context.roots
     problems: set[Problem] = set()
     for ref in references(handout.body, handout.body_line):
         if ref.kind == "image" and (alt := _alt_problem(handout, ref)):

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import dataclasses
 import datetime as dt
+import functools
 import os
 import re
 from collections.abc import Mapping
@@ -99,6 +101,14 @@ class Handout:
         """``<lang>/<slug>``: where this handout's outputs go inside build/."""
         return paths.output_stem(self.lang, self.slug)
 
+    @functools.cached_property
+    def content_text(self) -> str:
+        """Everything the build uses from this file, as one text, without where the
+        project lives or which line each key is on (they print nowhere): what the
+        fingerprints, the check cache and the catalogue's record compare. Made once per
+        handout: a build asks for it four times."""
+        return repr([(name, getattr(self, name)) for name in _CONTENT_FIELDS])
+
     def line_of(self, key: str) -> int:
         return self.meta_lines.get(key, 1)
 
@@ -114,6 +124,12 @@ class Handout:
     def line_at(self, text: str, first_line: int, offset: int) -> int:
         """The file's line of ``offset`` in one of ``printed_texts``."""
         return first_line + text.count("\n", 0, offset)
+
+
+# Named once: dataclasses.fields() is slow.
+_CONTENT_FIELDS = sorted(
+    each.name for each in dataclasses.fields(Handout) if each.name not in ("source", "meta_lines")
+)
 
 
 def discover(config: ProjectConfig) -> tuple[list[Path], list[Problem]]:
