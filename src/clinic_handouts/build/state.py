@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
+from typing import Any
 
 from clinic_handouts.build.atomic import OutputError, remove_stale_temporaries
 from clinic_handouts.build.lock import BuildLock
@@ -48,13 +48,8 @@ class BuildState:
         self.cache = load_check_cache(self.build_dir, reuse=not self._force)
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self._lock.__exit__(kind, value, traceback)
+    def __exit__(self, *exc_info: Any) -> None:
+        self._lock.__exit__(*exc_info)
 
     def close(self, report: BuildReport) -> None:
         """Record the build (in a ``finally``: also after Ctrl-C or a bug)."""
