@@ -134,6 +134,10 @@ class CrisisDirectory:
     # services above do not answer in.
     interpreter_footers: Mapping[str, str] = field(default_factory=dict)
     interpreter_entries: tuple[Mapping[str, Any], ...] = ()
+    # for_lang's answers: a build asks for each handout's box four times.
+    _boxes: dict[str, CrisisInfo] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def confirmed_on(self) -> dt.date:
@@ -147,6 +151,12 @@ class CrisisDirectory:
         """The box for a handout in ``lang``: the services in that language (or the same
         language written for another country: fr-CA reads fr), else the interpreter
         route in that language, else the region's main language with a note."""
+        box = self._boxes.get(lang)
+        if box is None:
+            box = self._boxes[lang] = self._box_for(lang)
+        return box
+
+    def _box_for(self, lang: str) -> CrisisInfo:
         own = closest(lang, self.footers)
         if own is not None:
             return CrisisInfo(own, self.footers[own], _resources(self.entries, own), False)
