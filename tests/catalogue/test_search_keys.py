@@ -5,16 +5,15 @@ matching sentence is the first one where a matched word stands whole."""
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from clinic_handouts.catalogue.page import CatalogueEntry, FileEntry, render_catalogue
+from clinic_handouts.catalogue.page import CatalogueEntry, render_catalogue
 from clinic_handouts.project.theme import bundled_theme
-from tests.helpers.catalogue import english_settings
+from tests.helpers.catalogue import card_entry, english_settings
 
 WORDS = [
     "blood",
@@ -54,21 +53,7 @@ SEARCHES = ["cough", "bl", "", "calm", "b", "bladder", "zebra", "c", "blood pres
 
 
 def entry(handout_id: str, title: str, sentences: tuple[str, ...]) -> CatalogueEntry:
-    return CatalogueEntry(
-        id=handout_id,
-        lang="en",
-        slug=handout_id,
-        source=f"handouts/en/{handout_id}.md",
-        title=title,
-        summary="",
-        tags=(),
-        reviewed_on=dt.date(2026, 10, 1),
-        next_review=dt.date(2028, 10, 1),
-        large_print=True,
-        reading_grade=None,
-        files=(FileEntry("standard", f"en/{handout_id}.pdf", 1, 40_000, "0" * 64),),
-        sentences=sentences,
-    )
+    return card_entry(handout_id, "en", title, sentences=sentences, large_print=True)
 
 
 def library(n: int) -> list[CatalogueEntry]:
