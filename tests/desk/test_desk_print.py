@@ -93,6 +93,9 @@ def test_staff_search_print_two_copies_and_the_record(
         "Sent 'Checking your blood pressure' (en, standard edition, reviewed 2026-10-01) to front"
     )
     expect(page.get_by_role("status")).to_contain_text("2 copies, collated")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Printing 2 copies on front. Collect them from the printer."
+    )
     page.screenshot(path="/tmp/desk-shots/printed.png", full_page=True)
     page.get_by_role("link", name="Restock a rack").click()
     expect(page.get_by_role("button", name="Print the waiting pack")).to_be_visible()

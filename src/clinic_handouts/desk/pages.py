@@ -135,6 +135,7 @@ _FORMS = """{% macro notice(message, kind) %}{% if message %}<div class="notice 
 DESK_CSS = """.desk-form p { margin: 0.6rem 0; }
 .desk-form label { display: block; font-weight: bold; }
 .desk-form input[type=checkbox] + label { display: inline; font-weight: normal; }
+.desk-form input[type=checkbox] { min-height: 0; width: 1.4rem; height: 1.4rem; margin: 0 0.4rem 0 0; vertical-align: middle; }
 .desk-form input, .desk-form select, .desk-form button, .signout button { font: inherit; padding: 0.3rem; }
 .notice { border: 2px solid #1f4e79; padding: 0.5rem 1rem; }
 .notice.refused { border-color: #8a1c1c; }

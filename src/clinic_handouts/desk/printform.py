@@ -174,4 +174,10 @@ def print_now(
     except HandoutError as exc:
         return refused(*(p.message for p in exc.problems))
     warnings = (f"Note: {p.message}" for p in result.warnings)
-    return Outcome((*result.text.splitlines(), *warnings), "sent", result.given)
+    # Plain words first, for whoever pressed Print; the command's details follow.
+    if request.rack:
+        what = "1 pack" if request.copies == 1 else f"{request.copies} packs"
+    else:
+        what = "1 copy" if request.copies == 1 else f"{request.copies} copies"
+    headline = f"Printing {what} on {request.printer}. Collect them from the printer."
+    return Outcome((headline, *result.text.splitlines(), *warnings), "sent", result.given)
