@@ -21,7 +21,6 @@ import resource
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,30 +30,8 @@ import pytest
 from clinic_handouts.build.manifest import load_manifest
 from clinic_handouts.build.plan import BuildOptions, plan
 from clinic_handouts.project.load import load_project
-from tests.conftest import CLI, EPOCH, TODAY, ProjectFactory, handout, pdf_pages
-
-ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-
-
-def command(root: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "clinic_handouts", "build", "--project", str(root), *args]
-
-
-def build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        command(root, *args), env=ENV, capture_output=True, text=True, timeout=300, check=False
-    )
-
-
-def start(root: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        command(root, *args),
-        env=ENV,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group: the kill reaches its workers too
-    )
+from tests.conftest import CLI, TODAY, ProjectFactory, handout, pdf_pages
+from tests.helpers.build_process import ENV, build, command, start
 
 
 def kill(running: subprocess.Popen[str]) -> int:

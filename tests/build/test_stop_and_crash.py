@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +18,8 @@ from clinic_handouts.build.run import build as run_build
 from clinic_handouts.project.load import load_project
 from clinic_handouts.render.pdf import Rendered, Renderer
 from clinic_handouts.render.stamp import Stamp
-from tests.conftest import EPOCH, TODAY, ProjectFactory, handout, pdf_pages
+from tests.conftest import TODAY, ProjectFactory, handout, pdf_pages
+from tests.helpers.build_process import build, start
 
 NEW = "Version two of this sheet."
 
@@ -29,28 +28,6 @@ def long_body(parts: int) -> str:
     return "\n\n".join(
         f"## Part {n}\n\n" + "Take a slow breath and rest your hands. " * 40
         for n in range(1, parts + 1)
-    )
-
-
-def command(root: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "clinic_handouts", "build", "--project", str(root), *args]
-
-
-ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-
-
-def build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command(root, *args), env=ENV, capture_output=True, text=True)
-
-
-def start(root: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        command(root, *args),
-        env=ENV,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, like a build started in a terminal
     )
 
 
