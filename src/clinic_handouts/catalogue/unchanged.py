@@ -78,12 +78,12 @@ def inputs_digest(
             add(f"theme:{path}", "<missing>")
     add("settings", _canonical(settings))
     add("packs", _canonical(list(packs)))
-    texts: dict[str, str] = {}  # each handout's text once, however many editions it has
+    added: set[str] = set()  # each handout once, however many editions it has
     for output in sorted(outputs, key=lambda o: o.pdf.as_posix()):
         handout = output.handout
-        if handout.rel not in texts:
-            texts[handout.rel] = handout_text(handout)
-            add(f"handout:{handout.rel}", texts[handout.rel])
+        if handout.rel not in added:
+            added.add(handout.rel)
+            add(f"handout:{handout.rel}", handout_text(handout))
             add(f"grade:{handout.rel}", repr(grades.get(handout.rel)))
         where = output.pdf.relative_to(build_dir).as_posix()
         add(f"output:{where}", repr((handout.rel, output.variant.name, output.pages)))
