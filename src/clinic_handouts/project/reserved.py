@@ -80,11 +80,13 @@ class ReservedNames:
 
 @dataclass
 class _Found:
+    """The names gathered so far while the templates and stylesheets are read; ``names``
+    turns them into the answer."""
+
     classes: set[str] = field(default_factory=set)
     ids: set[str] = field(default_factory=set)
-    prefixes: set[str] = field(default_factory=set)
-    fragments: set[str] = field(default_factory=set)
-    modifiers: set[str] = field(default_factory=set)  # seen only beside .admonition
+    prefixes: set[str] = field(default_factory=set)  # [class^=x], class="x{{ ... }}"
+    fragments: set[str] = field(default_factory=set)  # [class*=x], [class$=x]
 
     def names(self) -> ReservedNames:
         classes = self.classes - MARKDOWN_CLASSES
@@ -153,9 +155,9 @@ def _selector(tokens: Sequence[Any], found: _Found) -> None:
             elif token.type == "function":  # :not(.x), :is(#a, .b)
                 _selector(token.arguments, found)
             previous = token
-        if ADMONITION in classes:
-            found.modifiers.update(c for c in classes if c != ADMONITION)
-        else:
+        # ``.admonition.warning`` styles the call-out an author asks for with "!!! warning":
+        # those classes stay the author's, unless the theme also uses them on their own.
+        if ADMONITION not in classes:
             found.classes.update(classes)
 
 
@@ -177,8 +179,6 @@ def _css(text: str, found: _Found) -> list[str]:
                     visit(tinycss2.parse_rule_list(rule.content, True, True))
 
     visit(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
-    # A class the theme also uses on its own is the theme's, even if it varies a call-out.
-    found.modifiers -= found.classes
     return imports
 
 
