@@ -159,9 +159,11 @@ def human_size(size: int, locale: Locale | str = "en") -> str:
 
 @dataclass(frozen=True)
 class Link:
-    href: str
-    label: str
-    meta: str
+    """One PDF of a language on its card: the download link for one edition."""
+
+    href: str  # relative to build/ (the desk puts ``External.files`` before it)
+    label: str  # the edition's name in the page's language: "Standard print", "Large print"
+    meta: str  # what the reader downloads: "PDF, 2 pages, 40 kB"
 
 
 @dataclass(frozen=True)

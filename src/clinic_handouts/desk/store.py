@@ -54,24 +54,30 @@ _DUMMY = _HASHER.hash("not a password of anyone")
 
 @dataclass(frozen=True)
 class Session:
+    """A signed-in member of staff, as each request finds them (``Store.session``)."""
+
     user: str
-    role: str
-    csrf: str
+    role: str  # one of ``ROLES``: an admin may also manage accounts
+    csrf: str  # this session's token; every form it posts must carry it back
 
 
 @dataclass(frozen=True)
 class Record:
+    """One line of the education record: a handout given out (to a patient, or to a rack),
+    the version given, by whom and how. The fields are the ``records`` table's columns, in
+    its order."""
+
     time: str  # ISO 8601, UTC
     user: str
     handout: str
     lang: str
     edition: str
-    reviewed_on: str
-    pdf_sha256: str
-    channel: str  # "email" or "print"
+    reviewed_on: str  # ISO date: the review the given version carried
+    pdf_sha256: str  # the exact PDF given
+    channel: str  # "email", "print", or "rack" (a restock pack: one row per handout in it)
     copies: int
-    address_hash: str  # "" for print
-    teach_back: bool
+    address_hash: str  # the patient's address as a salted HMAC (mail/sendlog.py); "" for print
+    teach_back: bool  # staff ticked that the patient said it back in their own words
 
 
 RECORD_FIELDS = tuple(Record.__dataclass_fields__)

@@ -66,6 +66,9 @@ SIDECAR_VERSION = 1
 
 @dataclass(frozen=True)
 class RackEntry:
+    """One ``[[handout]]`` table of a rack file: which handout goes in the rack, in which
+    language and edition, and how many copies."""
+
     id: str
     lang: str
     edition: str
@@ -75,7 +78,9 @@ class RackEntry:
 
 @dataclass(frozen=True)
 class Rack:
-    name: str
+    """A rack file as read: what one waiting-room rack holds, entry by entry."""
+
+    name: str  # the file's stem, and the pack's: racks/<name>.toml makes racks/<name>.pdf
     rel: str  # racks/<name>.toml
     entries: tuple[RackEntry, ...]
 
@@ -92,10 +97,13 @@ class Member:
 
 @dataclass(frozen=True)
 class Pack:
-    name: str
-    described: str
+    """A rack's restock pack, built and checked, as ``handouts print --rack`` sends it:
+    one PDF, printed as one job (``pack_for_printing``)."""
+
+    name: str  # the print job's name: "Restock pack: <rack>"
+    described: str  # for messages: "the restock pack for the rack lobby (3 handouts, 40 copies)"
     pdf: bytes
-    warnings: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]  # of the handouts in it; the print command lists them
     # Each entry's built handout and its copies in one pack, for the education record.
     members: tuple[tuple[deliverable.Deliverable, int], ...] = ()
 

@@ -45,12 +45,15 @@ DUE_SOON_DAYS = 30  # warn this long before the data may no longer be printed
 
 @dataclass(frozen=True)
 class Resource:
-    key: str
-    name: str
-    how: str
-    options: tuple[str, ...]
+    """One crisis service as the crisis box prints it, in one language: a
+    ``[[resources]]`` entry of the region's crisis data."""
+
+    key: str  # the entry's own name in the data: "988", "emergency"
+    name: str  # printed in bold: "988 Suicide & Crisis Lifeline"
+    how: str  # how to reach it, in a sentence or two
+    options: tuple[str, ...]  # printed as a list under it: "Veterans: call 988, then press 1."
     contacts: tuple[str, ...]  # what the build verifies is printed in the body box
-    source: str
+    source: str  # where the entry was checked, for the reviewer; never printed
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,10 @@ def screen_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class OutdatedContact:
-    what: str
+    """A crisis contact that must never be printed again (an ``[[outdated]]`` entry of
+    data/crisis/outdated.toml), and what to print instead."""
+
+    what: str  # named in the problem's message: "the old US National Suicide ... number"
     pattern: re.Pattern[str]
     instead: str  # the advice in ``region``
     region: str  # the country whose service it was
@@ -117,15 +123,21 @@ class Advice:
 
 @dataclass(frozen=True)
 class CrisisDirectory:
-    region: str
-    region_name: str
+    """The project's region's crisis data, loaded once (``load_crisis``): the footer line
+    and crisis box for any language, how fresh the data is, and the contacts and numbers
+    the checks refuse."""
+
+    region: str  # "US", "GB": the crisis data file's name
+    region_name: str  # "United States", for messages
     data_file: str  # where the data came from, for messages
-    checked_on: dt.date
+    checked_on: dt.date  # the data file's date, checked against each entry's source
+    # [crisis] verified_on and verified_by in handouts.toml: the clinic's own
+    # confirmation, which counts instead of checked_on.
     verified_on: dt.date | None
     verified_by: str
-    default_lang: str
-    footers: Mapping[str, str]
-    entries: tuple[Mapping[str, Any], ...]
+    default_lang: str  # the box's language when a handout's has neither services nor help
+    footers: Mapping[str, str]  # language -> footer line; the languages the services answer
+    entries: tuple[Mapping[str, Any], ...]  # the [[resources]] tables, as read
     outdated: tuple[OutdatedContact, ...]
     fingerprint_text: str  # the raw data, so builds can tell when it changed
     advice: Advice = Advice("the crisis services in the crisis box", "your emergency number")

@@ -78,28 +78,37 @@ ABBREVIATIONS = frozenset(
 
 @dataclass(frozen=True)
 class Sentence:
+    """One sentence of prose, as the wording and reading-level checks measure it."""
+
     text: str  # whitespace folded, markup removed
     line: int  # where it starts
 
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A block of prose: a paragraph, one list item, a quote or a call-out's text, split
+    into sentences."""
+
     kind: str  # "paragraph", "item", "quote", "note" (call-out text) or "html"
-    line: int
+    line: int  # its first line
     sentences: tuple[Sentence, ...]
     list_glued_at: int = 0  # line of a list marker printed inside this paragraph, if any
 
 
 @dataclass(frozen=True)
 class Heading:
-    level: int
-    text: str
+    """A heading, for the check that no heading level is skipped (``heading-skip``)."""
+
+    level: int  # 1 for #, 2 for ##, ...
+    text: str  # as printed: markup removed, whitespace folded
     line: int
 
 
 @dataclass(frozen=True)
 class ListBlock:
-    line: int
+    """A bulleted or numbered list, for the check of lists too long to take in (``long-list``)."""
+
+    line: int  # of its first item
     ordered: bool
     items: tuple[int, ...]  # the line of each item
     depth: int  # 0 for a list in the text, 1 for a list nested in a list item, ...
@@ -107,18 +116,26 @@ class ListBlock:
 
 @dataclass(frozen=True)
 class Table:
-    line: int
-    rows: int
+    """A table, in Markdown (a ``|---|`` row under its first line) or in raw HTML."""
+
+    line: int  # its first line
+    rows: int  # its source lines (a Markdown table's |---| row not counted)
 
 
 @dataclass(frozen=True)
 class CodeBlock:
-    line: int
+    """Text Markdown prints as computer code (indented after an empty line): in a
+    handout, nearly always text pasted with its indent by accident."""
+
+    line: int  # its first line
     lines: tuple[Line, ...]  # (file line number, text with tabs expanded), blank lines out
 
 
 @dataclass
 class Document:
+    """A handout body as a reader meets it, every part with its source line (``parse``;
+    the module's docstring says what each list holds)."""
+
     paragraphs: list[Paragraph] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     lists: list[ListBlock] = field(default_factory=list)
