@@ -92,8 +92,21 @@ class PrinterSettings:
     double_sided: bool = True  # --one-sided overrides it for one command
 
 
+class _InProject:
+    """A file or folder of the project as an attribute of its config: ``root / name``,
+    the name declared once in project/paths.py."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, config: ProjectConfig, owner: type[ProjectConfig]) -> Path:
+        return config.root / self.name
+
+
 @dataclass(frozen=True)
 class ProjectConfig:
+    """handouts.toml, validated, with every default filled in (``load_config``)."""
+
     root: Path
     clinic: Clinic
     brand: Brand
@@ -128,25 +141,12 @@ class ProjectConfig:
 
     printers: Mapping[str, PrinterSettings] = field(default_factory=dict)
 
-    @property
-    def config_path(self) -> Path:
-        return self.root / CONFIG_NAME
-
-    @property
-    def handouts_dir(self) -> Path:
-        return self.root / paths.HANDOUTS
-
-    @property
-    def templates_dir(self) -> Path:
-        return self.root / paths.TEMPLATES
-
-    @property
-    def styles_dir(self) -> Path:
-        return self.root / paths.STYLES
-
-    @property
-    def build_dir(self) -> Path:
-        return self.root / paths.BUILD
+    # Not dataclass fields (no annotation): paths computed from ``root``.
+    config_path = _InProject(CONFIG_NAME)
+    handouts_dir = _InProject(paths.HANDOUTS)
+    templates_dir = _InProject(paths.TEMPLATES)
+    styles_dir = _InProject(paths.STYLES)
+    build_dir = _InProject(paths.BUILD)
 
 
 # --- the schema -------------------------------------------------------------------------
