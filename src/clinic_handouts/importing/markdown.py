@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+
+from clinic_handouts.importing.html_tree import Element, parse
 
 TITLE_CLASS = "docx-title"  # docx.py maps Word's Title style to <h1 class="docx-title">
 _SPACE_RE = re.compile(r"[ \t\r\n\f]+")
@@ -28,52 +29,7 @@ _INLINE_SPECIAL_RE = re.compile(r"([\\`*_\[\]{}])")
 # What Markdown reads as a block at the start of a line: a heading, quote, list item.
 _BLOCK_START_RE = re.compile(r"^(#|>|[-+*][ \t]|\d+\.[ \t]|!!!)")
 _ENTITY_LIKE_RE = re.compile(r"&(?=#?\w+;)")
-_VOID = {"br", "img"}
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
-
-
-@dataclass
-class Element:
-    tag: str
-    attrs: dict[str, str]
-    children: list[Element | str] = field(default_factory=list)
-
-    def text(self) -> str:
-        """Its text as read aloud: whitespace folded, markup dropped."""
-        parts = [c if isinstance(c, str) else c.text() for c in self.children]
-        return " ".join(_SPACE_RE.sub(" ", "".join(parts)).split())
-
-
-class _TreeBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Element("root", {})
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = Element(tag, {k: v or "" for k, v in attrs})
-        self.stack[-1].children.append(element)
-        if tag not in _VOID:
-            self.stack.append(element)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack[-1].children.append(Element(tag, {k: v or "" for k, v in attrs}))
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
-
-
-def parse(markup: str) -> Element:
-    builder = _TreeBuilder()
-    builder.feed(markup)
-    builder.close()
-    return builder.root
 
 
 # An image's address after import, or None when it could not be imported (then the
@@ -83,9 +39,12 @@ ImageSource = Callable[[str], tuple[str | None, str]]
 
 @dataclass(frozen=True)
 class Converted:
-    title: str | None
-    body: str
-    notes: tuple[str, ...]
+    """A Word file's HTML as a handout: its title, its body and what the writer must
+    check."""
+
+    title: str | None  # None when the document has no title or Heading 1
+    body: str  # Markdown, ending in a newline ("" when empty)
+    notes: tuple[str, ...]  # for the import report: "table 1 had merged cells; ..."
 
 
 def escape(text: str) -> str:
@@ -314,11 +273,11 @@ def _take_title(root: Element) -> tuple[str | None, int]:
     """Remove the title heading from the document; its text, and how far to move the
     remaining headings down."""
     headings = [c for c in root.children if isinstance(c, Element) and c.tag == "h1"]
-    styled = [h for h in headings if TITLE_CLASS in h.attrs.get("class", "").split()]
+    styled = [h for h in headings if TITLE_CLASS in h.classes]
     title = None
     if styled or headings:
         chosen = (styled or headings)[0]
-        title = chosen.text() or None
+        title = chosen.text or None
         root.children.remove(chosen)
     remaining = any(isinstance(c, Element) and c.tag == "h1" for c in root.children)
     return title, 1 if remaining else 0
