@@ -89,9 +89,9 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[CLI]:
     yield invoke
 
 
-def built(cli: CLI, root: Path, code: int = 0) -> str:
-    """``handouts build --project ROOT`` ends with exit code ``code``: its output."""
-    result = cli("build", "--project", root)
+def built(cli: CLI, root: Path, *args: str, code: int = 0) -> str:
+    """``handouts build --project ROOT ARGS`` ends with exit code ``code``: its output."""
+    result = cli("build", "--project", root, *args)
     assert result.exit_code == code, result.output
     return result.output
 

@@ -13,6 +13,7 @@ from tests.conftest import (
     CONFIG,
     DISCLAIMER_EN,
     ProjectFactory,
+    built,
     folded,
     handout,
     pdf_pages,
@@ -121,9 +122,7 @@ def test_front_matter_errors_name_file_and_line(make_project: ProjectFactory, cl
             "handouts/en/food.md": impossible,
         }
     )
-    result = cli("build", "--project", root)
-    assert result.exit_code == 1
-    out = result.output
+    out = built(cli, root, code=1)
     assert (
         "handouts/en/panic.md:3: error: front-matter: reviewd_on: unknown key "
         "(did you mean reviewed_on?)"

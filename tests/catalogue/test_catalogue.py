@@ -25,7 +25,7 @@ from clinic_handouts.catalogue.page import (
 )
 from clinic_handouts.project.theme import bundled_theme
 from tests.conftest import CLI, CONFIG, TODAY, ProjectFactory, handout
-from tests.helpers.catalogue import english_settings, multilingual_entries
+from tests.helpers.catalogue import card_entry, english_settings, multilingual_entries
 from tests.helpers.html_tree import Element, parse
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -186,17 +186,13 @@ def test_handout_that_failed_keeps_its_card_behind_an_overdue_warning(
 
 def test_page_is_made_from_plain_entries(tmp_path: Path) -> None:
     """No build needed: variants come from the files listed, and the opt-out is said."""
-    entry = CatalogueEntry(
-        id="meds",
-        lang="en",
-        slug="meds",
-        source="handouts/en/meds.md",
-        title="Your <medicines> & you",
-        summary="Take them with food.",
+    entry = replace(
+        card_entry(
+            "meds", "en", "Your <medicines> & you", "Take them with food.", large_print=True
+        ),
         tags=("medicine",),
         reviewed_on=dt.date(2026, 1, 5),
         next_review=dt.date(2028, 1, 5),
-        large_print=True,
         reading_grade=5.24,
         files=(
             FileEntry("standard", "en/meds.pdf", 2, 40_000, "0" * 64),

@@ -30,13 +30,19 @@ def written(root: Path) -> tuple[int, int]:
     return status.st_ino, status.st_mtime_ns
 
 
+def rest_built(make_project: ProjectFactory, cli: CLI) -> Path:
+    """A project whose one handout is "Rest at home", built once."""
+    root = make_project({"handouts/en/rest.md": handout("Rest at home", BODY)})
+    build(cli, root)
+    return root
+
+
 def shown(root: Path) -> str:
     return (root / "build/index.html").read_text(encoding="utf-8")
 
 
 def test_nothing_new_leaves_the_catalogue_alone(make_project: ProjectFactory, cli: CLI) -> None:
-    root = make_project({"handouts/en/rest.md": handout("Rest at home", BODY)})
-    build(cli, root)
+    root = rest_built(make_project, cli)
     before = written(root), (root / "build/catalogue.json").stat().st_ino
     build(cli, root)
     assert (written(root), (root / "build/catalogue.json").stat().st_ino) == before
@@ -45,8 +51,7 @@ def test_nothing_new_leaves_the_catalogue_alone(make_project: ProjectFactory, cl
 def test_a_one_byte_edit_with_size_and_time_restored_shows_on_the_page(
     make_project: ProjectFactory, cli: CLI
 ) -> None:
-    root = make_project({"handouts/en/rest.md": handout("Rest at home", BODY)})
-    build(cli, root)
+    root = rest_built(make_project, cli)
     source = root / "handouts/en/rest.md"
     status = source.stat()
     source.write_text(source.read_text(encoding="utf-8").replace("Rest at", "Rest At"))
@@ -60,8 +65,7 @@ def test_a_one_byte_edit_with_size_and_time_restored_shows_on_the_page(
 def test_a_changed_or_deleted_catalogue_file_is_made_again(
     make_project: ProjectFactory, cli: CLI
 ) -> None:
-    root = make_project({"handouts/en/rest.md": handout("Rest at home", BODY)})
-    build(cli, root)
+    root = rest_built(make_project, cli)
     page = root / "build/index.html"
     page.write_text(shown(root).replace("Rest at home", "Forged title"), encoding="utf-8")
     build(cli, root)
@@ -80,8 +84,7 @@ def test_a_record_not_sealed_by_this_build_folder_is_ignored(
 ) -> None:
     """Someone who may write in build/ edits the page and writes a record to match it:
     without the folder's key the seal is wrong, and the page is made again."""
-    root = make_project({"handouts/en/rest.md": handout("Rest at home", BODY)})
-    build(cli, root)
+    root = rest_built(make_project, cli)
     page = root / "build/index.html"
     page.write_text(shown(root).replace("Rest at home", "Forged title"), encoding="utf-8")
     record = json.loads((root / "build" / RECORD).read_text(encoding="utf-8"))
@@ -102,8 +105,7 @@ def test_a_new_day_makes_the_page_again(
     make_project: ProjectFactory, cli: CLI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The page shows today's review status of every card, so a new day is a change."""
-    root = make_project({"handouts/en/rest.md": handout("Rest at home", BODY)})
-    build(cli, root)
+    root = rest_built(make_project, cli)
     before = written(root)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 86_400))
     build(cli, root)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CLI, CONFIG, ProjectFactory, handout
-from tests.helpers.checking import check, only_problem, problems
+from tests.helpers.checking import check, checked, only_problem, problems
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 PNG = bytes.fromhex(
@@ -249,14 +249,9 @@ def test_review_overdue_and_due_soon(make_project: ProjectFactory, cli: CLI) -> 
             "handouts/en/soon.md": handout(body=CLEAN, next_review="2027-01-10"),
         }
     )
-    result = check(cli, root)
-    assert result.exit_code == 1
-    assert "handouts/en/old.md:3: error: review-overdue: the review was due on 2026-11-01" in (
-        result.stdout
-    )
-    assert "handouts/en/soon.md:4: warning: review-due-soon: the review is due on 2027-01-10" in (
-        result.stdout
-    )
+    out = checked(cli, root, code=1)
+    assert "handouts/en/old.md:3: error: review-overdue: the review was due on 2026-11-01" in out
+    assert "handouts/en/soon.md:4: warning: review-due-soon: the review is due on 2027-01-10" in out
 
 
 def test_future_review_dates_are_refused(make_project: ProjectFactory, cli: CLI) -> None:
@@ -269,17 +264,16 @@ def test_future_review_dates_are_refused(make_project: ProjectFactory, cli: CLI)
             "handouts/en/quoted.md": handout(body=CLEAN, reviewed_on='"2026-11-01"'),
         }
     )
-    result = check(cli, root)
-    assert result.exit_code == 1
-    assert "handouts/en/future.md:3: error: review-in-future: reviewed_on: 2062-11-01 is after" in (
-        result.stdout
+    out = checked(cli, root, code=1)
+    assert (
+        "handouts/en/future.md:3: error: review-in-future: reviewed_on: 2062-11-01 is after" in out
     )
     assert (
         "handouts/en/far.md:4: error: front-matter: next_review: 2999-12-31 is later than the "
-        "clinic allows" in result.stdout
+        "clinic allows" in out
     )
-    assert "the latest is 2028-10-01" in result.stdout
-    assert "quoted.md" not in result.stdout  # a date in quotes is still a date
+    assert "the latest is 2028-10-01" in out
+    assert "quoted.md" not in out  # a date in quotes is still a date
 
 
 def test_stale_crisis_data(

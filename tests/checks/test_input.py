@@ -5,6 +5,7 @@ the wrong folder. Each answered with the line and what to do, in words."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,19 @@ CLEAN = "You can rest at home today. Call us if you feel worse.\n"
 
 def epoch(day: dt.date) -> str:
     return str(int(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC).timestamp()))
+
+
+def project_on(
+    make_project: ProjectFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    day: dt.date,
+    config: str,
+    **front: str,
+) -> Path:
+    """A project with ``config`` and one clean handout (``front`` matter), on ``day``."""
+    root = make_project({"handouts/en/a.md": handout(body=CLEAN, **front)}, config)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch(day))
+    return root
 
 
 def test_a_day_that_does_not_exist_is_one_error(make_project: ProjectFactory, cli: CLI) -> None:
@@ -96,8 +110,9 @@ DUE_SOON = (
 def test_crisis_data_due_soon_on_check_and_build(
     make_project: ProjectFactory, cli: CLI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = make_project({"handouts/en/a.md": handout(body=CLEAN, reviewed_on="2027-01-01")})
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch(dt.date(2027, 4, 19)))
+    root = project_on(
+        make_project, monkeypatch, dt.date(2027, 4, 19), CONFIG, reviewed_on="2027-01-01"
+    )
     assert "crisis-data" not in cli("check", "--project", root).output  # 31 days left
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch(dt.date(2027, 4, 20)))
@@ -117,29 +132,34 @@ def test_crisis_data_due_soon_on_check_and_build(
     )
 
 
+# A clinic that emails handouts from this computer.
+EMAILING = CONFIG.replace(
+    "[disclaimer]",
+    '[email]\nhost = "127.0.0.1"\nfrom_address = "desk@example.org"\n\n[disclaimer]',
+)
+
+
 def test_crisis_data_due_soon_on_email(
     make_project: ProjectFactory, cli: CLI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = CONFIG.replace(
-        "[disclaimer]",
-        '[email]\nhost = "127.0.0.1"\nfrom_address = "desk@example.org"\n\n[disclaimer]',
+    root = project_on(
+        make_project, monkeypatch, dt.date(2027, 4, 20), EMAILING, reviewed_on="2027-01-01"
     )
-    root = make_project({"handouts/en/a.md": handout(body=CLEAN, reviewed_on="2027-01-01")}, config)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch(dt.date(2027, 4, 20)))
     result = cli("email", "a", "--to", "pat@example.org", "--dry-run", "--project", root)
     assert result.exit_code == 0, result.output
     assert DUE_SOON in result.output.splitlines()
 
 
+# The crisis data confirmed by a named person on a day.
+CONFIRMED = CONFIG.replace(
+    'region = "US"', 'region = "US"\nverified_on = 2026-12-01\nverified_by = "Dana Lee, RN"'
+)
+
+
 def test_confirmation_names_who_confirmed(
     make_project: ProjectFactory, cli: CLI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = CONFIG.replace(
-        'region = "US"',
-        'region = "US"\nverified_on = 2026-12-01\nverified_by = "Dana Lee, RN"',
-    )
-    root = make_project({"handouts/en/a.md": handout(body=CLEAN)}, config)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch(dt.date(2027, 5, 1)))
+    root = project_on(make_project, monkeypatch, dt.date(2027, 5, 1), CONFIRMED)
     result = cli("check", "--project", root)
     assert (
         "handouts.toml: warning: crisis-data-due-soon: the United States crisis data was "

@@ -9,6 +9,8 @@ Bodies made with ``handout()`` start on line 6 of their file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -32,85 +34,96 @@ def printed(body: str) -> str:
 # --- broken-list ---------------------------------------------------------------------
 
 
-def test_list_right_under_a_sentence(make_project: ProjectFactory, cli: CLI) -> None:
-    body = sample("list-under-sentence.txt")
-    assert "<p>Do these things first: - Sit quietly" in printed(body)  # one run-on line
-    root = make_project({"handouts/en/a.md": handout(body=body)})
-    assert problems(check(cli, root), "broken-list") == [
-        "handouts/en/a.md:9: warning: broken-list: this list comes straight after a line of "
-        "text, so it is printed as part of that paragraph, on one run-on line, not as a "
-        "list; put an empty line before the list"
-    ]
-    fixed = body.replace("first:\n", "first:\n\n")
-    assert "<ul> <li>Sit quietly" in printed(fixed)
-    root = make_project({"handouts/en/a.md": handout(body=fixed)})
-    assert problems(check(cli, root), "broken-list") == []
+@dataclass(frozen=True)
+class Paste:
+    """A Word paste sample: how it prints, the one broken-list problem, and its fix."""
+
+    sample: str
+    message: str
+    shows: str = ""  # in what the build prints for the sample, without the check
+    not_shown: str = ""
+    fix: Callable[[str], str] | None = None  # the sample as the message says to write it
+    fix_shows: str = ""
+    fix_rechecked: bool = False  # the fixed handout is checked again: no problem left
 
 
-def test_tab_indented_list_under_a_sentence(make_project: ProjectFactory, cli: CLI) -> None:
-    body = sample("tab-list-under-sentence.txt")
-    assert "<p>Do these things first: - Sit quietly" in printed(body)
-    root = make_project({"handouts/en/a.md": handout(body=body)})
-    assert problems(check(cli, root), "broken-list") == [
-        "handouts/en/a.md:9: warning: broken-list: this list comes straight after a line of "
-        "text, so it is printed as part of that paragraph, on one run-on line, not as a "
-        "list; put an empty line before the list and start each item at the beginning of "
-        "the line with '- ' (no tab or spaces before it)"
-    ]
-
-
-def test_tab_indented_list_after_an_empty_line_is_code(
-    make_project: ProjectFactory, cli: CLI
-) -> None:
-    body = sample("tab-list-after-blank-line.txt")
-    assert "<pre><code>- Sit quietly" in printed(body)  # monospace, not a list
-    root = make_project({"handouts/en/a.md": handout(body=body)})
-    assert problems(check(cli, root), "broken-list") == [
-        "handouts/en/a.md:10: warning: broken-list: these lines start with a tab or 4 "
-        "spaces after an empty line, so they are printed as a block of computer code in a "
+PASTES = {
+    "list right under a sentence": Paste(
+        "list-under-sentence.txt",
+        shows="<p>Do these things first: - Sit quietly",  # one run-on line
+        message="handouts/en/a.md:9: warning: broken-list: this list comes straight after a "
+        "line of text, so it is printed as part of that paragraph, on one run-on line, not "
+        "as a list; put an empty line before the list",
+        fix=lambda body: body.replace("first:\n", "first:\n\n"),
+        fix_shows="<ul> <li>Sit quietly",
+        fix_rechecked=True,
+    ),
+    "tab-indented list under a sentence": Paste(
+        "tab-list-under-sentence.txt",
+        shows="<p>Do these things first: - Sit quietly",
+        message="handouts/en/a.md:9: warning: broken-list: this list comes straight after a "
+        "line of text, so it is printed as part of that paragraph, on one run-on line, not "
+        "as a list; put an empty line before the list and start each item at the beginning "
+        "of the line with '- ' (no tab or spaces before it)",
+    ),
+    "tab-indented list after an empty line is code": Paste(
+        "tab-list-after-blank-line.txt",
+        shows="<pre><code>- Sit quietly",  # monospace, not a list
+        message="handouts/en/a.md:10: warning: broken-list: these lines start with a tab or "
+        "4 spaces after an empty line, so they are printed as a block of computer code in a "
         "typewriter font, not as a list; start each item at the beginning of the line "
-        "(remove the tab or spaces before it)"
-    ]
-    fixed = body.replace("\t- ", "- ")
-    assert "<ul> <li>Sit quietly" in printed(fixed)
-
-
-def test_indented_text_would_be_code_by_accident(make_project: ProjectFactory, cli: CLI) -> None:
-    body = sample("indented-paragraph.txt")
-    assert "<pre><code>Call us" in printed(body)
-    root = make_project({"handouts/en/a.md": handout(body=body)})
-    assert problems(check(cli, root), "broken-list") == [
-        "handouts/en/a.md:8: warning: broken-list: these lines start with a tab or 4 "
+        "(remove the tab or spaces before it)",
+        fix=lambda body: body.replace("\t- ", "- "),
+        fix_shows="<ul> <li>Sit quietly",
+    ),
+    "indented text would be code by accident": Paste(
+        "indented-paragraph.txt",
+        shows="<pre><code>Call us",
+        message="handouts/en/a.md:8: warning: broken-list: these lines start with a tab or 4 "
         "spaces after an empty line, so they are printed as a block of computer code in a "
         "typewriter font, not as normal text; remove the tab or spaces at the start of "
-        "these lines"
-    ]
-
-
-def test_bullets_typed_as_text(make_project: ProjectFactory, cli: CLI) -> None:
-    body = sample("word-bullets.txt")
-    assert "<p>Do these things first: • Sit quietly" in printed(body)  # one run-on line
-    root = make_project({"handouts/en/a.md": handout(body=body)})
-    assert problems(check(cli, root), "broken-list") == [
-        "handouts/en/a.md:9: warning: broken-list: '•' typed as text is not a list mark, "
-        "so this is not printed as a list (they run together into one paragraph, and "
+        "these lines",
+    ),
+    "bullets typed as text": Paste(
+        "word-bullets.txt",
+        shows="<p>Do these things first: • Sit quietly",  # one run-on line
+        message="handouts/en/a.md:9: warning: broken-list: '•' typed as text is not a list "
+        "mark, so this is not printed as a list (they run together into one paragraph, and "
         "screen readers do not announce a list); start each item with '- ' instead of "
-        "'•', and put an empty line before the list"
-    ]
-    fixed = "Do these things first:\n\n- Sit quietly.\n    - Ask someone to stay.\n- Rest.\n"
-    assert "<ul> <li>Sit quietly.<ul> <li>Ask someone" in printed(fixed)
-
-
-def test_numbers_with_a_bracket(make_project: ProjectFactory, cli: CLI) -> None:
-    body = sample("numbers-with-brackets.txt")
-    assert "<ol>" not in printed(body)
-    root = make_project({"handouts/en/a.md": handout(body=body)})
-    assert problems(check(cli, root), "broken-list") == [
-        "handouts/en/a.md:8: warning: broken-list: '1)' typed as text is not a list mark, "
-        "so this is not printed as a list (they run together into one paragraph, and "
+        "'•', and put an empty line before the list",
+        fix=lambda _: (
+            "Do these things first:\n\n- Sit quietly.\n    - Ask someone to stay.\n- Rest.\n"
+        ),
+        fix_shows="<ul> <li>Sit quietly.<ul> <li>Ask someone",
+    ),
+    "numbers with a bracket": Paste(
+        "numbers-with-brackets.txt",
+        not_shown="<ol>",
+        message="handouts/en/a.md:8: warning: broken-list: '1)' typed as text is not a list "
+        "mark, so this is not printed as a list (they run together into one paragraph, and "
         "screen readers do not announce a list); number the items '1.', '2.' and so on "
-        "instead of '1)'"
-    ]
+        "instead of '1)'",
+    ),
+}
+
+
+@pytest.mark.parametrize("paste", PASTES.values(), ids=PASTES.keys())
+def test_pasted_list_prints_wrong_and_is_reported(
+    make_project: ProjectFactory, cli: CLI, paste: Paste
+) -> None:
+    body = sample(paste.sample)
+    if paste.shows:
+        assert paste.shows in printed(body)
+    if paste.not_shown:
+        assert paste.not_shown not in printed(body)
+    root = make_project({"handouts/en/a.md": handout(body=body)})
+    assert problems(check(cli, root), "broken-list") == [paste.message]
+    if paste.fix is not None:
+        fixed = paste.fix(body)
+        assert paste.fix_shows in printed(fixed)
+        if paste.fix_rechecked:
+            root = make_project({"handouts/en/a.md": handout(body=fixed)})
+            assert problems(check(cli, root), "broken-list") == []
 
 
 @pytest.mark.parametrize(
@@ -146,26 +159,6 @@ def test_mojibake_is_an_error_with_its_repair(make_project: ProjectFactory, cli:
         "text from the original document once more"
     ]
     assert result.exit_code == 1  # an error: the handout is not built
-
-
-def test_mojibake_in_the_title(make_project: ProjectFactory, cli: CLI) -> None:
-    title = "Après le traitement".encode().decode("cp1252")  # 'AprÃ¨s le traitement'
-    root = make_project({"handouts/en/a.md": handout(title=title, body="You can rest.\n")})
-    assert problems(check(cli, root), "garbled-text") == [
-        "handouts/en/a.md:2: error: garbled-text: 'AprÃ¨s' is garbled text, letters decoded "
-        "the wrong way when the text was copied; patients would read it like this. It "
-        "should probably read 'Après': type it again, or copy the text from the original "
-        "document once more"
-    ]
-
-
-def test_a_lost_letter_is_an_error(make_project: ProjectFactory, cli: CLI) -> None:
-    root = make_project({"handouts/en/a.md": handout(body="Don\ufffdt wait to call us.\n")})
-    assert problems(check(cli, root), "garbled-text") == [
-        "handouts/en/a.md:6: error: garbled-text: 'Don\ufffdt': a letter was lost when this "
-        "text was copied (it shows as '\ufffd') and patients would read it like this; type "
-        "the word again"
-    ]
 
 
 CORRECT_TEXT = {
@@ -206,25 +199,57 @@ def test_curly_quotes_around_a_value_with_a_colon(make_project: ProjectFactory, 
     ]
 
 
-def test_curly_quotes_around_a_date(make_project: ProjectFactory, cli: CLI) -> None:
-    root = make_project({"handouts/en/a.md": handout(reviewed_on="“2026-10-01”")})
-    assert problems(check(cli, root), "front-matter") == [
-        "handouts/en/a.md:3: error: front-matter: reviewed_on: the value is in curly quotes "
-        '“ ” that Word adds; front matter only understands straight quotes " ". Write the '
-        'line as reviewed_on: "2026-10-01"'
-    ]
+# Garbled words and curly quotes in one handout: (front matter and body, family, problems).
+REPORTED = {
+    "mojibake in the title": (
+        {"title": "Après le traitement".encode().decode("cp1252")},  # 'AprÃ¨s le traitement'
+        "garbled-text",
+        [
+            "handouts/en/a.md:2: error: garbled-text: 'AprÃ¨s' is garbled text, letters "
+            "decoded the wrong way when the text was copied; patients would read it like "
+            "this. It should probably read 'Après': type it again, or copy the text from the "
+            "original document once more"
+        ],
+    ),
+    "a lost letter is an error": (
+        {"body": "Don\ufffdt wait to call us.\n"},
+        "garbled-text",
+        [
+            "handouts/en/a.md:6: error: garbled-text: 'Don\ufffdt': a letter was lost when "
+            "this text was copied (it shows as '\ufffd') and patients would read it like "
+            "this; type the word again"
+        ],
+    ),
+    "curly quotes around a date": (
+        {"reviewed_on": "“2026-10-01”"},
+        "front-matter",
+        [
+            "handouts/en/a.md:3: error: front-matter: reviewed_on: the value is in curly "
+            'quotes “ ” that Word adds; front matter only understands straight quotes " ". '
+            'Write the line as reviewed_on: "2026-10-01"'
+        ],
+    ),
+    "curly quotes printed as part of a value": (
+        {"title": "“Sleep”", "reviewed_by": "‘Nurse Lee’"},
+        "curly-quotes",
+        [
+            "handouts/en/a.md:2: warning: curly-quotes: title: the value is in curly quotes "
+            "“ ” that Word adds, so they are printed as part of it; use straight quotes "
+            '" " instead, or none: title: Sleep',
+            "handouts/en/a.md:4: warning: curly-quotes: reviewed_by: the value is in curly "
+            "quotes ‘ ’ that Word adds, so they are printed as part of it; use straight "
+            'quotes " " instead, or none: reviewed_by: Nurse Lee',
+        ],
+    ),
+}
 
 
-def test_curly_quotes_printed_as_part_of_a_value(make_project: ProjectFactory, cli: CLI) -> None:
-    root = make_project({"handouts/en/a.md": handout(title="“Sleep”", reviewed_by="‘Nurse Lee’")})
-    assert problems(check(cli, root), "curly-quotes") == [
-        "handouts/en/a.md:2: warning: curly-quotes: title: the value is in curly quotes “ ” "
-        'that Word adds, so they are printed as part of it; use straight quotes " " '
-        "instead, or none: title: Sleep",
-        "handouts/en/a.md:4: warning: curly-quotes: reviewed_by: the value is in curly "
-        "quotes ‘ ’ that Word adds, so they are printed as part of it; use straight quotes "
-        '" " instead, or none: reviewed_by: Nurse Lee',
-    ]
+@pytest.mark.parametrize(("fields", "code", "expected"), REPORTED.values(), ids=REPORTED.keys())
+def test_pasted_words_are_reported(
+    make_project: ProjectFactory, cli: CLI, fields: dict[str, str], code: str, expected: list[str]
+) -> None:
+    root = make_project({"handouts/en/a.md": handout(**fields)})
+    assert problems(check(cli, root), code) == expected
 
 
 def test_other_yaml_mistakes_keep_their_message(make_project: ProjectFactory, cli: CLI) -> None:

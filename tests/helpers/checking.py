@@ -15,6 +15,13 @@ def check(cli: CLI, root: Path, *args: str) -> Result:
     return cli("check", "--project", root, *args)
 
 
+def checked(cli: CLI, root: Path, *args: str, code: int = 0) -> str:
+    """``handouts check --project ROOT ARGS`` ends with exit code ``code``: what it printed."""
+    result = check(cli, root, *args)
+    assert result.exit_code == code, result.output
+    return result.stdout
+
+
 def problems(result: Result, code: str) -> list[str]:
     """Every printed problem line with ``code``, in the order printed."""
     return [line for line in result.stdout.splitlines() if f": {code}: " in line]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from click.testing import Result
 from docx.table import Table
 from PIL import Image
 
-from tests.conftest import CLI, ProjectFactory, handout, pdf_pages
+from tests.conftest import CLI, ProjectFactory, built, handout, pdf_pages
+from tests.helpers.pdf_text import not_printed
 from tests.helpers.project_files import picture as png
 from tests.helpers.wordfiles import WordFile
 
@@ -134,10 +136,9 @@ def test_a_word_sheet_imports_checks_and_builds(
         assert picture.size == (40, 20)
 
     fill_review(root / rel)
-    built = cli("build", "--project", root, "--html")
-    assert built.exit_code == 0, built.output
-    pages = " ".join(pdf_pages(root / "build/en/feeling-dizzy-after-treatment.pdf"))
-    for words in (
+    built(cli, root, "--html")
+    pdf = root / "build/en/feeling-dizzy-after-treatment.pdf"
+    words = (
         "Feeling dizzy after treatment",
         "You may feel dizzy for an hour.",
         "Before you leave",
@@ -145,8 +146,8 @@ def test_a_word_sheet_imports_checks_and_builds(
         "Soup or toast is fine.",
         "Help line",
         "More help: the 988 Lifeline",
-    ):
-        assert words in pages
+    )
+    assert not_printed(pdf, words) == []
     lists = Lists()
     lists.feed((root / "build/en/feeling-dizzy-after-treatment.html").read_text("utf-8"))
     assert lists.items["Sit quietly until the room stops moving."] == ("ul",)
@@ -155,33 +156,6 @@ def test_a_word_sheet_imports_checks_and_builds(
     assert lists.items["Soup or toast is fine."] == ("ol", "ol")
     assert lists.items["Not even a short trip."] == ("ul", "ul")
     assert lists.items["Alcohol."] == ("ul",)
-
-
-def test_a_picture_without_a_description(
-    make_project: ProjectFactory, cli: CLI, tmp_path: Path
-) -> None:
-    word = WordFile()
-    word.heading("Sleep well", 1)
-    word.picture(png(), None)
-    result = import_(cli, make_project(), word.save(tmp_path / "sleep.docx"))
-    assert result.exit_code == 0, result.output
-    assert (
-        f"handouts/en/sleep-well.md:{BODY_LINE}: error: missing-alt-text: the image "
-        "images/sleep-well-1.png has no description"
-    ) in result.stdout
-
-
-def test_an_old_crisis_number_is_caught_on_import(
-    make_project: ProjectFactory, cli: CLI, tmp_path: Path
-) -> None:
-    word = WordFile()
-    word.heading("Staying safe", 1)
-    word.paragraph("You can rest at home today.")
-    word.paragraph("In a crisis, call the Lifeline at 1-800-273-8255.")
-    result = import_(cli, make_project(), word.save(tmp_path / "safe.docx"))
-    assert (
-        f"handouts/en/staying-safe.md:{BODY_LINE + 2}: error: outdated-crisis-contact: "
-    ) in result.stdout
 
 
 def test_word_text_that_looks_like_markdown_stays_text(
@@ -331,26 +305,66 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(
     assert "error: import: unpacked, this file would take more than" in result.stderr
 
 
-def test_a_word_link_that_would_run_code_is_blocked(
-    make_project: ProjectFactory, cli: CLI, tmp_path: Path
-) -> None:
-    word = WordFile()
-    word.heading("Links", 1)
-    word.paragraph("You can rest at home today.")
-    word.link("See ", "our form", "javascript:alert(1)")
-    result = import_(cli, make_project(), word.save(tmp_path / "links.docx"))
-    assert result.exit_code == 0, result.output
-    assert f"handouts/en/links.md:{BODY_LINE + 2}: error: blocked-resource: " in result.stdout
+@dataclass(frozen=True)
+class Sheet:
+    """A Word file of one heading, its paragraphs, then a picture or a link; what the
+    check that runs after the import prints about it."""
+
+    heading: str
+    file_name: str
+    found: str  # in the import's output
+    paragraphs: tuple[str, ...] = ()
+    picture_without_description: bool = False
+    link: tuple[str, str, str] | None = None  # words before, link text, address
+    args: tuple[str, ...] = ()
 
 
-def test_problems_the_placeholder_would_hide_are_reported(
-    make_project: ProjectFactory, cli: CLI, tmp_path: Path
+SHEETS = {
+    "a picture without a description": Sheet(
+        "Sleep well",
+        "sleep.docx",
+        f"handouts/en/sleep-well.md:{BODY_LINE}: error: missing-alt-text: the image "
+        "images/sleep-well-1.png has no description",
+        picture_without_description=True,
+    ),
+    "an old crisis number is caught on import": Sheet(
+        "Staying safe",
+        "safe.docx",
+        f"handouts/en/staying-safe.md:{BODY_LINE + 2}: error: outdated-crisis-contact: ",
+        paragraphs=(
+            "You can rest at home today.",
+            "In a crisis, call the Lifeline at 1-800-273-8255.",
+        ),
+    ),
+    "a word link that would run code is blocked": Sheet(
+        "Links",
+        "links.docx",
+        f"handouts/en/links.md:{BODY_LINE + 2}: error: blocked-resource: ",
+        paragraphs=("You can rest at home today.",),
+        link=("See ", "our form", "javascript:alert(1)"),
+    ),
+    "problems the placeholder would hide are reported": Sheet(
+        "Dormir",
+        "dormir.docx",
+        "handouts/fr/dormir.md:1: error: language: handouts.toml has no disclaimer for 'fr'",
+        paragraphs=("Vous pouvez vous reposer.",),
+        args=("--lang", "fr"),
+    ),
+}
+
+
+@pytest.mark.parametrize("sheet", SHEETS.values(), ids=SHEETS.keys())
+def test_the_import_checks_what_it_wrote(
+    make_project: ProjectFactory, cli: CLI, tmp_path: Path, sheet: Sheet
 ) -> None:
     word = WordFile()
-    word.heading("Dormir", 1)
-    word.paragraph("Vous pouvez vous reposer.")
-    result = import_(cli, make_project(), word.save(tmp_path / "dormir.docx"), "--lang", "fr")
+    word.heading(sheet.heading, 1)
+    for paragraph in sheet.paragraphs:
+        word.paragraph(paragraph)
+    if sheet.picture_without_description:
+        word.picture(png(), None)
+    if sheet.link is not None:
+        word.link(*sheet.link)
+    result = import_(cli, make_project(), word.save(tmp_path / sheet.file_name), *sheet.args)
     assert result.exit_code == 0, result.output
-    assert (
-        "handouts/fr/dormir.md:1: error: language: handouts.toml has no disclaimer for 'fr'"
-    ) in result.stdout
+    assert sheet.found in result.stdout

@@ -7,12 +7,13 @@ import hashlib
 import hmac
 import json
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from tests.conftest import CLI, CONFIG, ProjectFactory, handout
 from tests.helpers.mailserver import (
@@ -92,6 +93,21 @@ def body(message: EmailMessage) -> str:
     return " ".join(str(part.get_content()).split())
 
 
+def config_line(config: str, setting: str) -> str:
+    """How a config problem about the line ``setting`` of ``config`` starts."""
+    return f"handouts.toml:{config.splitlines().index(setting) + 1}: error: config: "
+
+
+def sleep_project(make_project: ProjectFactory, config: str) -> Path:
+    """A project with ``config`` whose one handout is handouts/en/sleep.md."""
+    return make_project({"handouts/en/sleep.md": handout()}, config=config)
+
+
+def email_sleep(cli: CLI, root: Path, *args: str | Path) -> Result:
+    """``handouts email sleep --to ADDRESS ARGS --project ROOT``: the desk's usual send."""
+    return cli("email", "sleep", "--to", ADDRESS, *args, "--project", root)
+
+
 def assert_no_clear_address(text: str) -> None:
     assert ADDRESS not in text
     assert LOCAL_PART not in text
@@ -123,7 +139,7 @@ def test_sends_built_pdf_over_starttls_with_login_and_logs_only_a_hash(
             },
             config=config,
         )
-        result = cli("email", "sleep", "--to", ADDRESS, "--project", root)
+        result = email_sleep(cli, root)
 
     assert result.exit_code == 0, result.output
     assert MASKED in result.output and "250 2.0.0 OK queued as TEST1" in result.output
@@ -216,7 +232,7 @@ def test_spanish_handout_gets_a_spanish_message(
 def test_bad_address_is_refused_before_any_connection(
     make_project: ProjectFactory, cli: CLI, plain_server: MailServer, to: str, says: str
 ) -> None:
-    root = make_project({"handouts/en/sleep.md": handout()}, config=email_config(plain_server.port))
+    root = sleep_project(make_project, email_config(plain_server.port))
     result = cli("email", "sleep", "--to", to, "--project", root)
     assert result.exit_code == 2, result.output
     assert "error: recipient: --to " in result.output
@@ -228,31 +244,28 @@ def test_bad_address_is_refused_before_any_connection(
     assert not (root / "build").exists()  # refused before the build, too
 
 
-@pytest.mark.parametrize(
-    ("args", "says"),
-    [
-        pytest.param(
-            ("sleep", "--to", ADDRESS, "--to", "jo@example.org"),
-            "error: recipient: --to was 2 times: give exactly one address",
-            id="two-to-flags",
-        ),
-        pytest.param(
-            ("sleep", "--lang", "en\r\nBcc: x@example.net", "--to", ADDRESS),
-            "error: usage: --lang expects a language code like 'en' or 'es'",
-            id="line-break-in-language",
-        ),
-        pytest.param(
-            ("anxeity", "--to", ADDRESS),
-            "error: usage: no handout with id 'anxeity' (did you mean anxiety?)",
-            id="unknown-handout-suggests-the-close-one",
-        ),
-        pytest.param(
-            ("anxiety", "--lang", "es", "--to", ADDRESS),
-            "handout 'anxiety' has no 'es' version; it exists in: en",
-            id="missing-translation-names-the-languages-there-are",
-        ),
-    ],
-)
+# Each mistake: the arguments after "email", and what the message says.
+USAGE_MISTAKES = {
+    "two-to-flags": (
+        ("sleep", "--to", ADDRESS, "--to", "jo@example.org"),
+        "error: recipient: --to was 2 times: give exactly one address",
+    ),
+    "line-break-in-language": (
+        ("sleep", "--lang", "en\r\nBcc: x@example.net", "--to", ADDRESS),
+        "error: usage: --lang expects a language code like 'en' or 'es'",
+    ),
+    "unknown-handout-suggests-the-close-one": (
+        ("anxeity", "--to", ADDRESS),
+        "error: usage: no handout with id 'anxeity' (did you mean anxiety?)",
+    ),
+    "missing-translation-names-the-languages-there-are": (
+        ("anxiety", "--lang", "es", "--to", ADDRESS),
+        "handout 'anxiety' has no 'es' version; it exists in: en",
+    ),
+}
+
+
+@pytest.mark.parametrize(("args", "says"), USAGE_MISTAKES.values(), ids=USAGE_MISTAKES.keys())
 def test_usage_mistakes_are_refused_before_connecting(
     make_project: ProjectFactory,
     cli: CLI,
@@ -323,11 +336,8 @@ def test_refused_recipient_is_a_clear_error_and_nothing_is_sent(
     # Real servers quote the address they refuse; the message must not repeat it.
     reply = f"550 5.1.1 <{ADDRESS}>: Recipient address rejected: User {LOCAL_PART} unknown"
     with MailServer(Recorder(rcpt_reply=reply)) as server:
-        root = make_project(
-            {"handouts/en/sleep.md": handout()},
-            config=email_config(server.port, send_log=True),
-        )
-        result = cli("email", "sleep", "--to", ADDRESS, "--project", root)
+        root = sleep_project(make_project, email_config(server.port, send_log=True))
+        result = email_sleep(cli, root)
     assert result.exit_code == 1, result.output
     assert (
         "error: not-sent: 127.0.0.1 port " in result.output
@@ -346,11 +356,8 @@ def test_server_that_hangs_up_with_421_gives_a_clear_error(
     make_project: ProjectFactory, cli: CLI
 ) -> None:
     with RawServer(greet_421_and_close) as server:
-        root = make_project(
-            {"handouts/en/sleep.md": handout()},
-            config=email_config(server.port, attempts=1),
-        )
-        result = cli("email", "sleep", "--to", ADDRESS, "--project", root)
+        root = sleep_project(make_project, email_config(server.port, attempts=1))
+        result = email_sleep(cli, root)
     assert result.exit_code == 1, result.output
     assert (
         "the mail server turned down the connection for now (421 4.3.2 Service not "
@@ -364,13 +371,13 @@ def test_server_that_never_answers_times_out_with_a_clear_error(
     make_project: ProjectFactory, cli: CLI
 ) -> None:
     with RawServer(never_answer) as server:
-        root = make_project(
-            {"handouts/en/sleep.md": handout()},
-            config=email_config(server.port, attempts=1).replace(
+        root = sleep_project(
+            make_project,
+            email_config(server.port, attempts=1).replace(
                 "attempts = 1", "attempts = 1\ntimeout_seconds = 0.5"
             ),
         )
-        result = cli("email", "sleep", "--to", ADDRESS, "--project", root)
+        result = email_sleep(cli, root)
     assert result.exit_code == 1, result.output
     assert "the mail server did not answer within 0.5 seconds (tried once)" in result.output
 
@@ -379,11 +386,9 @@ def test_certificate_from_an_unknown_authority_is_refused(
     make_project: ProjectFactory, cli: CLI, certificates: Certificates, no_password: None
 ) -> None:
     with MailServer(Recorder(), tls=certificates.server_context) as server:
-        root = make_project(
-            {"handouts/en/sleep.md": handout()},
-            config=email_config(server.port, security="starttls"),  # no ca_file
-        )
-        result = cli("email", "sleep", "--to", ADDRESS, "--project", root)
+        # no ca_file
+        root = sleep_project(make_project, email_config(server.port, security="starttls"))
+        result = email_sleep(cli, root)
     assert result.exit_code == 2, result.output
     assert "error: config: not sent: 127.0.0.1 port" in result.output
     assert "the mail server's certificate could not be verified" in result.output
@@ -400,16 +405,16 @@ def test_wrong_password_is_a_config_error_that_never_shows_the_password(
 ) -> None:
     monkeypatch.setenv("HANDOUTS_SMTP_PASSWORD", "not the password")
     with MailServer(Recorder(), tls=certificates.server_context, login=True) as server:
-        root = make_project(
-            {"handouts/en/sleep.md": handout()},
-            config=email_config(
+        root = sleep_project(
+            make_project,
+            email_config(
                 server.port,
                 security="starttls",
                 username=USERNAME,
                 ca_file=str(certificates.ca_file),
             ),
         )
-        result = cli("email", "sleep", "--to", ADDRESS, "--project", root)
+        result = email_sleep(cli, root)
     assert result.exit_code == 2, result.output
     assert f"did not accept the user name '{USERNAME}'" in result.output
     assert "not the password" not in result.output
@@ -423,12 +428,12 @@ def test_password_in_handouts_toml_is_refused_without_echoing_it(
     make_project: ProjectFactory, cli: CLI
 ) -> None:
     config = email_config(2525, username=USERNAME, password="hunter2-secret")
-    root = make_project({"handouts/en/sleep.md": handout()}, config=config)
-    result = cli("email", "sleep", "--to", ADDRESS, "--project", root)
+    root = sleep_project(make_project, config)
+    result = email_sleep(cli, root)
     assert result.exit_code == 2
-    line = config.splitlines().index('password = "hunter2-secret"') + 1
     assert (
-        f"handouts.toml:{line}: error: config: email.password: never write the password in "
+        config_line(config, 'password = "hunter2-secret"')
+        + "email.password: never write the password in "
         "this file: delete this line and set the environment variable HANDOUTS_SMTP_PASSWORD"
     ) in result.output
     assert "hunter2" not in result.output
@@ -436,12 +441,11 @@ def test_password_in_handouts_toml_is_refused_without_echoing_it(
 
 def test_clear_text_to_another_computer_is_refused(make_project: ProjectFactory, cli: CLI) -> None:
     config = email_config(25, host="smtp.example.org")
-    root = make_project({"handouts/en/sleep.md": handout()}, config=config)
+    root = sleep_project(make_project, config)
     result = cli("build", "--project", root)  # a config error stops every command
     assert result.exit_code == 2
-    line = config.splitlines().index('security = "none"') + 1
     assert (
-        f"handouts.toml:{line}: error: config: email.security: 'none' sends in clear text, "
+        config_line(config, 'security = "none"') + "email.security: 'none' sends in clear text, "
         "so it is only allowed to this computer"
     ) in result.output
 
@@ -450,12 +454,12 @@ def test_login_without_password_in_environment_is_refused_before_connecting(
     make_project: ProjectFactory, cli: CLI, plain_server: MailServer, no_password: None
 ) -> None:
     config = email_config(plain_server.port, username=USERNAME)
-    root = make_project({"handouts/en/sleep.md": handout()}, config=config)
-    result = cli("email", "sleep", "--to", ADDRESS, "--project", root)
+    root = sleep_project(make_project, config)
+    result = email_sleep(cli, root)
     assert result.exit_code == 2
-    line = config.splitlines().index(f'username = "{USERNAME}"') + 1
     assert (
-        f"handouts.toml:{line}: error: config: email.username: the mail server login needs "
+        config_line(config, f'username = "{USERNAME}"')
+        + "email.username: the mail server login needs "
         "its password in the environment variable HANDOUTS_SMTP_PASSWORD"
     ) in result.output
     assert plain_server.connections == 0
@@ -463,7 +467,7 @@ def test_login_without_password_in_environment_is_refused_before_connecting(
 
 def test_no_email_settings_says_what_to_add(make_project: ProjectFactory, cli: CLI) -> None:
     root = make_project({"handouts/en/sleep.md": handout()})
-    result = cli("email", "sleep", "--to", ADDRESS, "--project", root)
+    result = email_sleep(cli, root)
     assert result.exit_code == 2
     assert (
         "handouts.toml: error: config: email.from_address: required to email a handout: "
@@ -481,7 +485,7 @@ def test_dry_run_shows_the_message_and_sends_nothing(
         {"handouts/en/sleep.md": handout("Sleep well")},
         config=email_config(plain_server.port, send_log=True),
     )
-    result = cli("email", "sleep", "--to", ADDRESS, "--dry-run", "--project", root)
+    result = email_sleep(cli, root, "--dry-run")
     assert result.exit_code == 0, result.output
     size = (root / "build/en/sleep.pdf").stat().st_size
     out = result.output
@@ -503,7 +507,7 @@ def test_eml_writes_a_private_draft_with_the_pdf(
     config = CONFIG + '\n[email]\nfrom_address = "handouts@clinic.example.org"\n'
     root = make_project({"handouts/en/sleep.md": handout("Sleep well")}, config=config)
     draft = tmp_path / "drafts" / "sleep.eml"
-    result = cli("email", "sleep", "--to", ADDRESS, "--eml", draft, "--project", root)
+    result = email_sleep(cli, root, "--eml", draft)
     assert result.exit_code == 0, result.output
     assert "Nothing was sent" in result.output
     assert_no_clear_address(result.output)
@@ -567,55 +571,62 @@ HEADER_NAMES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("how", ["send", "eml"])
-def test_encoded_word_in_the_title_cannot_add_a_bcc(
-    make_project: ProjectFactory, cli: CLI, plain_server: MailServer, tmp_path: Path, how: str
-) -> None:
-    root = make_project(
-        {"handouts/en/sleep.md": handout(f'"{INJECTING}"')},
-        config=email_config(plain_server.port),
-    )
-    draft = tmp_path / "drafts/sleep.eml"
-    extra = ["--eml", draft] if how == "eml" else []
-    result = cli("email", "sleep", "--to", ADDRESS, *extra, "--project", root)
-    assert result.exit_code == 1, result.output
-    assert (
+# Where an encoded word is written: (the handout's title, handouts.toml, exit code, problem).
+ENCODED_WORDS = {
+    "title": (
+        f'"{INJECTING}"',
+        lambda config: config,
+        1,
         "handouts/en/sleep.md:2: error: front-matter: title: it has text in the email "
         "encoding ('=?...?='), which mail programs would turn into other text; write the "
-        "title on one line as plain words (it is the email's subject)"
-    ) in result.output
-    assert plain_server.connections == 0 and plain_server.messages == []
-    assert not draft.exists()
+        "title on one line as plain words (it is the email's subject)",
+    ),
+    "clinic_name": (
+        "Sleep well",
+        lambda config: config.replace('name = "Test Clinic"', f'name = "{INJECTING}"'),
+        2,
+        "handouts.toml:2: error: config: clinic.name: it has text in the email encoding",
+    ),
+}
 
 
 @pytest.mark.parametrize("how", ["send", "eml"])
-def test_encoded_word_in_the_clinic_name_cannot_add_a_bcc(
-    make_project: ProjectFactory, cli: CLI, plain_server: MailServer, tmp_path: Path, how: str
+@pytest.mark.parametrize(
+    ("title", "configured", "code", "problem"), ENCODED_WORDS.values(), ids=ENCODED_WORDS.keys()
+)
+def test_encoded_word_cannot_add_a_bcc(
+    make_project: ProjectFactory,
+    cli: CLI,
+    plain_server: MailServer,
+    tmp_path: Path,
+    how: str,
+    title: str,
+    configured: Callable[[str], str],
+    code: int,
+    problem: str,
 ) -> None:
-    config = email_config(plain_server.port).replace(
-        'name = "Test Clinic"', f'name = "{INJECTING}"'
-    )
-    root = make_project({"handouts/en/sleep.md": handout("Sleep well")}, config=config)
+    config = configured(email_config(plain_server.port))
+    root = make_project({"handouts/en/sleep.md": handout(title)}, config=config)
     draft = tmp_path / "drafts/sleep.eml"
-    extra = ["--eml", draft] if how == "eml" else []
-    result = cli("email", "sleep", "--to", ADDRESS, *extra, "--project", root)
-    assert result.exit_code == 2, result.output
-    assert (
-        "handouts.toml:2: error: config: clinic.name: it has text in the email encoding"
-    ) in result.output
+    extra: list[str | Path] = ["--eml", draft] if how == "eml" else []
+    result = email_sleep(cli, root, *extra)
+    assert result.exit_code == code, result.output
+    assert problem in result.output
     assert plain_server.connections == 0 and plain_server.messages == []
     assert not draft.exists()
+
+
+def send_titled(make_project: ProjectFactory, cli: CLI, server: MailServer, title: str) -> None:
+    """Email the one handout of a project, titled ``title``, through ``server``."""
+    root = make_project({"handouts/en/sleep.md": handout(title)}, config=email_config(server.port))
+    result = email_sleep(cli, root)
+    assert result.exit_code == 0, result.output
 
 
 def test_title_that_only_looks_like_an_encoding_arrives_as_written(
     make_project: ProjectFactory, cli: CLI, plain_server: MailServer
 ) -> None:
-    root = make_project(
-        {"handouts/en/sleep.md": handout('"Sleep: 1+1=? Bcc: evil@attacker.example"')},
-        config=email_config(plain_server.port),
-    )
-    result = cli("email", "sleep", "--to", ADDRESS, "--project", root)
-    assert result.exit_code == 0, result.output
+    send_titled(make_project, cli, plain_server, '"Sleep: 1+1=? Bcc: evil@attacker.example"')
     (received,) = plain_server.messages
     assert received.rcpt_tos == [ADDRESS]
     message = parse(received.data)
@@ -627,12 +638,7 @@ def test_right_to_left_override_cannot_disguise_the_attachment(
     make_project: ProjectFactory, cli: CLI, plain_server: MailServer
 ) -> None:
     # "Results \u202egnp.exe.pdf" would show as "Results fdp.exe.png".
-    root = make_project(
-        {"handouts/en/sleep.md": handout("Results \u202egnp.exe\u200b")},
-        config=email_config(plain_server.port),
-    )
-    result = cli("email", "sleep", "--to", ADDRESS, "--project", root)
-    assert result.exit_code == 0, result.output
+    send_titled(make_project, cli, plain_server, "Results \u202egnp.exe\u200b")
     name, _ = attachment(parse(plain_server.messages[0].data))
     assert name == "Results gnp.exe.pdf"
 
@@ -643,7 +649,7 @@ def test_draft_file_name_loses_invisible_characters(
     config = CONFIG + '\n[email]\nfrom_address = "handouts@clinic.example.org"\n'
     root = make_project({"handouts/en/sleep.md": handout("Sleep well")}, config=config)
     asked = tmp_path / "drafts" / "sleep\u202elme.txt"  # would show as "sleeptxt.eml"
-    result = cli("email", "sleep", "--to", ADDRESS, "--eml", asked, "--project", root)
+    result = email_sleep(cli, root, "--eml", asked)
     assert result.exit_code == 0, result.output
     assert [p.name for p in (tmp_path / "drafts").iterdir()] == ["sleeplme.txt"]
     assert f"Wrote the draft {tmp_path / 'drafts' / 'sleeplme.txt'} " in result.output
@@ -682,7 +688,7 @@ def test_look_alike_domain_is_refused_until_confirmed(
 def test_display_name_form_is_refused_and_masked_as_the_address(
     make_project: ProjectFactory, cli: CLI, plain_server: MailServer
 ) -> None:
-    root = make_project({"handouts/en/sleep.md": handout()}, config=email_config(plain_server.port))
+    root = sleep_project(make_project, email_config(plain_server.port))
     result = cli("email", "sleep", "--to", "Jane Doe <jane@example.org>", "--project", root)
     assert result.exit_code == 2, result.output
     assert (
@@ -696,7 +702,7 @@ def test_display_name_form_is_refused_and_masked_as_the_address(
 def test_masking_leaves_the_tools_own_words_alone(make_project: ProjectFactory, cli: CLI) -> None:
     # "pat" is in "patient": the advice must still read "ask the patient".
     with RawServer(drop_after_message) as server:
-        root = make_project({"handouts/en/sleep.md": handout()}, config=email_config(server.port))
+        root = sleep_project(make_project, email_config(server.port))
         result = cli("email", "sleep", "--to", "pat@example.org", "--project", root)
     assert result.exit_code == 1, result.output
     assert "ask the patient whether it came before you send it again" in result.output

@@ -178,17 +178,24 @@ def slow_greeting(conn: socket.socket, stop: threading.Event) -> None:
     trickle(conn, stop, b"220 " + b"x" * 200)  # never reaches the end of the line
 
 
-def slow_tls_handshake(conn: socket.socket, stop: threading.Event) -> None:
-    """Agree to STARTTLS, then send a TLS record header and its body a byte at a time."""
+def agreed_to_starttls(conn: socket.socket, answer: bytes) -> bool:
+    """A fake server's side up to STARTTLS: greet, offer STARTTLS to EHLO, and send
+    ``answer`` to the client's STARTTLS. False if the client left before asking."""
     stream = conn.makefile("rb")
     conn.sendall(b"220 127.0.0.1 ready\r\n")
     while line := stream.readline():
         if line[:4].upper() == b"EHLO":
             conn.sendall(b"250-127.0.0.1\r\n250 STARTTLS\r\n")
         elif line.upper().startswith(b"STARTTLS"):
-            conn.sendall(b"220 go ahead\r\n")
-            trickle(conn, stop, b"\x16\x03\x03\x40\x00" + bytes(200))
-            return
+            conn.sendall(answer)
+            return True
+    return False
+
+
+def slow_tls_handshake(conn: socket.socket, stop: threading.Event) -> None:
+    """Agree to STARTTLS, then send a TLS record header and its body a byte at a time."""
+    if agreed_to_starttls(conn, b"220 go ahead\r\n"):
+        trickle(conn, stop, b"\x16\x03\x03\x40\x00" + bytes(200))
 
 
 def timed_send(port: int, **changes: object) -> tuple[float, BaseException | None]:
@@ -244,18 +251,11 @@ def test_unencrypted_data_sent_before_the_tls_handshake_is_refused(tmp_path: Pat
     certificates = make_certificates(tmp_path)
 
     def inject(conn: socket.socket, stop: threading.Event) -> None:
-        stream = conn.makefile("rb")
-        conn.sendall(b"220 127.0.0.1 ready\r\n")
-        while line := stream.readline():
-            if line[:4].upper() == b"EHLO":
-                conn.sendall(b"250-127.0.0.1\r\n250 STARTTLS\r\n")
-            elif line.upper().startswith(b"STARTTLS"):
-                # The answer to the EHLO that comes after the handshake, sent in clear.
-                conn.sendall(b"220 go ahead\r\n250-127.0.0.1\r\n250 AUTH PLAIN\r\n")
-                with contextlib.suppress(OSError):
-                    tls = certificates.server_context.wrap_socket(conn, server_side=True)
-                    tls.makefile("rb").readline()
-                return
+        # The answer to the EHLO that comes after the handshake, sent in clear.
+        if agreed_to_starttls(conn, b"220 go ahead\r\n250-127.0.0.1\r\n250 AUTH PLAIN\r\n"):
+            with contextlib.suppress(OSError):
+                tls = certificates.server_context.wrap_socket(conn, server_side=True)
+                tls.makefile("rb").readline()
 
     with RawServer(inject) as server:
         _, caught = timed_send(server.port, security="starttls", ca_file=certificates.ca_file)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from tests.conftest import CLI, CONFIG, ProjectFactory, built, folded, handout, stamped
@@ -37,6 +38,14 @@ def rack_project(make_project: ProjectFactory, rack: str = RACK, config: str = C
     )
 
 
+@pytest.fixture
+def rack_built(make_project: ProjectFactory, cli: CLI) -> Path:
+    """The project of ``rack_project``, built (exit code 0)."""
+    root = rack_project(make_project)
+    built(cli, root)
+    return root
+
+
 def page_texts(path: Path) -> list[str]:
     return [folded(page.extract_text() or "") for page in PdfReader(path).pages]
 
@@ -46,11 +55,8 @@ def copy_starts(texts: list[str], title: str) -> list[int]:
     return [n for n, text in enumerate(texts, start=1) if text.startswith(title)]
 
 
-def test_build_writes_the_pack_collated_each_copy_on_an_odd_page(
-    make_project: ProjectFactory, cli: CLI
-) -> None:
-    root = rack_project(make_project)
-    built(cli, root)
+def test_build_writes_the_pack_collated_each_copy_on_an_odd_page(rack_built: Path) -> None:
+    root = rack_built
     pack = root / "build/racks/waiting-room.pdf"
     texts = page_texts(pack)
     sleep_pages = len(PdfReader(root / "build/en/sleep.pdf").pages)
@@ -86,11 +92,8 @@ def test_build_writes_the_pack_collated_each_copy_on_an_odd_page(
             assert stamped(text)
 
 
-def test_pack_is_made_again_only_when_something_changed(
-    make_project: ProjectFactory, cli: CLI
-) -> None:
-    root = rack_project(make_project)
-    assert cli("build", "--project", root).exit_code == 0
+def test_pack_is_made_again_only_when_something_changed(rack_built: Path, cli: CLI) -> None:
+    root = rack_built
     pack = root / "build/racks/waiting-room.pdf"
     first = pack.stat().st_mtime_ns
     assert cli("build", "--project", root).exit_code == 0
@@ -180,9 +183,8 @@ def test_print_rack_with_an_overdue_handout_sends_nothing(
     assert cups.job_count() == before
 
 
-def test_catalogue_offers_the_rack_pack(make_project: ProjectFactory, cli: CLI) -> None:
-    root = rack_project(make_project)
-    assert cli("build", "--project", root).exit_code == 0
+def test_catalogue_offers_the_rack_pack(rack_built: Path) -> None:
+    root = rack_built
     page = parse((root / "build/index.html").read_text(encoding="utf-8"))
     assert page.by_id("rack-packs").text == "Rack restock packs"
     (pack,) = page.find_all("ul", cls="packs")

@@ -45,16 +45,21 @@ def words_in(page: pdfplumber.page.Page, left: float, right: float) -> str:
     return folded("".join(c["text"] if c["text"].strip() else " " for c in chars))
 
 
+@pytest.fixture
+def trifold_built(make_project: ProjectFactory, cli: CLI) -> Path:
+    """The project of ``trifold_project``, built (exit code 0)."""
+    root = trifold_project(make_project)
+    built(cli, root)
+    return root
+
+
 def panel_text(page: pdfplumber.page.Page, left: float, right: float) -> str:
     cropped = page.crop((left, 0, right, page.height))
     return folded(cropped.extract_text() or "")
 
 
-def test_letter_trifold_has_six_panels_in_letter_fold_order(
-    make_project: ProjectFactory, cli: CLI
-) -> None:
-    root = trifold_project(make_project)
-    built(cli, root)
+def test_letter_trifold_has_six_panels_in_letter_fold_order(trifold_built: Path) -> None:
+    root = trifold_built
     path = root / "build/en/sleep.trifold.pdf"
     wide, tuck = (11 + 1 / 16) / 3 * INCH, ((11 + 1 / 16) / 3 - 1 / 16) * INCH
     with pdfplumber.open(path) as pdf:
@@ -185,11 +190,8 @@ def test_rack_pack_turns_trifolds_onto_portrait_sheets(
     assert "Sleep well" in (pages[2].extract_text() or "")
 
 
-def test_catalogue_offers_the_trifold_beside_the_other_editions(
-    make_project: ProjectFactory, cli: CLI
-) -> None:
-    root = trifold_project(make_project)
-    assert cli("build", "--project", root).exit_code == 0
+def test_catalogue_offers_the_trifold_beside_the_other_editions(trifold_built: Path) -> None:
+    root = trifold_built
     page = parse((root / "build/index.html").read_text(encoding="utf-8"))
     links = {a.attrs["href"]: a.text for a in page.by_id("handout-sleep").find_all("a")}
     assert list(links) == ["en/sleep.pdf", "en/sleep.large-print.pdf", "en/sleep.trifold.pdf"]

@@ -8,7 +8,16 @@ from pathlib import Path
 
 import clinic_handouts
 from clinic_handouts.project.scaffold import placeholder_patterns
-from tests.conftest import CLI, TODAY, ProjectFactory, handout, pdf_pages
+from tests.conftest import CLI, TODAY, ProjectFactory, built, handout, pdf_pages
+
+
+def placeholders(output: str) -> list[str]:
+    """Each placeholder-text problem printed, up to the words it found."""
+    return [
+        line.split(" is a placeholder")[0]
+        for line in output.splitlines()
+        if "placeholder-text" in line
+    ]
 
 
 def test_init_makes_a_project_that_builds_once_the_placeholders_are_replaced(
@@ -55,8 +64,7 @@ def test_init_makes_a_project_that_builds_once_the_placeholders_are_replaced(
         .replace("Your Clinic Name", "Riverside Clinic")
         .replace("(555) 010-0100", "(555) 010-0142")
     )
-    result = cli("build", "--project", target)
-    assert result.exit_code == 0, result.output
+    out = built(cli, target)
     # The example is built, so the writer can see a handout, but not listed for the desk.
     assert (
         "handouts/en/example-handout.md:9: warning: example-handout: this is the example "
@@ -64,7 +72,7 @@ def test_init_makes_a_project_that_builds_once_the_placeholders_are_replaced(
         "looks like, but it is not listed in the catalogue. To make it a real handout, "
         "change its text and delete the line 'example: true'; to get rid of it, delete the "
         "file"
-    ) in result.output
+    ) in out
     pages = pdf_pages(target / "build/en/example-handout.pdf")
     assert "How to Write a Handout (Example)" in pages[0]
     assert "Riverside Clinic" in pages[0]
@@ -76,11 +84,7 @@ def test_init_makes_a_project_that_builds_once_the_placeholders_are_replaced(
     example.write_text(example.read_text().replace("example: true\n", ""))
     result = cli("check", "--project", target)
     assert result.exit_code == 1
-    found = [
-        line.split(" is a placeholder")[0]
-        for line in result.output.splitlines()
-        if "placeholder-text" in line
-    ]
+    found = placeholders(result.output)
     e = "handouts/en/example-handout.md"
     assert found == [
         f"{e}:2: error: placeholder-text: 'How to Write a Handout (Example)'",
@@ -121,11 +125,7 @@ def test_starter_text_of_new_is_an_error_once_reviewed(
     source.write_text(source.read_text().replace("YYYY-MM-DD", "2026-11-20"))
     result = cli("build", "--project", root)
     assert result.exit_code == 1
-    found = [
-        line.split(" is a placeholder")[0]
-        for line in result.output.splitlines()
-        if "placeholder-text" in line
-    ]
+    found = placeholders(result.output)
     assert found == [
         "handouts/en/sleep.md:3: error: placeholder-text: 'One or two short sentences that "
         "say what this handout is for.'",
