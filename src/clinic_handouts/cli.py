@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from clinic_handouts.build.plan import BuildReport, Progress
     from clinic_handouts.checks.run import CheckResult
     from clinic_handouts.desk.store import Store
+    from clinic_handouts.project.load import Project
 
 # What only one command needs (the report's PDF reader, the email checks) is imported
 # inside that command, so `handouts build` does not pay for it at every start. The build
@@ -85,6 +86,14 @@ def handed_out(result: HandedOut) -> int:
     print_problems(result.warnings)
     click.echo(result.text)
     return 0
+
+
+def load(root: Path, today: dt.date) -> Project:
+    """The project, loaded once per command here and passed to the command's function,
+    which passes it on (to the build, for email and print): nothing loads it again."""
+    from clinic_handouts.project.load import load_project
+
+    return load_project(root, today)
 
 
 def print_problems(problems: Sequence[Problem]) -> None:
@@ -283,10 +292,9 @@ def build_command(
         start_renderer_early(project, jobs or 0, force)
         from clinic_handouts.build.plan import BuildOptions
         from clinic_handouts.build.run import build
-        from clinic_handouts.project.load import load_project
 
         today = build_date(os.environ)
-        loaded = load_project(project, today)  # once; every stage gets this Project
+        loaded = load(project, today)
         options = BuildOptions(
             today=today,
             only=only,
@@ -361,11 +369,10 @@ def check_command(
 
     def action() -> int:
         from clinic_handouts.checks.run import CheckOptions, check_project, summary
-        from clinic_handouts.project.load import load_project
 
         options = CheckOptions(today=build_date(os.environ), only=only)
         try:
-            result = check_project(load_project(project, options.today), options)
+            result = check_project(load(project, options.today), options)
         except HandoutError as exc:
             if not as_json:
                 raise
@@ -431,11 +438,13 @@ def email_command(
     """
 
     def action() -> int:
-        from clinic_handouts.mail.deliver import EmailRequest, email_handout
+        from clinic_handouts.mail.deliver import EmailRequest, check_request, email_handout
 
         request = EmailRequest(handout_id, to, lang, large_print, dry_run, eml, confirm_address)
+        check_request(request, project, os.environ)  # what was typed, before the project
         today = build_date(os.environ)
-        return handed_out(email_handout(project, request, **hand_out_settings(today)))
+        loaded = load(project, today)
+        return handed_out(email_handout(loaded, request, **hand_out_settings(today)))
 
     run(action)
 
@@ -488,13 +497,15 @@ def print_command(
     """
 
     def action() -> int:
-        from clinic_handouts.printing.send import PrintRequest, print_handouts
+        from clinic_handouts.printing.send import PrintRequest, check_request, print_handouts
 
         request = PrintRequest(
             handout_ids, printer, copies, lang, large_print, trifold, one_sided, dry_run, rack
         )
+        check_request(request)  # what was typed, before the project
         today = build_date(os.environ)
-        return handed_out(print_handouts(project, request, **hand_out_settings(today)))
+        loaded = load(project, today)
+        return handed_out(print_handouts(loaded, request, **hand_out_settings(today)))
 
     run(action)
 
@@ -666,10 +677,12 @@ def new_command(project: Path, slug: str, lang: str | None, title: str | None) -
     reviewed_on is left for the clinical reviewer; the handout is not built until it is
     filled in. An existing file is never replaced.
     """
+    from clinic_handouts.project.config import load_config
     from clinic_handouts.project.scaffold import new_handout
 
     def action() -> int:
-        made = new_handout(project, slug, lang, title)
+        # handouts.toml only: a new file needs no other handout read.
+        made = new_handout(load_config(project.resolve()), slug, lang, title)
         click.echo(f"Wrote {made.rel}.")
         for note in made.notes:
             click.echo(note)
@@ -703,7 +716,8 @@ def import_command(project: Path, files: tuple[Path, ...], lang: str | None) -> 
     from clinic_handouts.importing.run import ImportOptions, import_files
 
     def action() -> int:
-        report = import_files(project, files, ImportOptions(lang, build_date(os.environ)))
+        options = ImportOptions(lang, build_date(os.environ))
+        report = import_files(load(project, options.today), files, options)
         for item in report.imported:
             pictures = len(item.images)
             extra = f" and {pictures} picture{'s' if pictures != 1 else ''}" if pictures else ""
