@@ -27,8 +27,7 @@ from clinic_handouts.project.clock import build_date
 from clinic_handouts.project.config import PAPER_SIZES
 
 if TYPE_CHECKING:
-    from clinic_handouts.build.plan import BuildReport, Progress
-    from clinic_handouts.checks.run import CheckResult
+    from clinic_handouts.build.plan import Progress
     from clinic_handouts.desk.store import Store
     from clinic_handouts.project.load import Project
 
@@ -120,13 +119,6 @@ def run(action: Callable[[], int]) -> None:
     raise SystemExit(code)
 
 
-def _shown_path(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
 @contextlib.contextmanager
 def stop_on_signals() -> Iterator[threading.Event]:
     """Ctrl-C and SIGTERM (a shutdown, ``kill``) ask the build to stop cleanly.
@@ -174,35 +166,6 @@ def progress_bar() -> Iterator[Progress | None]:
             bar.update(done - bar.pos)
 
         yield update
-
-
-def summarize(report: BuildReport, root: Path) -> str:
-    built = len(report.built)
-    pages = sum(o.pages for o in report.built)
-    size = sum(o.size for o in report.built)
-    made = f" ({pages} page{'s' if pages != 1 else ''}, {size / 1024:.0f} KB)" if built else ""
-    parts = [
-        f"Built {built} PDF{'s' if built != 1 else ''}{made}, {len(report.up_to_date)} up "
-        f"to date, {len(report.failed_files)} failed, in {report.seconds:.1f} s"
-    ]
-    if report.removed:
-        parts.append(
-            f"Removed {len(report.removed)} PDF{'s' if len(report.removed) != 1 else ''} "
-            "of handouts that no longer exist"
-        )
-    if report.outputs:
-        largest = max(report.outputs, key=lambda o: (o.size, str(o.pdf)))
-        parts.append(f"Largest: {_shown_path(largest.pdf, root)} ({largest.size / 1024:.0f} KB)")
-    if report.failed_files:
-        parts.append(
-            f"{len(report.failed_files)} not built: fix the errors above and run "
-            "'handouts build' again (their previous PDFs were left as they were)"
-        )
-    errors = sum(p.is_error for p in report.problems)
-    warnings = len(report.problems) - errors
-    if errors or warnings:
-        parts.append(f"{errors} error(s), {warnings} warning(s)")
-    return ". ".join(parts) + "."
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -292,6 +255,7 @@ def build_command(
         start_renderer_early(project, jobs or 0, force)
         from clinic_handouts.build.plan import BuildOptions
         from clinic_handouts.build.run import build
+        from clinic_handouts.build.summary import summarize
 
         today = build_date(os.environ)
         loaded = load(project, today)
@@ -317,17 +281,6 @@ def build_command(
 def echo_json(problems: Sequence[Problem]) -> None:
     """Only JSON goes to stdout, so other programs can read it."""
     click.echo(json.dumps([p.as_json() for p in sorted(problems)], indent=2))
-
-
-def show_report(result: CheckResult, table_on_screen: bool) -> None:
-    from clinic_handouts.checks import report
-
-    table = report.rows(result)
-    written = report.write_report(table, result.project.config.build_dir)
-    if table_on_screen:
-        click.echo("\n" + report.format_table(table) + "\n")
-    where = written.relative_to(result.project.config.root)
-    click.echo(f"Report written to {where}.", err=not table_on_screen)
 
 
 @main.command("check")
@@ -384,7 +337,12 @@ def check_command(
             for problem in result.problems:
                 click.echo(problem.format())
         if with_report:
-            show_report(result, table_on_screen=not as_json)
+            from clinic_handouts.checks.report import report_for
+
+            table, written = report_for(result)
+            if not as_json:  # stdout holds only JSON then
+                click.echo("\n" + table + "\n")
+            click.echo(written, err=as_json)
         click.echo(summary(result, strict), err=as_json)
         return result.exit_code(strict)
 
@@ -713,27 +671,13 @@ def import_command(project: Path, files: tuple[Path, ...], lang: str | None) -> 
     Exit codes: 0 imported (problems found in the new handouts are printed for you to
     fix), 2 nothing imported: a file was refused, or usage or handouts.toml problems.
     """
-    from clinic_handouts.importing.run import ImportOptions, import_files
+    from clinic_handouts.importing.run import ImportOptions, import_files, said
 
     def action() -> int:
         options = ImportOptions(lang, build_date(os.environ))
         report = import_files(load(project, options.today), files, options)
-        for item in report.imported:
-            pictures = len(item.images)
-            extra = f" and {pictures} picture{'s' if pictures != 1 else ''}" if pictures else ""
-            click.echo(f"Wrote {item.rel}{extra} from {item.source.name}.")
-            for note in item.notes:
-                click.echo(f"  Note: {note}.")
-        for problem in report.problems:
-            click.echo(problem.format())
-        errors = sum(p.is_error for p in report.problems)
-        warnings = len(report.problems) - errors
-        count = len(report.imported)
-        click.echo(
-            f"Imported {count} handout{'s' if count != 1 else ''}: {errors} error(s), "
-            f"{warnings} warning(s). Fix the lines above, then ask the clinical reviewer "
-            "to check each handout against its Word file and fill in reviewed_on."
-        )
+        for line in said(report):
+            click.echo(line)
         return 0
 
     run(action)

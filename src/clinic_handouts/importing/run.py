@@ -232,6 +232,27 @@ def import_files(project: Project, files: Sequence[Path], options: ImportOptions
     return ImportReport(tuple(imported), tuple(check_imported(written, imported, options.today)))
 
 
+def said(report: ImportReport) -> list[str]:
+    """What ``handouts import`` prints: each file written, its notes, the problems found in
+    the new handouts, then what to do next."""
+    lines: list[str] = []
+    for item in report.imported:
+        pictures = len(item.images)
+        extra = f" and {pictures} picture{'s' if pictures != 1 else ''}" if pictures else ""
+        lines.append(f"Wrote {item.rel}{extra} from {item.source.name}.")
+        lines.extend(f"  Note: {note}." for note in item.notes)
+    lines.extend(problem.format() for problem in report.problems)
+    errors = sum(p.is_error for p in report.problems)
+    warnings = len(report.problems) - errors
+    count = len(report.imported)
+    lines.append(
+        f"Imported {count} handout{'s' if count != 1 else ''}: {errors} error(s), "
+        f"{warnings} warning(s). Fix the lines above, then ask the clinical reviewer "
+        "to check each handout against its Word file and fill in reviewed_on."
+    )
+    return lines
+
+
 def check_imported(project: Project, imported: Sequence[Imported], today: dt.date) -> list[Problem]:
     """Every check the build runs, on the imported handouts only (``project`` holds them)."""
     from clinic_handouts.checks import CheckContext
