@@ -27,9 +27,9 @@ from clinic_handouts.project.clock import build_date
 from clinic_handouts.project.config import PAPER_SIZES
 
 if TYPE_CHECKING:
-    from clinic_handouts.build.plan import BuildReport, Progress
-    from clinic_handouts.checks.run import CheckResult
+    from clinic_handouts.build.plan import Progress
     from clinic_handouts.desk.store import Store
+    from clinic_handouts.project.load import Project
 
 # What only one command needs (the report's PDF reader, the email checks) is imported
 # inside that command, so `handouts build` does not pay for it at every start. The build
@@ -87,6 +87,14 @@ def handed_out(result: HandedOut) -> int:
     return 0
 
 
+def load(root: Path, today: dt.date) -> Project:
+    """The project, loaded once per command here and passed to the command's function,
+    which passes it on (to the build, for email and print): nothing loads it again."""
+    from clinic_handouts.project.load import load_project
+
+    return load_project(root, today)
+
+
 def print_problems(problems: Sequence[Problem]) -> None:
     for problem in sorted(problems):
         click.echo(problem.format(), err=True)
@@ -109,13 +117,6 @@ def run(action: Callable[[], int]) -> None:
         )
         raise SystemExit(INTERRUPTED) from None
     raise SystemExit(code)
-
-
-def _shown_path(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 @contextlib.contextmanager
@@ -165,35 +166,6 @@ def progress_bar() -> Iterator[Progress | None]:
             bar.update(done - bar.pos)
 
         yield update
-
-
-def summarize(report: BuildReport, root: Path) -> str:
-    built = len(report.built)
-    pages = sum(o.pages for o in report.built)
-    size = sum(o.size for o in report.built)
-    made = f" ({pages} page{'s' if pages != 1 else ''}, {size / 1024:.0f} KB)" if built else ""
-    parts = [
-        f"Built {built} PDF{'s' if built != 1 else ''}{made}, {len(report.up_to_date)} up "
-        f"to date, {len(report.failed_files)} failed, in {report.seconds:.1f} s"
-    ]
-    if report.removed:
-        parts.append(
-            f"Removed {len(report.removed)} PDF{'s' if len(report.removed) != 1 else ''} "
-            "of handouts that no longer exist"
-        )
-    if report.outputs:
-        largest = max(report.outputs, key=lambda o: (o.size, str(o.pdf)))
-        parts.append(f"Largest: {_shown_path(largest.pdf, root)} ({largest.size / 1024:.0f} KB)")
-    if report.failed_files:
-        parts.append(
-            f"{len(report.failed_files)} not built: fix the errors above and run "
-            "'handouts build' again (their previous PDFs were left as they were)"
-        )
-    errors = sum(p.is_error for p in report.problems)
-    warnings = len(report.problems) - errors
-    if errors or warnings:
-        parts.append(f"{errors} error(s), {warnings} warning(s)")
-    return ". ".join(parts) + "."
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -283,10 +255,10 @@ def build_command(
         start_renderer_early(project, jobs or 0, force)
         from clinic_handouts.build.plan import BuildOptions
         from clinic_handouts.build.run import build
-        from clinic_handouts.project.load import load_project
+        from clinic_handouts.build.summary import summarize
 
         today = build_date(os.environ)
-        loaded = load_project(project, today)  # once; every stage gets this Project
+        loaded = load(project, today)
         options = BuildOptions(
             today=today,
             only=only,
@@ -309,17 +281,6 @@ def build_command(
 def echo_json(problems: Sequence[Problem]) -> None:
     """Only JSON goes to stdout, so other programs can read it."""
     click.echo(json.dumps([p.as_json() for p in sorted(problems)], indent=2))
-
-
-def show_report(result: CheckResult, table_on_screen: bool) -> None:
-    from clinic_handouts.checks import report
-
-    table = report.rows(result)
-    written = report.write_report(table, result.project.config.build_dir)
-    if table_on_screen:
-        click.echo("\n" + report.format_table(table) + "\n")
-    where = written.relative_to(result.project.config.root)
-    click.echo(f"Report written to {where}.", err=not table_on_screen)
 
 
 @main.command("check")
@@ -361,11 +322,10 @@ def check_command(
 
     def action() -> int:
         from clinic_handouts.checks.run import CheckOptions, check_project, summary
-        from clinic_handouts.project.load import load_project
 
         options = CheckOptions(today=build_date(os.environ), only=only)
         try:
-            result = check_project(load_project(project, options.today), options)
+            result = check_project(load(project, options.today), options)
         except HandoutError as exc:
             if not as_json:
                 raise
@@ -377,7 +337,12 @@ def check_command(
             for problem in result.problems:
                 click.echo(problem.format())
         if with_report:
-            show_report(result, table_on_screen=not as_json)
+            from clinic_handouts.checks.report import report_for
+
+            table, written = report_for(result)
+            if not as_json:  # stdout holds only JSON then
+                click.echo("\n" + table + "\n")
+            click.echo(written, err=as_json)
         click.echo(summary(result, strict), err=as_json)
         return result.exit_code(strict)
 
@@ -431,11 +396,13 @@ def email_command(
     """
 
     def action() -> int:
-        from clinic_handouts.mail.deliver import EmailRequest, email_handout
+        from clinic_handouts.mail.deliver import EmailRequest, check_request, email_handout
 
         request = EmailRequest(handout_id, to, lang, large_print, dry_run, eml, confirm_address)
+        check_request(request, project, os.environ)  # what was typed, before the project
         today = build_date(os.environ)
-        return handed_out(email_handout(project, request, **hand_out_settings(today)))
+        loaded = load(project, today)
+        return handed_out(email_handout(loaded, request, **hand_out_settings(today)))
 
     run(action)
 
@@ -488,13 +455,15 @@ def print_command(
     """
 
     def action() -> int:
-        from clinic_handouts.printing.send import PrintRequest, print_handouts
+        from clinic_handouts.printing.send import PrintRequest, check_request, print_handouts
 
         request = PrintRequest(
             handout_ids, printer, copies, lang, large_print, trifold, one_sided, dry_run, rack
         )
+        check_request(request)  # what was typed, before the project
         today = build_date(os.environ)
-        return handed_out(print_handouts(project, request, **hand_out_settings(today)))
+        loaded = load(project, today)
+        return handed_out(print_handouts(loaded, request, **hand_out_settings(today)))
 
     run(action)
 
@@ -666,10 +635,12 @@ def new_command(project: Path, slug: str, lang: str | None, title: str | None) -
     reviewed_on is left for the clinical reviewer; the handout is not built until it is
     filled in. An existing file is never replaced.
     """
+    from clinic_handouts.project.config import load_config
     from clinic_handouts.project.scaffold import new_handout
 
     def action() -> int:
-        made = new_handout(project, slug, lang, title)
+        # handouts.toml only: a new file needs no other handout read.
+        made = new_handout(load_config(project.resolve()), slug, lang, title)
         click.echo(f"Wrote {made.rel}.")
         for note in made.notes:
             click.echo(note)
@@ -700,26 +671,13 @@ def import_command(project: Path, files: tuple[Path, ...], lang: str | None) -> 
     Exit codes: 0 imported (problems found in the new handouts are printed for you to
     fix), 2 nothing imported: a file was refused, or usage or handouts.toml problems.
     """
-    from clinic_handouts.importing.run import ImportOptions, import_files
+    from clinic_handouts.importing.run import ImportOptions, import_files, said
 
     def action() -> int:
-        report = import_files(project, files, ImportOptions(lang, build_date(os.environ)))
-        for item in report.imported:
-            pictures = len(item.images)
-            extra = f" and {pictures} picture{'s' if pictures != 1 else ''}" if pictures else ""
-            click.echo(f"Wrote {item.rel}{extra} from {item.source.name}.")
-            for note in item.notes:
-                click.echo(f"  Note: {note}.")
-        for problem in report.problems:
-            click.echo(problem.format())
-        errors = sum(p.is_error for p in report.problems)
-        warnings = len(report.problems) - errors
-        count = len(report.imported)
-        click.echo(
-            f"Imported {count} handout{'s' if count != 1 else ''}: {errors} error(s), "
-            f"{warnings} warning(s). Fix the lines above, then ask the clinical reviewer "
-            "to check each handout against its Word file and fill in reviewed_on."
-        )
+        options = ImportOptions(lang, build_date(os.environ))
+        report = import_files(load(project, options.today), files, options)
+        for line in said(report):
+            click.echo(line)
         return 0
 
     run(action)

@@ -119,7 +119,9 @@ def shared_digest(
     hasher = _Hasher(SCHEME)
     for name, version in sorted(tool_versions().items()):
         hasher.add(f"version:{name}", version)
-    hasher.add_file("handouts.toml", config.config_path)
+    # The text loaded with the project, not the file read again: what the PDF was made
+    # from, even if handouts.toml is saved while the build runs.
+    hasher.add("handouts.toml", config.source_text)
     hasher.add("paper", config.paper)  # `handouts build --paper` overrides the file
     for path in theme.files():
         hasher.add_file(f"theme:{theme_key(theme, path)}", path)

@@ -97,11 +97,8 @@ def _hash(*parts: str) -> str:
 
 def _context_digest(context: CheckContext) -> str:
     """handouts.toml and the crisis data: what the text checks read besides the handout."""
-    try:
-        config = context.config.config_path.read_bytes().hex()
-    except OSError:
-        config = "<missing>"  # the build has failed already; never reuse anything
-    return _hash("context", config, context.crisis.fingerprint_text)
+    # The text loaded with the project (not the file read again): what was checked.
+    return _hash("context", context.config.source_text, context.crisis.fingerprint_text)
 
 
 def _encode_problems(problems: tuple[Problem, ...]) -> list[list[Any]]:

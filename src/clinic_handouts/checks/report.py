@@ -163,3 +163,12 @@ def write_report(table: Sequence[ReportRow], build_dir: Path) -> Path:
     target = build_dir / REPORT_NAME
     write_atomic(target, csv_bytes(table))
     return target
+
+
+def report_for(result: CheckResult) -> tuple[str, str]:
+    """``handouts check --report``: write build/handouts-report.csv; the table as text and
+    the line saying where the file went."""
+    table = rows(result)
+    written = write_report(table, result.project.config.build_dir)
+    where = written.relative_to(result.project.config.root)
+    return format_table(table), f"Report written to {where}."

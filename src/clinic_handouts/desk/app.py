@@ -16,6 +16,7 @@ print) runs at a time, since each starts with a build.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hmac
 import os
 import secrets
@@ -45,11 +46,12 @@ from clinic_handouts.mail.sendlog import SendLog, read_or_create_salt
 from clinic_handouts.printing.racks import rack_files
 from clinic_handouts.printing.send import MAX_COPIES, Printed, PrintRequest
 from clinic_handouts.project.config import ProjectConfig, load_config
+from clinic_handouts.project.load import Project, load_project
 from clinic_handouts.project.theme import Theme
 from clinic_handouts.serve.server import IMAGES, PDFS, host_allowed, servable
 
 if TYPE_CHECKING:  # email's modules load on the first email, not at start-up
-    from clinic_handouts.mail.deliver import Given
+    from clinic_handouts.mail.deliver import EmailResult, Given
 
 COOKIE = "desk_session"
 SIGNIN_COOKIE = "desk_signin"  # double-submit token of the sign-in form
@@ -101,6 +103,12 @@ class Desk:
 
     def entries(self) -> list[CatalogueEntry]:
         return read_sidecar(self.config.build_dir)
+
+    def load(self, today: dt.date) -> Project:
+        """The project as its files are now, for one email or print: loaded in that
+        hand-out's turn and passed to it, so an edit saved while the desk runs is what the
+        next patient gets (handouts.toml's desk settings stay those read at start)."""
+        return load_project(self.root, today)
 
 
 def _utc(seconds: float) -> str:
@@ -339,7 +347,7 @@ def build_app(desk: Desk) -> Starlette:
             )
         from starlette.concurrency import run_in_threadpool
 
-        from clinic_handouts.mail.deliver import EmailRequest, email_handout
+        from clinic_handouts.mail.deliver import EmailRequest, check_request, email_handout
 
         lang = form.get("lang") or request.path_params["lang"]
         email_request = EmailRequest(
@@ -348,13 +356,15 @@ def build_app(desk: Desk) -> Starlette:
             lang,
             large_print=form.get("edition") == "large-print",
         )
+        today = desk.today()
+        project = functools.cache(lambda: desk.load(today))  # once, even if the turn waits
+
+        def hand_out() -> EmailResult:
+            check_request(email_request, desk.root, desk.environ)  # what was typed, first
+            return email_handout(project(), email_request, today=today, environ=desk.environ)
+
         try:
-            result = await run_in_threadpool(
-                desk.handing_out.run,
-                lambda: email_handout(
-                    desk.root, email_request, today=desk.today(), environ=desk.environ
-                ),
-            )
+            result = await run_in_threadpool(desk.handing_out.run, hand_out)
         except HandoutError as exc:
             lines = [p.message for p in exc.problems]
             return handout_page(request, ["Not sent. Nothing was recorded.", *lines], "refused")
@@ -394,9 +404,14 @@ def build_app(desk: Desk) -> Starlette:
 
         if isinstance(asked, printform.Outcome):
             return asked
+        today = desk.today()
         outcome = await run_in_threadpool(
             lambda: printform.print_now(
-                desk.root, asked, desk.handing_out, today=desk.today(), environ=desk.environ
+                lambda: desk.load(today),
+                asked,
+                desk.handing_out,
+                today=today,
+                environ=desk.environ,
             )
         )
         for printed in outcome.given:

@@ -21,16 +21,24 @@ returns nothing to record.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TypeVar
 
 from clinic_handouts.build.lock import BuildLocked
 from clinic_handouts.errors import HandoutError
-from clinic_handouts.printing.send import MAX_COPIES, Printed, PrintRequest, print_handouts
+from clinic_handouts.printing.send import (
+    MAX_COPIES,
+    Printed,
+    PrintRequest,
+    PrintResult,
+    check_request,
+    print_handouts,
+)
+from clinic_handouts.project.load import Project
 
 NOT_RECORDED = "Not printed. Nothing was recorded."
 EDITIONS = ("standard", "large-print", "trifold")
@@ -154,18 +162,26 @@ def rack_request(
 
 
 def print_now(
-    root: Path,
+    load: Callable[[], Project],
     request: PrintRequest,
     handing_out: HandingOut,
     *,
     today: dt.date,
     environ: Mapping[str, str],
 ) -> Outcome:
-    """Print as ``handouts print`` does; blocking (the desk runs it in a worker thread)."""
+    """Print as ``handouts print`` does; blocking (the desk runs it in a worker thread).
+
+    ``load`` gives the project as its files are now: called in this hand-out's turn, after
+    the request's own checks, and once only, even when a build of another program makes
+    the turn wait and try again."""
+    project = functools.cache(load)
+
+    def hand_out() -> PrintResult:
+        check_request(request)
+        return print_handouts(project(), request, today=today, environ=environ)
+
     try:
-        result = handing_out.run(
-            lambda: print_handouts(root, request, today=today, environ=environ)
-        )
+        result = handing_out.run(hand_out)
     except BuildLocked:
         return refused(
             "The handouts are being rebuilt right now (someone ran 'handouts build'). "

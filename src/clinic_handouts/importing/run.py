@@ -42,7 +42,7 @@ from string import Template
 from clinic_handouts.errors import Problem, UsageError, error
 from clinic_handouts.importing.docx import Refused, WordFile, WordImage, read_docx
 from clinic_handouts.importing.markdown import find_title, to_markdown
-from clinic_handouts.project.config import load_config
+from clinic_handouts.project.load import Project, reread_sources
 from clinic_handouts.project.sources import DATE_PLACEHOLDER, LANG_RE, SLUG_RE
 
 MAX_SLUG_LENGTH = 60
@@ -184,9 +184,9 @@ def _plan(files: Sequence[Path], lang: str, root: Path) -> tuple[list[_Planned],
     return planned, refused
 
 
-def import_files(root: Path, files: Sequence[Path], options: ImportOptions) -> ImportReport:
-    """Import every Word file in ``files`` into the project at ``root``, then check them."""
-    config = load_config(root.resolve())  # a bad handouts.toml: ConfigError, exit 2
+def import_files(project: Project, files: Sequence[Path], options: ImportOptions) -> ImportReport:
+    """Import every Word file in ``files`` into the loaded ``project``, then check them."""
+    config = project.config
     lang = options.lang or config.default_lang
     if not LANG_RE.match(lang):
         raise UsageError(
@@ -227,20 +227,39 @@ def import_files(root: Path, files: Sequence[Path], options: ImportOptions) -> I
         with path.open("x", encoding="utf-8") as handle:
             handle.write(text)
         imported.append(Imported(plan.source, rel, tuple(written_images), tuple(plan.notes or ())))
-    return ImportReport(
-        tuple(imported), tuple(check_imported(config.root, imported, options.today))
+    # The handout files just written are read in; the rest of the project is as loaded.
+    written = reread_sources(project, options.today)
+    return ImportReport(tuple(imported), tuple(check_imported(written, imported, options.today)))
+
+
+def said(report: ImportReport) -> list[str]:
+    """What ``handouts import`` prints: each file written, its notes, the problems found in
+    the new handouts, then what to do next."""
+    lines: list[str] = []
+    for item in report.imported:
+        pictures = len(item.images)
+        extra = f" and {pictures} picture{'s' if pictures != 1 else ''}" if pictures else ""
+        lines.append(f"Wrote {item.rel}{extra} from {item.source.name}.")
+        lines.extend(f"  Note: {note}." for note in item.notes)
+    lines.extend(problem.format() for problem in report.problems)
+    errors = sum(p.is_error for p in report.problems)
+    warnings = len(report.problems) - errors
+    count = len(report.imported)
+    lines.append(
+        f"Imported {count} handout{'s' if count != 1 else ''}: {errors} error(s), "
+        f"{warnings} warning(s). Fix the lines above, then ask the clinical reviewer "
+        "to check each handout against its Word file and fill in reviewed_on."
     )
+    return lines
 
 
-def check_imported(root: Path, imported: Sequence[Imported], today: dt.date) -> list[Problem]:
-    """Every check the build runs, on the imported handouts only."""
+def check_imported(project: Project, imported: Sequence[Imported], today: dt.date) -> list[Problem]:
+    """Every check the build runs, on the imported handouts only (``project`` holds them)."""
     from clinic_handouts.checks import CheckContext
     from clinic_handouts.checks.run import iter_checked, problems_of
     from clinic_handouts.project import reserved
-    from clinic_handouts.project.load import load_project
     from clinic_handouts.project.sources import Handout, read_source, validate
 
-    project = load_project(root, today)
     wanted = {item.rel for item in imported}
     problems = {p for p in project.problems if p.path in wanted}
     loaded = {h.rel: h for h in project.handouts}

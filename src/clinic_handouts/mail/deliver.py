@@ -6,7 +6,8 @@ address, and nothing is sent (no connection is even opened) before every check p
 
 1. the flags and the address (one address, no line breaks, a domain in other letters than
    a-z only with ``--confirm-address``: see ``mail/recipient.py``), and where a draft goes;
-2. handouts.toml with its ``[email]`` table, and the password from the environment;
+2. handouts.toml with its ``[email]`` table, and the password from the environment (the
+   caller loads the project after step 1, with ``check_request``, and passes it in);
 3. the handout exists in the language and edition asked for;
 4. the build of that one handout: errors, an overdue review or stale crisis data refuse it,
    with the reasons (a build that is already current costs nothing);
@@ -71,7 +72,7 @@ from clinic_handouts.project.config import (
     locate,
 )
 from clinic_handouts.project.editions import STANDARD, Variant, variants_for
-from clinic_handouts.project.load import Project, load_project
+from clinic_handouts.project.load import Project
 from clinic_handouts.project.sources import LANG_RE, Handout
 from clinic_handouts.project.words import load_email_words, load_strings
 
@@ -129,8 +130,28 @@ def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def check_request(request: EmailRequest, root: Path, environ: Mapping[str, str]) -> None:
+    """Step 1 alone: the flags, the address and where a draft goes (a UsageError).
+
+    A caller that loads the project (``handouts email``, the desk) runs it first, so a
+    mistake in what was typed is reported before one in the project, in the order above;
+    ``email_handout`` runs it again, so no caller can skip it."""
+    _checked_request(request, root, environ)
+
+
+def _checked_request(
+    request: EmailRequest, root: Path, environ: Mapping[str, str]
+) -> tuple[Recipient, Path | None]:
+    _check_flags(request)
+    # A dry run only shows (both forms of an unusual domain); sending or drafting needs
+    # the staff member's confirmation.
+    recipient = parse_recipient(request.to, confirmed=request.confirm_address or request.dry_run)
+    draft = _draft_path(request.eml, root, environ) if request.eml is not None else None
+    return recipient, draft
+
+
 def email_handout(
-    root: Path,
+    project: Project,
     request: EmailRequest,
     *,
     today: dt.date,
@@ -139,17 +160,15 @@ def email_handout(
     sleep: Callable[[float], None] = time.sleep,
     progress: Callable[[str], None] = lambda line: None,
 ) -> EmailResult:
-    """Check, build, then show, draft or send; ``progress`` hears what is happening."""
-    _check_flags(request)
-    # A dry run only shows (both forms of an unusual domain); sending or drafting needs
-    # the staff member's confirmation.
-    recipient = parse_recipient(request.to, confirmed=request.confirm_address or request.dry_run)
-    draft = _draft_path(request.eml, root, environ) if request.eml is not None else None
-    sending = draft is None
-    project = load_project(root, today)
+    """Check, build, then show, draft or send the handout of the ``project`` its caller
+    loaded (the build takes it too: one load per command); ``progress`` hears what is
+    happening."""
     config = project.config
+    root = config.root
+    recipient, draft = _checked_request(request, root, environ)
+    sending = draft is None
     password = _check_settings(config, environ, sending=sending)
-    prepared = _prepare(root, project, request, recipient, today, now())
+    prepared = _prepare(project, request, recipient, today, now())
     if request.dry_run:
         return EmailResult(_preview(prepared, recipient, config), prepared.warnings)
     message = compose(prepared.inputs)
@@ -373,7 +392,6 @@ def _build_pdf(
 
 
 def _prepare(
-    root: Path,
     project: Project,
     request: EmailRequest,
     recipient: Recipient,

@@ -3,7 +3,8 @@ then send one job per document.
 
 The order is the safety, as for ``handouts email``:
 
-1. the flags, and the printer's name in ``[printers.<name>]``;
+1. the flags (``check_request``: the caller loads the project after them and passes it
+   in), and the printer's name in ``[printers.<name>]``;
 2. each handout (or the rack's pack) built and checked on the road ``handouts email``
    takes (build/deliverable.py): errors, an overdue review or stale crisis data refuse
    every document of the command, and nothing is sent;
@@ -25,7 +26,6 @@ import hashlib
 import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -33,7 +33,7 @@ from clinic_handouts.build import deliverable
 from clinic_handouts.errors import ConfigError, HandoutError, Problem, error, not_handed_out
 from clinic_handouts.printing import cups, ipp
 from clinic_handouts.project.config import CONFIG_NAME, PrinterSettings, locate, suggest
-from clinic_handouts.project.load import Project, load_project
+from clinic_handouts.project.load import Project
 from clinic_handouts.project.sources import LANG_RE
 
 MAX_COPIES = 99
@@ -106,15 +106,16 @@ def _printer_problem(code: str, message: str) -> HandoutError:
 
 
 def print_handouts(
-    root: Path,
+    project: Project,
     request: PrintRequest,
     *,
     today: dt.date,
     environ: Mapping[str, str],
     progress: Callable[[str], None] = lambda line: None,
 ) -> PrintResult:
-    _check_flags(request)
-    project = load_project(root, today)
+    """Check, build and print from the ``project`` its caller loaded (the build takes it
+    too: one load per command)."""
+    check_request(request)
     settings = _printer(project, request.printer)
     documents, warnings = _documents(project, request, today)
     for document in documents:
@@ -154,7 +155,10 @@ def print_handouts(
     return PrintResult("\n".join(lines), warnings, given)
 
 
-def _check_flags(request: PrintRequest) -> None:
+def check_request(request: PrintRequest) -> None:
+    """Step 1 alone: the flags (a UsageError). A caller that loads the project runs it
+    first, so a mistake in what was typed is reported before one in the project;
+    ``print_handouts`` runs it again, so no caller can skip it."""
     usage = deliverable.usage
     if request.rack is not None and request.handout_ids:
         raise usage("give handout ids or --rack NAME, not both")

@@ -44,9 +44,25 @@ def blocks_every_handout(problem: Problem) -> bool:
 
 def load_project(root: Path, today: dt.date) -> Project:
     """Config errors raise ConfigError; content problems are returned for reporting."""
-    config = load_config(root.resolve())
-    crisis = load_crisis(config)
-    theme = load_theme(config)
+    return project_of(load_config(root.resolve()), today)
+
+
+def project_of(config: ProjectConfig, today: dt.date) -> Project:
+    """The project of a handouts.toml already read (the preview server reads it first, to
+    know what to watch): the crisis data, the theme and every handout source."""
+    return _with_sources(config, load_crisis(config), load_theme(config), today)
+
+
+def reread_sources(project: Project, today: dt.date) -> Project:
+    """The same project with its handout files read again, for a command that has just
+    written some (``handouts import`` checks what it wrote): handouts.toml, the crisis
+    data and the theme are the ones already loaded."""
+    return _with_sources(project.config, project.crisis, project.theme, today)
+
+
+def _with_sources(
+    config: ProjectConfig, crisis: CrisisDirectory, theme: Theme, today: dt.date
+) -> Project:
     stand_ins: list[Handout] = []
     handouts, problems = load_handouts(config, stand_ins)
     problems.extend(placeholders_in_config(config))

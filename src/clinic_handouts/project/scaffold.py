@@ -35,7 +35,7 @@ from string import Template
 
 from clinic_handouts.addresses import bundled_theme_dir
 from clinic_handouts.errors import Problem, UsageError, error
-from clinic_handouts.project.config import CONFIG_NAME, ProjectConfig, load_config, locate
+from clinic_handouts.project.config import CONFIG_NAME, ProjectConfig, locate
 from clinic_handouts.project.sources import DATE_PLACEHOLDER, LANG_RE, SLUG_RE
 
 EXAMPLE = "handouts/en/example-handout.md"
@@ -127,9 +127,11 @@ class NewHandout:
     notes: tuple[str, ...]
 
 
-def new_handout(root: Path, slug: str, lang: str | None, title: str | None) -> NewHandout:
-    """Write ``handouts/<lang>/<slug>.md``; refuse a bad name or an existing file."""
-    config = load_config(root.resolve())
+def new_handout(
+    config: ProjectConfig, slug: str, lang: str | None, title: str | None
+) -> NewHandout:
+    """Write ``handouts/<lang>/<slug>.md`` into the project of the loaded ``config`` (all
+    a new file needs: the handouts are not read); refuse a bad name or an existing file."""
     lang = lang or config.default_lang
     if not SLUG_RE.match(slug):
         raise _usage(

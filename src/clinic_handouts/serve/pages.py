@@ -21,7 +21,7 @@ from clinic_handouts.build.plan import BuildOptions, plan
 from clinic_handouts.errors import Problem
 from clinic_handouts.project.config import ProjectConfig
 from clinic_handouts.project.editions import STANDARD
-from clinic_handouts.project.load import Project, load_project
+from clinic_handouts.project.load import Project
 from clinic_handouts.project.sources import (
     DATE_PLACEHOLDER,
     Handout,
@@ -54,9 +54,9 @@ def draft_handout(config: ProjectConfig, path: Path, today: dt.date) -> Handout 
     return result if isinstance(result, Handout) else None
 
 
-def render_preview(root: Path, rel: str, today: dt.date) -> Preview:
-    """The print HTML of one handout file as it is saved now, with its problems."""
-    project: Project = load_project(root, today)
+def render_preview(project: Project, rel: str, today: dt.date) -> Preview:
+    """The print HTML of one handout file of the loaded ``project``, with its problems."""
+    root = project.config.root
     problems = [p for p in project.problems if p.path == rel or not p.path.startswith("handouts")]
     handout = next((h for h in project.handouts if h.rel == rel), None)
     draft = False

@@ -58,7 +58,7 @@ from clinic_handouts.build.run import build
 from clinic_handouts.errors import HandoutError, Problem, UsageError, error
 from clinic_handouts.project.clock import build_date
 from clinic_handouts.project.config import load_config
-from clinic_handouts.project.load import Project, load_project
+from clinic_handouts.project.load import Project, load_project, project_of
 from clinic_handouts.project.sources import LANG_RE, SLUG_RE
 from clinic_handouts.serve.pages import (
     VERSION_PATH,
@@ -257,6 +257,11 @@ class PreviewServer:
         self.lock = threading.Lock()  # one build or preview render at a time
         self.version = 0
         self.problems: tuple[Problem, ...] = ()
+        # The project as the last rebuild loaded it (None: it could not be loaded, for
+        # the reasons in load_problems): the preview pages show it, so a save is loaded
+        # once, not again for each page that reloads after it.
+        self.project: Project | None = None
+        self.load_problems: tuple[Problem, ...] = ()
         self.last_good: dict[str, str] = {}
         self.stopping = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -397,8 +402,14 @@ class PreviewServer:
             today = self.clock()
             touched = {self._rel(p) for p in changed or ()}
             report: BuildReport | None = None
+            self.project, self.load_problems = None, ()
             try:
-                project = load_project(self.root, today)  # once per save
+                # Once per save; at start, from the handouts.toml __init__ has just read.
+                if changed is None:
+                    project = project_of(self.config, today)
+                else:
+                    project = load_project(self.root, today)
+                self.project = project
                 only = None if changed is None else self._only_for(project, changed)
                 if only == ():
                     # Only broken files changed: nothing to build, their problems to show.
@@ -421,6 +432,8 @@ class PreviewServer:
                     problems = kept | fresh
             except HandoutError as exc:
                 problems = set(exc.problems)
+                if self.project is None:
+                    self.load_problems = tuple(exc.problems)
             except BaseException as exc:
                 # A bug in the tool, or in a library: WeasyPrint's FatalURLFetchingError is
                 # a BaseException. Keep serving and watching, say where the details are;
@@ -466,7 +479,10 @@ class PreviewServer:
             return None  # (looked at, never served: the page is made from it)
         with self.lock:
             try:
-                preview = render_preview(self.root, rel, self.clock())
+                if self.project is None:  # handouts.toml or the crisis data is broken
+                    preview = Preview(None, self.load_problems)
+                else:
+                    preview = render_preview(self.project, rel, self.clock())
             except HandoutError as exc:
                 preview = Preview(None, tuple(exc.problems))
             version = self.version
