@@ -138,6 +138,10 @@ def plan_jobs(
     checker = cache.checker() if cache is not None else FRESH
     shared = fingerprint.shared_digest(config, project.theme, project.crisis, options.today)
     probe = Probe(config.root.resolve(), bundled_theme_dir().resolve())  # each file once
+    build_dir = config.build_dir
+    notices = (
+        tuple(strings[lang] for lang in config.listed_languages) if config.language_notice else ()
+    )
     # Files whose front matter has errors are checked too (never built: checked.failed).
     for checked in iter_checked(project, selection.checked, context, checker):
         handout, converted = checked.handout, checked.markup
@@ -148,14 +152,9 @@ def plan_jobs(
             settled(len(variants))
             continue
         crisis = project.crisis.for_lang(handout.lang)
-        notices = (
-            tuple(strings[lang] for lang in config.listed_languages)
-            if config.language_notice
-            else ()
-        )
         for variant in variants:
             key = output_key(handout, variant)
-            pdf_path = config.build_dir / key
+            pdf_path = build_dir / key
             print_fingerprint = fingerprint.output_fingerprint(
                 shared,
                 handout,
@@ -167,7 +166,7 @@ def plan_jobs(
             current = (
                 manifest is not None
                 and not options.force
-                and manifest.is_current(key, print_fingerprint, config.build_dir, probe)
+                and manifest.is_current(key, print_fingerprint, build_dir, probe)
             )
             if current and not options.write_html:
                 assert manifest is not None

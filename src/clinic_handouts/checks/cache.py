@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from clinic_handouts.build.atomic import MAX_STORE_BYTES, OutputError, write_atomic
-from clinic_handouts.build.fingerprint import handout_text, package_digest
+from clinic_handouts.build.fingerprint import handout_digest, package_digest
 from clinic_handouts.checks import CheckContext, Findings, TextCheck, text_findings
 from clinic_handouts.errors import Problem, Severity
 from clinic_handouts.project.reserved import ReservedNames
@@ -293,7 +293,7 @@ class CheckCache:
             self._context = (context, _context_digest(context))
         lines = repr(sorted(handout.meta_lines.items()))
         # converted is made from the handout's body, which the key covers already.
-        key = _hash("findings", self._context[1], handout_text(handout), lines)
+        key = _hash("findings", self._context[1], handout_digest(handout), lines)
         found = self._findings.take(key, _decode_findings)
         if found is not None:
             return found
