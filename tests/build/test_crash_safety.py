@@ -285,16 +285,16 @@ def forge(
     root: Path, table: str, change: Callable[[dict[str, object]], None], key: bytes | None
 ) -> None:
     """Change every entry of one table of build/.check-cache.json, as someone who can
-    write there would; sealed with ``key`` when they know one."""
+    write there would; sealed with ``key`` when they know one (else the old seal stays)."""
     path = root / "build/.check-cache.json"
     data = json.loads(path.read_text())
-    for entry_key, entry in data[table].items():
+    for entry in data["tables"][table].values():
         change(entry)
-        entry.pop("seal", None)
-        if key is not None:
-            text = json.dumps([table, entry_key, entry], sort_keys=True, ensure_ascii=False)
-            entry["seal"] = hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
-    path.write_text(json.dumps(data))
+    body = json.dumps(data["tables"], sort_keys=True, ensure_ascii=False).encode()
+    if key is not None:
+        data["seal"] = hmac.new(key, body, hashlib.sha256).hexdigest()
+    head = json.dumps({"format": data["format"], "seal": data["seal"]})[:-1].encode()
+    path.write_bytes(head + b', "tables": ' + body + b"}")
 
 
 def inject_html(entry: dict[str, object]) -> None:

@@ -133,9 +133,10 @@ def shared_digest(
     return hasher.hexdigest()
 
 
-def handout_text(handout: Handout) -> str:
-    """Everything the build uses from a handout file, without where the project lives."""
-    return handout.content_text
+def handout_digest(handout: Handout) -> str:
+    """A hash of everything the build uses from a handout file, without where the project
+    lives (``Handout.content_text``)."""
+    return handout.content_digest
 
 
 def output_fingerprint(
@@ -150,11 +151,11 @@ def output_fingerprint(
     language (see crisis.CrisisInfo.fallback); ``notices``: the words of every language
     the notice of free language help is printed in."""
     hasher = _Hasher(shared)
-    hasher.add("handout", handout_text(handout))
-    hasher.add("strings", repr(strings))
+    hasher.add("handout", handout_digest(handout))
+    hasher.add("strings", strings.fingerprint_text)
     if crisis_strings is not None and crisis_strings != strings:
-        hasher.add("crisis-strings", repr(crisis_strings))
+        hasher.add("crisis-strings", crisis_strings.fingerprint_text)
     for notice in notices:
-        hasher.add(f"notice:{notice.lang}", repr(notice))
+        hasher.add(f"notice:{notice.lang}", notice.fingerprint_text)
     hasher.add("variant", repr(variant))
     return hasher.hexdigest()

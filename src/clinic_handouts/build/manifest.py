@@ -19,6 +19,10 @@ copy), and writing into it changes its ctime, which no program can set back (onl
 system clock can). Any difference, including a project that was moved or copied, means
 the bytes are hashed and compared; when they match, the new status is recorded.
 
+Most outputs read the same stylesheets and fonts, so each file read (with its hash and
+status) is written once, in ``files``, and each output lists the numbers of its own: a
+build with nothing to do reads and checks each of them once, not once per output.
+
 The manifest is a cache, never a source of truth: a missing, unreadable, foreign or
 absurdly nested manifest means "nothing is known to be current" and the build simply
 remakes every PDF. It is written atomically, so an interrupted build leaves the previous
@@ -47,7 +51,10 @@ from clinic_handouts.build.dependencies import (
 )
 
 MANIFEST_NAME = ".manifest.json"
-FORMAT = 3  # 2: each output's content hash and file status; 3: its recorded dependencies
+# 2: each output's content hash and file status; 3: its recorded dependencies; 4: those
+# dependencies listed once for the whole build (most outputs read the same fonts and
+# stylesheets), each output naming its own by number
+FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -126,27 +133,44 @@ class Manifest:
 
 
 _TYPES: dict[str, type] = {"pages": int, "size": int, "ok": bool}
+_STRINGS = ("source", "handout", "lang", "variant", "fingerprint", "built_on", "sha256")
+_NAMES = frozenset(spec.name for spec in fields(OutputRecord))
 
 
-def _entry(raw: dict[Any, Any]) -> OutputRecord | None:
+def _entry(raw: dict[Any, Any], files: list[tuple[str, Dependency] | None]) -> OutputRecord | None:
     """An entry this tool wrote, or None. Every value's type is checked before any use,
     so a hand-made value (a deeply nested list, say) is never copied or printed."""
-    values: dict[str, Any] = {}
-    for spec in fields(OutputRecord):
-        value = raw.get(spec.name)
-        if spec.name == "dependencies":
-            value = decode(value)
-            if value is None:
-                return None
-        elif spec.name == "status":
-            # type() rather than isinstance(): True is not a number here.
-            if not isinstance(value, list) or not all(type(item) is int for item in value):
-                return None
-            value = tuple(value)
-        elif type(value) is not _TYPES.get(spec.name, str):
+    if raw.keys() != _NAMES:
+        return None
+    if not all(type(raw[name]) is str for name in _STRINGS):
+        return None
+    if not all(type(raw[name]) is kind for name, kind in _TYPES.items()):
+        return None
+    status = raw["status"]
+    # type() rather than isinstance(): True is not a number here.
+    if not isinstance(status, list) or not all(type(item) is int for item in status):
+        return None
+    numbers = raw["dependencies"]
+    if not isinstance(numbers, list):
+        return None
+    dependencies = {}
+    for number in numbers:
+        if type(number) is not int or not 0 <= number < len(files):
             return None
-        values[spec.name] = value
-    return OutputRecord(**values) if len(raw) == len(values) else None
+        found = files[number]
+        if found is None:
+            return None
+        dependencies[found[0]] = found[1]
+    values = {name: raw[name] for name in _STRINGS} | {name: raw[name] for name in _TYPES}
+    return OutputRecord(**values, status=tuple(status), dependencies=dependencies)
+
+
+def _file(raw: object) -> tuple[str, Dependency] | None:
+    """One file read, as ``_files`` wrote it: ``[name, {name: [digest, status]}]``."""
+    if not (isinstance(raw, list) and len(raw) == 2 and isinstance(raw[0], str)):
+        return None
+    decoded = decode({raw[0]: raw[1]})
+    return None if decoded is None else (raw[0], decoded[raw[0]])
 
 
 def _safe_key(key: object) -> bool:
@@ -162,31 +186,33 @@ def load_manifest(build_dir: Path) -> Manifest:
     data = read_json(build_dir / MANIFEST_NAME)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return Manifest()
-    outputs = data.get("outputs")
-    if not isinstance(outputs, dict):
+    outputs, listed = data.get("outputs"), data.get("files")
+    if not isinstance(outputs, dict) or not isinstance(listed, list):
         return Manifest()
+    files = [_file(raw) for raw in listed]
     entries = {}
     for key, raw in outputs.items():
-        entry = _entry(raw) if isinstance(raw, dict) else None
+        entry = _entry(raw, files) if isinstance(raw, dict) else None
         if entry is not None and _safe_key(key):
             entries[key] = entry
     return Manifest(entries, saved=dict(entries))
 
 
-def _encoded(entry: OutputRecord) -> dict[str, Any]:
-    values = asdict(entry)
-    values["dependencies"] = encode(entry.dependencies)
-    return values
-
-
 def save_manifest(build_dir: Path, manifest: Manifest) -> None:
     if manifest.saved == manifest.entries and (build_dir / MANIFEST_NAME).is_file():
         return  # nothing new to record
-    data = {
-        "format": FORMAT,
-        "outputs": {key: _encoded(manifest.entries[key]) for key in sorted(manifest.entries)},
-    }
-    text = json.dumps(data, indent=1, sort_keys=True) + "\n"
+    numbers: dict[tuple[str, Dependency], int] = {}
+    outputs = {}
+    for key in sorted(manifest.entries):
+        entry = manifest.entries[key]
+        values = asdict(entry)
+        values["dependencies"] = [
+            numbers.setdefault(item, len(numbers)) for item in sorted(entry.dependencies.items())
+        ]
+        outputs[key] = values
+    files = [[name, encode({name: dependency})[name]] for name, dependency in numbers]
+    data = {"format": FORMAT, "files": files, "outputs": outputs}
+    text = json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n"
     write_atomic(build_dir / MANIFEST_NAME, text.encode("utf-8"))
 
 

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup as SafeHtml
 
@@ -30,8 +33,13 @@ from clinic_handouts.project.editions import Variant, variants_for
 from clinic_handouts.project.load import Project, blocks_every_handout
 from clinic_handouts.project.selection import Selection, select_for_build
 from clinic_handouts.project.sources import Handout
-from clinic_handouts.render.html import Page, make_environment, render_html
 from clinic_handouts.render.stamp import Stamp
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from clinic_handouts.project.config import ProjectConfig
+    from clinic_handouts.render.html import Page
 
 # Called with (outputs settled so far, outputs in this build) as the build goes.
 Progress = Callable[[int, int], None]
@@ -105,6 +113,26 @@ def up_to_date(handout: Handout, variant: Variant, pdf: Path, entry: OutputRecor
     return Output(handout, variant, pdf, entry.pages, entry.size, built=False, sha256=entry.sha256)
 
 
+class _PageMaker:
+    """The theme's templates, loaded on first use: a build with nothing to do makes no
+    page, and importing Jinja costs more than 40 ms of it."""
+
+    def __init__(self, project: Project) -> None:
+        self._theme = project.theme
+        self._env: Environment | None = None
+
+    @functools.cached_property
+    def html(self) -> ModuleType:
+        from clinic_handouts.render import html
+
+        return html
+
+    def render(self, config: ProjectConfig, page: Page) -> str:
+        if self._env is None:
+            self._env = self.html.make_environment(self._theme)
+        return str(self.html.render_html(self._env, self._theme, config, page))
+
+
 def plan_jobs(
     project: Project,
     options: BuildOptions,
@@ -134,10 +162,14 @@ def plan_jobs(
         today=options.today,
         reserved=reserved.for_theme(project.theme),
     )
-    env = make_environment(project.theme)
+    pages = _PageMaker(project)  # Jinja is loaded only if a page is to be made
     checker = cache.checker() if cache is not None else FRESH
     shared = fingerprint.shared_digest(config, project.theme, project.crisis, options.today)
     probe = Probe(config.root.resolve(), bundled_theme_dir().resolve())  # each file once
+    build_dir = config.build_dir
+    notices = (
+        tuple(strings[lang] for lang in config.listed_languages) if config.language_notice else ()
+    )
     # Files whose front matter has errors are checked too (never built: checked.failed).
     for checked in iter_checked(project, selection.checked, context, checker):
         handout, converted = checked.handout, checked.markup
@@ -148,14 +180,9 @@ def plan_jobs(
             settled(len(variants))
             continue
         crisis = project.crisis.for_lang(handout.lang)
-        notices = (
-            tuple(strings[lang] for lang in config.listed_languages)
-            if config.language_notice
-            else ()
-        )
         for variant in variants:
             key = output_key(handout, variant)
-            pdf_path = config.build_dir / key
+            pdf_path = build_dir / key
             print_fingerprint = fingerprint.output_fingerprint(
                 shared,
                 handout,
@@ -167,7 +194,7 @@ def plan_jobs(
             current = (
                 manifest is not None
                 and not options.force
-                and manifest.is_current(key, print_fingerprint, config.build_dir, probe)
+                and manifest.is_current(key, print_fingerprint, build_dir, probe)
             )
             if current and not options.write_html:
                 assert manifest is not None
@@ -175,7 +202,7 @@ def plan_jobs(
                 report.outputs.append(up_to_date(handout, variant, pdf_path, entry))
                 settled(1)
                 continue
-            page = Page(
+            page = pages.html.Page(
                 handout=handout,
                 body=SafeHtml(converted.html),
                 crisis=crisis,
@@ -186,7 +213,7 @@ def plan_jobs(
                 build_date=options.today,
                 variant=variant,
             )
-            html = render_html(env, project.theme, config, page)
+            html = pages.render(config, page)
             if current:  # only the HTML was asked for: the PDF stays as it is
                 assert manifest is not None
                 entry = manifest.entries[key]

@@ -41,19 +41,21 @@ renderer and current job); the build's own process never sets it.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
-import multiprocessing.forkserver
 import os
 import signal
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+# multiprocessing and concurrent.futures are imported where a worker is first needed:
+# loading them costs about 30 ms, and a build with nothing to do starts no worker.
+if TYPE_CHECKING:
+    import multiprocessing.context
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 J = TypeVar("J")  # a job: picklable
 R = TypeVar("R")  # a job's result: picklable
@@ -244,7 +246,29 @@ def kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
+def _broken() -> type[Exception]:
+    """BrokenProcessPool, once a worker has been started (see the imports)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    return BrokenProcessPool
+
+
+def _wait_all(running: list[Future[R]], timeout: float) -> tuple[set[Future[R]], set[Future[R]]]:
+    from concurrent.futures import wait
+
+    done, pending = wait(running, timeout=timeout)
+    return done, pending
+
+
+def _first_done(running: list[Future[R]], timeout: float) -> set[Future[R]]:
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    return wait(running, timeout=timeout, return_when=FIRST_COMPLETED).done
+
+
 def _context() -> multiprocessing.context.BaseContext:
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     # forkserver: workers fork from a process that already imported the renderer (fast,
     # and nothing of this process, such as the build lock, leaks into them). A plain fork
@@ -253,6 +277,8 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def _prepared_context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:
+    import multiprocessing.context
+
     context = _context()
     if preload and isinstance(context, multiprocessing.context.ForkServerContext):
         context.set_forkserver_preload(list(preload))
@@ -266,6 +292,9 @@ def warm_up(preload: Sequence[str]) -> None:
     process is still checking handouts instead of after the first job is found. Nothing
     is lost if no job comes: the server exits with this process.
     """
+    import multiprocessing.context
+    import multiprocessing.forkserver
+
     if isinstance(_prepared_context(preload), multiprocessing.context.ForkServerContext):
         multiprocessing.forkserver.ensure_running()
 
@@ -325,7 +354,7 @@ class RenderPool(Generic[J, R]):
     def _harvest(self) -> None:
         """Move finished jobs out of the window, so it counts only jobs still running."""
         for future in [f for f in self._futures if f.done()]:
-            if isinstance(future.exception(), BrokenProcessPool):
+            if isinstance(future.exception(), _broken()):
                 continue  # settled by _recover, with the rest of the broken generation
             key, _job = self._futures.pop(future)
             self._ready.append((key, future.result()))  # a bug in work() raises here
@@ -342,7 +371,7 @@ class RenderPool(Generic[J, R]):
             key, job = self._backlog.popleft()
             try:
                 future = executor.submit(_run_in_worker, self.work, key, job)
-            except BrokenProcessPool:  # a worker died since the last look
+            except _broken():  # a worker died since the last look
                 self._backlog.appendleft((key, job))
                 self._recover()
                 continue
@@ -350,6 +379,8 @@ class RenderPool(Generic[J, R]):
             self._given += 1
 
     def _start(self) -> ProcessPoolExecutor:
+        from concurrent.futures import ProcessPoolExecutor
+
         context = _prepared_context(self.preload)
         if self._slots is None:
             self._slots = context.RawArray("l", self.capacity)
@@ -393,8 +424,8 @@ class RenderPool(Generic[J, R]):
                 continue
             if stop is not None and stop.is_set():
                 raise KeyboardInterrupt
-            done, _ = wait(list(self._futures), timeout=0.1, return_when=FIRST_COMPLETED)
-            if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
+            done = _first_done(list(self._futures), 0.1)
+            if any(isinstance(f.exception(), _broken()) for f in done):
                 self._recover()
                 continue
             for future in done:
@@ -414,6 +445,8 @@ class RenderPool(Generic[J, R]):
 
     def _recover(self) -> None:
         """The workers broke: blame the job(s) whose worker died, queue the rest again."""
+        from concurrent.futures import wait
+
         self._retire()  # a broken executor has already stopped its workers
         wait(list(self._futures))
         again: list[tuple[int, J]] = []
@@ -423,7 +456,7 @@ class RenderPool(Generic[J, R]):
             error = future.exception()
             if error is None:
                 self._ready.append((key, future.result()))
-            elif not isinstance(error, BrokenProcessPool):
+            elif not isinstance(error, _broken()):
                 raise error  # a bug in work(), not a crash
             elif self._slots[key] > 0:  # a worker was on it and did not stop cleanly
                 self._ready.append((key, self._crashed(key)))
@@ -462,7 +495,7 @@ class RenderPool(Generic[J, R]):
                 for future in self._futures:
                     future.cancel()  # those not handed to a worker yet
                 running = [f for f in self._futures if not f.done()]
-                _done, stuck = wait(running, timeout=self.limits.grace)
+                _done, stuck = _wait_all(running, self.limits.grace)
                 if stuck:
                     for pid in {pid for pid in self._slots[:] if pid > 0}:
                         kill(pid)
@@ -475,5 +508,8 @@ class RenderPool(Generic[J, R]):
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        with contextlib.suppress(BrokenProcessPool):
+        if self._executor is None:  # no worker was started: none can have broken
+            self.close()
+            return
+        with contextlib.suppress(_broken()):
             self.close()

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from clinic_handouts.build.atomic import OutputError, read_json, write_atomic
 from clinic_handouts.build.dependencies import signature
-from clinic_handouts.build.fingerprint import handout_text, tool_versions
+from clinic_handouts.build.fingerprint import handout_digest, tool_versions
 
 if TYPE_CHECKING:
     from clinic_handouts.build.worker import Output
@@ -83,7 +83,7 @@ def inputs_digest(
         handout = output.handout
         if handout.rel not in added:
             added.add(handout.rel)
-            add(f"handout:{handout.rel}", handout_text(handout))
+            add(f"handout:{handout.rel}", handout_digest(handout))
             add(f"grade:{handout.rel}", repr(grades.get(handout.rel)))
         where = output.pdf.relative_to(build_dir).as_posix()
         add(f"output:{where}", repr((handout.rel, output.variant.name, output.pages)))

@@ -87,27 +87,33 @@ class _TagFinder(HTMLParser):
 def references(body: str, first_line: int) -> Iterator[Reference]:
     """Every image and link in a body, with the lines of its address and description."""
     text = blank_comments(body)
+    # Each pattern needs these two characters side by side (and a tag needs "<"): most
+    # handouts have few pictures and links, and this runs on every build.
     definitions = {
         m.group("label").strip().lower(): (_url(m), _line(text, m.start(), first_line))
-        for m in _DEFINITION_RE.finditer(text)
+        for m in (_DEFINITION_RE.finditer(text) if "]:" in text else ())
     }
     used: set[str] = set()
-    for m in _IMAGE_RE.finditer(text):
-        line = _line(text, m.start(), first_line)
-        yield Reference("image", _url(m), line, m.group("alt"), line)
-    for m in _REF_IMAGE_RE.finditer(text):
-        label = (m.group("label") or m.group("alt")).strip().lower()
-        if label in definitions:
-            used.add(label)
-            url, url_line = definitions[label]
-            yield Reference(
-                "image", url, url_line, m.group("alt"), _line(text, m.start(), first_line)
-            )
-    for m in _LINK_RE.finditer(text):
-        yield Reference("link", _url(m), _line(text, m.start(), first_line))
+    if "![" in text:
+        for m in _IMAGE_RE.finditer(text):
+            line = _line(text, m.start(), first_line)
+            yield Reference("image", _url(m), line, m.group("alt"), line)
+        for m in _REF_IMAGE_RE.finditer(text):
+            label = (m.group("label") or m.group("alt")).strip().lower()
+            if label in definitions:
+                used.add(label)
+                url, url_line = definitions[label]
+                yield Reference(
+                    "image", url, url_line, m.group("alt"), _line(text, m.start(), first_line)
+                )
+    if "](" in text:
+        for m in _LINK_RE.finditer(text):
+            yield Reference("link", _url(m), _line(text, m.start(), first_line))
     for label, (url, url_line) in definitions.items():
         if label not in used:
             yield Reference("link", url, url_line)
+    if "<" not in text:
+        return
     finder = _TagFinder()
     finder.feed(text)
     finder.close()

@@ -14,8 +14,10 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +111,12 @@ class Handout:
         handout: a build asks for it four times."""
         return repr([(name, getattr(self, name)) for name in _CONTENT_FIELDS])
 
+    @functools.cached_property
+    def content_digest(self) -> str:
+        """The SHA-256 of ``content_text``: what a fingerprint or a cache key takes in, so
+        a build hashes a handout's text once, not once per output and store."""
+        return hashlib.sha256(self.content_text.encode("utf-8", "surrogatepass")).hexdigest()
+
     def line_of(self, key: str) -> int:
         return self.meta_lines.get(key, 1)
 
@@ -148,6 +156,7 @@ def discover(config: ProjectConfig) -> tuple[list[Path], list[Problem]]:
         ]
     found: list[Path] = []
     problems: list[Problem] = []
+    folders: dict[Path, Path] = {}  # each folder resolved once, not once per file in it
     for path in sorted(handouts_dir.rglob("*.md")):
         rel = relpath(path, config.root)
         depth = len(path.relative_to(handouts_dir).parts)
@@ -163,7 +172,7 @@ def discover(config: ProjectConfig) -> tuple[list[Path], list[Problem]]:
             )
             continue
         try:
-            resolved = path.resolve(strict=True)
+            resolved = _resolved(path, folders)
         except (OSError, RuntimeError):  # a broken link, or links that point at each other
             problems.append(
                 error(
@@ -201,6 +210,17 @@ def discover(config: ProjectConfig) -> tuple[list[Path], list[Problem]]:
             continue
         found.append(path)
     return found, problems
+
+
+def _resolved(path: Path, folders: dict[Path, Path]) -> Path:
+    """``path.resolve(strict=True)``, with its folder's resolved once for all its files: a
+    name that is not a link resolves to itself inside its resolved folder."""
+    if stat.S_ISLNK(path.lstat().st_mode):
+        return path.resolve(strict=True)
+    folder = folders.get(path.parent)
+    if folder is None:
+        folder = folders[path.parent] = path.parent.resolve(strict=True)
+    return folder / path.name
 
 
 def relpath(path: Path, root: Path) -> str:

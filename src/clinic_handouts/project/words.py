@@ -22,6 +22,7 @@ before anything is rendered, so a typo in a placeholder never reaches a patient'
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import string
 import tomllib
@@ -124,6 +125,12 @@ class Strings:
     # The bundled file these words came from while it still needs a translator's check.
     unreviewed_file: str = ""
     cldr_version: str = babel.__version__  # new CLDR data can change a date: rebuild
+
+    @functools.cached_property
+    def fingerprint_text(self) -> str:
+        """Every word and setting, as one text for the fingerprints (made once: every
+        output of the language asks for it)."""
+        return repr(self)
 
     @property
     def locale(self) -> Locale:
