@@ -72,16 +72,18 @@ class HandedOut(Protocol):
     def text(self) -> str: ...
 
 
-def hand_out_settings(today: dt.date) -> dict[str, Any]:
-    """The build date, the environment and where progress lines go, for email and print."""
-    return {
-        "today": today,
-        "environ": os.environ,
-        "progress": lambda line: click.echo(line, err=True),
-    }
-
-
-def handed_out(result: HandedOut) -> int:
+def hand_out(root: Path, check: Callable[[], None], send: Callable[..., HandedOut]) -> int:
+    """email and print: what was typed is checked before the project is read (a typing
+    mistake is said first); then the project is loaded once and the hand-out sent, with
+    the build date, the environment and where progress lines go."""
+    check()
+    today = build_date(os.environ)
+    result = send(
+        load(root, today),
+        today=today,
+        environ=os.environ,
+        progress=lambda line: click.echo(line, err=True),
+    )
     print_problems(result.warnings)
     click.echo(result.text)
     return 0
@@ -399,10 +401,11 @@ def email_command(
         from clinic_handouts.mail.deliver import EmailRequest, check_request, email_handout
 
         request = EmailRequest(handout_id, to, lang, large_print, dry_run, eml, confirm_address)
-        check_request(request, project, os.environ)  # what was typed, before the project
-        today = build_date(os.environ)
-        loaded = load(project, today)
-        return handed_out(email_handout(loaded, request, **hand_out_settings(today)))
+        return hand_out(
+            project,
+            lambda: check_request(request, project, os.environ),
+            functools.partial(email_handout, request=request),
+        )
 
     run(action)
 
@@ -460,10 +463,11 @@ def print_command(
         request = PrintRequest(
             handout_ids, printer, copies, lang, large_print, trifold, one_sided, dry_run, rack
         )
-        check_request(request)  # what was typed, before the project
-        today = build_date(os.environ)
-        loaded = load(project, today)
-        return handed_out(print_handouts(loaded, request, **hand_out_settings(today)))
+        return hand_out(
+            project,
+            lambda: check_request(request),
+            functools.partial(print_handouts, request=request),
+        )
 
     run(action)
 

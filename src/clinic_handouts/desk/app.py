@@ -111,6 +111,12 @@ class Desk:
         return load_project(self.root, today)
 
 
+def static(name: str) -> str:
+    """The address of one of the desk's own files (stylesheets and scripts): the same
+    for the route that serves them, the catalogue page and the sign-in guard."""
+    return f"/static/{name}"
+
+
 def _utc(seconds: float) -> str:
     return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -132,7 +138,7 @@ class _Guard(BaseHTTPMiddleware):
         cookie = request.cookies.get(COOKIE, "")
         if cookie:
             request.state.session = desk.store.session(cookie, desk.clock(), desk.idle_seconds)
-        open_paths = ("/signin", "/static/catalogue.css", "/static/desk.css")
+        open_paths = ("/signin", static("catalogue.css"), static("desk.css"))
         if request.state.session is None and request.url.path not in open_paths:
             response = _signin_page(desk, "")
         else:
@@ -243,18 +249,18 @@ def build_app(desk: Desk) -> Starlette:
             settings,
             desk.entries(),
             External(
-                stylesheet="/static/catalogue.css",
-                library="/static/minisearch.js",
-                script="/static/catalogue.js",
+                stylesheet=static("catalogue.css"),
+                library=static("minisearch.js"),
+                script=static("catalogue.js"),
                 files="/files/",
                 handout="/handout/",
-                extra_stylesheet="/static/desk.css",
+                extra_stylesheet=static("desk.css"),
                 account=account_bar(session.user, session.csrf, session.role == "admin"),
             ),
         )
         return HTMLResponse(html)
 
-    def static(request: Request) -> Response:
+    def static_file(request: Request) -> Response:
         name = request.path_params["name"]
         theme = desk.theme()
         if name == "catalogue.css":
@@ -477,7 +483,7 @@ def build_app(desk: Desk) -> Starlette:
         Route("/signin", signin, methods=["GET", "POST"]),
         Route("/signout", _csrf_checked(signout), methods=["POST"]),
         Route("/", catalogue),
-        Route("/static/{name}", static),
+        Route(static("{name}"), static_file),
         Route("/files/{path:path}", files),
         Route("/handout/{lang}/{id}", handout),
         Route("/handout/{lang}/{id}/email", _csrf_checked(email), methods=["POST"]),
