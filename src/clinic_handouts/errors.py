@@ -21,6 +21,9 @@ from pathlib import Path
 
 
 class Severity(enum.StrEnum):
+    """How much a problem counts: an error stops its handout (or the whole build), a warning
+    is printed and the handout is still built."""
+
     ERROR = "error"
     WARNING = "warning"
 

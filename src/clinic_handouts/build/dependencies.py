@@ -46,8 +46,11 @@ def signature(status: os.stat_result) -> Signature:
 
 @dataclass(frozen=True)
 class Dependency:
+    """One file a render read, as it was read: the SHA-256 of its bytes and its status then.
+    A ``Probe`` tells whether the file is still the same on the next build."""
+
     digest: str  # SHA-256 of the bytes read; "" for a font (judged by its status)
-    status: Signature
+    status: Signature  # signature() of the file when it was read
 
 
 def from_files(read: tuple[tuple[str, str, os.stat_result], ...]) -> dict[str, Dependency]:

@@ -59,6 +59,10 @@ FORMAT = 4
 
 @dataclass(frozen=True)
 class OutputRecord:
+    """One output's entry in the manifest: what the PDF on disk was made from, and the bytes
+    written. The build records one for each PDF it makes; ``Manifest.is_current`` reads
+    it on the next build."""
+
     source: str  # the handout file, relative to the project: handouts/en/sleep.md
     handout: str  # the handout's id
     lang: str
@@ -90,6 +94,10 @@ def file_sha256(path: Path) -> tuple[str, Signature] | None:
 
 @dataclass
 class Manifest:
+    """build/.manifest.json as read (``load_manifest``): one ``OutputRecord`` per output,
+    keyed by its path inside build/ (``en/sleep.pdf``). The build updates it as outputs
+    are made or fail, and ``save_manifest`` writes it back."""
+
     entries: dict[str, OutputRecord] = field(default_factory=dict)
     # The entries as read from build/: a build with nothing to do leaves them equal, and
     # the manifest is not written again (encoding hundreds of entries is most of its cost).

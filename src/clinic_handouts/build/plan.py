@@ -47,6 +47,10 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class BuildOptions:
+    """What one build is asked to do: ``handouts build``'s flags, as cli.py reads them. The
+    preview server's rebuilds and build/deliverable.py (for email and print) give only
+    the date and the handouts they need."""
+
     today: dt.date
     only: tuple[str, ...] = ()
     write_html: bool = False
@@ -61,6 +65,10 @@ class BuildOptions:
 
 @dataclass
 class BuildReport:
+    """What a build did: its problems, each output built or found up to date, the PDFs
+    removed and each handout's reading grade. ``build`` returns it; build/summary.py
+    prints it, and the catalogue is made from its outputs."""
+
     problems: list[Problem] = field(default_factory=list)
     outputs: list[Output] = field(default_factory=list)  # built and up to date
     seconds: float = 0.0

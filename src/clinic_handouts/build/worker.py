@@ -51,6 +51,9 @@ class Job:
 
 @dataclass(frozen=True)
 class Output:
+    """One PDF of a build, made now or found up to date and left as it was: what the
+    manifest records about it, what the summary counts and what the catalogue links to."""
+
     handout: Handout
     variant: Variant
     pdf: Path
@@ -67,6 +70,10 @@ class Output:
 
 @dataclass(frozen=True)
 class JobResult:
+    """What ``render_job`` gives back for one job: the output written, or the problem that
+    stopped it (one of the two, never both). The build turns it into a manifest entry or
+    a problem."""
+
     job: Job
     output: Output | None
     problem: Problem | None

@@ -50,6 +50,10 @@ from clinic_handouts.text.markdown import BodyHtml
 
 @dataclass(frozen=True)
 class CheckContext:
+    """What every check reads besides the handout: the project's config, its crisis data,
+    the date the checks judge by and the names the theme reserves. ``handouts check``,
+    the build and ``handouts import`` each make one per run."""
+
     config: ProjectConfig
     crisis: CrisisDirectory
     today: dt.date

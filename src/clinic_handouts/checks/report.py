@@ -31,6 +31,9 @@ NOT_SCORED = "not scored"  # in the grade column: no validated formula, or too s
 
 @dataclass(frozen=True)
 class ReportRow(Counted):
+    """One handout's row in ``handouts check --report``, on the screen and in the CSV file.
+    A file that could not be read as a handout gets one too, with only its problems."""
+
     file: str  # relative to the project: handouts/en/x.md
     id: str
     lang: str

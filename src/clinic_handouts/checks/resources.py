@@ -59,11 +59,14 @@ _CAMERA_NAME_RE = re.compile(r"^(?:img|image|dsc|dscn|photo|picture|pic|screensh
 
 @dataclass(frozen=True)
 class Reference:
+    """One picture or link in a handout's body, in Markdown or HTML, as ``references`` finds
+    it: its address, and a picture's description, each with the line it is written on."""
+
     kind: str  # "image" or "link"
     url: str
     line: int  # where the address is written (fix the path here)
     alt: str | None = None  # images only
-    alt_line: int = 0
+    alt_line: int = 0  # where the description is written (missing-alt-text)
 
 
 def _url(match: re.Match[str]) -> str:

@@ -33,12 +33,18 @@ _REVIEW_CODES = ("review-in-future", "review-overdue", "review-due-soon")
 
 @dataclass(frozen=True)
 class CheckOptions:
+    """What ``handouts check`` is asked: the date to judge review dates by, and the handouts
+    named with ``--only`` (none: every handout)."""
+
     today: dt.date
     only: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class CheckResult(Counted):
+    """What ``handouts check`` found (``check_project``): every problem, and the handouts
+    checked. cli.py prints it; checks/report.py makes the report's rows from it."""
+
     project: Project
     handouts: tuple[Handout, ...]  # the handouts that were checked (loaded ones)
     problems: tuple[Problem, ...]  # sorted, compiler-style
