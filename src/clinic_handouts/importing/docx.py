@@ -50,17 +50,23 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class WordImage:
+    """One picture inside a Word file, as ``read_docx`` takes it out. ``handouts import``
+    saves it next to the handout, or leaves it out with a note."""
+
     number: int  # 1, 2, ... in document order
-    content_type: str
+    content_type: str  # as Word stored it: "image/png", "image/x-emf"
     data: bytes
 
 
 @dataclass(frozen=True)
 class WordFile:
+    """A Word file as ``read_docx`` read it: mammoth's HTML, in which each picture's address
+    is ``word-image:<n>``, where n is the ``number`` of one of ``images``."""
+
     html: str
     images: tuple[WordImage, ...]
     core_title: str  # the title in File > Info > Properties; often stale, used last
-    notes: tuple[str, ...]
+    notes: tuple[str, ...]  # what mammoth could not convert, for the writer
 
 
 def _refuse_by_content(head: bytes, data: bytes) -> None:

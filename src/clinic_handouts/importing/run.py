@@ -53,13 +53,19 @@ CONVERTED_IMAGE_TYPES = {"image/bmp", "image/tiff", "image/x-ms-bmp"}  # saved a
 
 @dataclass(frozen=True)
 class ImportOptions:
-    lang: str | None
+    """What ``handouts import`` is asked: the language folder to write into (``--lang``) and
+    the date its checks judge by."""
+
+    lang: str | None  # None: the project's default language
     today: dt.date
 
 
 @dataclass(frozen=True)
 class Imported:
-    source: Path
+    """One Word file imported: the handout file and pictures written from it, and the notes
+    ``handouts import`` prints under it."""
+
+    source: Path  # the Word file, as it was named on the command line
     rel: str  # handouts/<lang>/<slug>.md
     images: tuple[str, ...]  # project-relative paths of the pictures written
     notes: tuple[str, ...]  # what the writer should look at
@@ -67,6 +73,9 @@ class Imported:
 
 @dataclass(frozen=True)
 class ImportReport:
+    """What ``import_files`` did: each Word file imported, and the problems found in the new
+    handouts. ``said`` turns it into what the command prints."""
+
     imported: tuple[Imported, ...]
     problems: tuple[Problem, ...]  # every check's problems on the imported handouts
 

@@ -87,12 +87,16 @@ SECURITY_WORDS = {
 
 @dataclass(frozen=True)
 class EmailRequest:
+    """One request to email a handout, as staff typed it: ``handouts email``'s flags or the
+    front desk's email form. Nothing in it is trusted until ``check_request`` and
+    ``email_handout`` have checked it."""
+
     handout_id: str
     to: tuple[str, ...]  # every --to given: exactly one is accepted
     lang: str | None = None  # None: the project's default language
     large_print: bool = False
     dry_run: bool = False
-    eml: Path | None = None
+    eml: Path | None = None  # --eml: write the message here as a draft, send nothing
     confirm_address: bool = False  # staff checked an address in other letters than a-z
 
 
@@ -109,6 +113,9 @@ class Given:
 
 @dataclass(frozen=True)
 class EmailResult:
+    """What ``email_handout`` did: the text to show staff (the preview, the draft written or
+    the message sent), its warnings, and, when it was sent, what went to the patient."""
+
     text: str  # what the command prints
     warnings: tuple[Problem, ...]  # printed; they did not stop the send
     given: Given | None = None  # set when the handout was sent

@@ -55,6 +55,10 @@ INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Co", "Cs", "Cn"})
 
 @dataclass(frozen=True)
 class MessageInputs:
+    """Everything ``compose`` makes one message from, checked and looked up by
+    mail/deliver.py: the addresses, the words in the handout's language, the PDF, the
+    date and Message-ID."""
+
     from_address: str  # validated addresses
     from_name: str  # the clinic's name, shown as the sender
     to_address: str

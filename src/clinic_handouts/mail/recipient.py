@@ -48,6 +48,9 @@ CONFIRM_FLAG = "--confirm-address"
 
 @dataclass(frozen=True)
 class Recipient:
+    """The one patient address ``parse_recipient`` accepted: the address mail is sent to,
+    and how its domain reads when it is written in other letters than a-z."""
+
     address: str  # normalised: domain lowercased and in ASCII (IDNA); used on the wire
     domain_as_read: str = ""  # an IDN domain as it reads ("bücher.example"); "" if plain
 

@@ -37,18 +37,25 @@ SALT_BYTES = 32
 
 @dataclass(frozen=True)
 class SendRecord:
+    """One send, as the send log records it: which handout and version went out, when, and
+    to which address (written only as its hash)."""
+
     time: dt.datetime
     handout: str
     lang: str
     variant: str
     reviewed_on: dt.date
-    pdf: bytes
+    pdf: bytes  # the PDF sent; the log keeps its short hash
     address: str  # hashed before it is written; never stored
     message_id: str
 
 
 @dataclass(frozen=True)
 class SendLog:
+    """The send log file and the salt its addresses are hashed with (``open_send_log``
+    checks both before anything is sent). The desk hashes addresses with it for its
+    education record."""
+
     path: Path
     salt: bytes
 

@@ -50,13 +50,19 @@ DATA_BYTES_PER_SECOND = 50_000  # the slowest upload the message step waits for
 
 @dataclass(frozen=True)
 class Envelope:
-    sender: str
+    """What ``send`` hands the mail server: the sender and the one recipient of the
+    transaction, and the message's bytes."""
+
+    sender: str  # [email] from_address
     recipient: str
     data: bytes  # the whole message, CRLF line ends
 
 
 @dataclass(frozen=True)
 class Receipt:
+    """The server's word that it took the message (``send``): its reply and how many tries
+    it took, for the confirmation ``handouts email`` prints."""
+
     attempts: int
     reply: str  # the server's reply to the message, redacted ("250 OK queued as ...")
 

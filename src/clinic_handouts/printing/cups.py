@@ -152,6 +152,9 @@ class JobRefused(Exception):
 
 @dataclass(frozen=True)
 class Submitted:
+    """A print job the scheduler accepted (``print_job``): its number and state, which
+    ``handouts print`` reports as job <queue>-<number>."""
+
     job_id: int
     job_state: str  # pending, processing, ...
 

@@ -84,6 +84,9 @@ Value = int | bool | str | None  # None: a collection or a type this module does
 
 @dataclass(frozen=True)
 class Attribute:
+    """One attribute of a request (made with ``attr``): its value tag, its name and its
+    values, which ``encode`` writes one after another under that name."""
+
     tag: int
     name: str
     values: tuple[int | bool | str, ...]
@@ -91,7 +94,11 @@ class Attribute:
 
 @dataclass
 class Response:
+    """A scheduler's answer as ``decode`` reads it: the status code, and each attribute
+    group (operation, printer, job) with the values this module can read."""
+
     status: int
+    # (delimiter tag, attributes by name) of each group, in the order they came
     groups: list[tuple[int, dict[str, list[Value]]]] = field(default_factory=list)
 
     @property

@@ -48,15 +48,19 @@ ONE_SIDED = "one-sided"
 
 @dataclass(frozen=True)
 class PrintRequest:
+    """One request to print, as staff typed it: ``handouts print``'s flags or the front
+    desk's print form (desk/printform.py). ``check_request`` checks it before the project
+    is loaded."""
+
     handout_ids: tuple[str, ...]
-    printer: str
+    printer: str  # a [printers.<name>] of handouts.toml, not a CUPS queue
     copies: int = 1
     lang: str | None = None
     large_print: bool = False
     trifold: bool = False
     one_sided: bool = False
     dry_run: bool = False
-    rack: str | None = None
+    rack: str | None = None  # --rack: print this rack's restock pack, not handouts
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,9 @@ class Document:
 
 @dataclass(frozen=True)
 class PrintResult:
+    """What ``print_handouts`` did: the text to show staff (what would be sent, or each job
+    sent and the printer's state) and the warnings."""
+
     text: str
     warnings: tuple[Problem, ...]
     # Set only when every job was accepted: what went on paper, copies counted in.
