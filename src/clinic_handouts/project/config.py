@@ -29,6 +29,9 @@ _COLOUR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 @dataclass(frozen=True)
 class Clinic:
+    """``[clinic]`` of handouts.toml: the clinic the handouts come from, as its pages,
+    emails and catalogue name it."""
+
     name: str
     phone: str
     address: str
@@ -38,6 +41,9 @@ class Clinic:
 
 @dataclass(frozen=True)
 class Brand:
+    """``[brand]`` of handouts.toml: the colours and font the theme prints with;
+    project/contrast.py checks that text in these colours can be read."""
+
     color: str
     accent: str
     text: str
@@ -46,8 +52,11 @@ class Brand:
 
 @dataclass(frozen=True)
 class CrisisSettings:
-    region: str
-    max_age_days: int
+    """``[crisis]`` of handouts.toml: whose crisis data is printed, how old it may be, and
+    who at the clinic last confirmed it (project/crisis.py reads them)."""
+
+    region: str  # upper case: built in (US, CA, GB, AU), or the project's crisis/<region>.toml
+    max_age_days: int  # the build refuses crisis data confirmed longer ago
     verified_on: dt.date | None
     verified_by: str
 
@@ -156,11 +165,14 @@ Check = Callable[[Any], str | None]  # returns a complaint, or None when the val
 
 @dataclass(frozen=True)
 class Key:
+    """One key of handouts.toml's schema (``SCHEMA``): the type its value must have, its
+    default, whether it is required, and how ``load_config`` checks the value."""
+
     kind: type | tuple[type, ...]
     default: Any = None
     required: bool = False
     check: Check | None = None
-    hint: str = ""
+    hint: str = ""  # added to the message when the value has the wrong type
 
 
 def _nonempty(value: Any) -> str | None:

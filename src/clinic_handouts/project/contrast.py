@@ -50,11 +50,14 @@ def shown(value: float) -> str:
 
 @dataclass(frozen=True)
 class Pairing:
+    """A text colour on a background the default theme puts it on (``brand_pairings``), and
+    the contrast WCAG asks for there."""
+
     key: str  # the brand key at fault: "color" or "text"
     foreground: str
     background: str
-    where: str  # "white" or "the accent colour"
-    needed: float
+    where: str  # the background in words: "white", "the accent colour '#f2f6fa'"
+    needed: float  # the lowest ratio allowed: 4.5 for normal-size text
 
 
 def brand_pairings(color: str, accent: str, text: str) -> list[Pairing]:

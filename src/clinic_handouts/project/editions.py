@@ -18,6 +18,10 @@ from clinic_handouts.project.sources import Handout
 
 @dataclass(frozen=True)
 class Variant:
+    """One edition a handout can be printed in (``VARIANTS``): its output file, stylesheet
+    and template. The build makes one PDF for each edition ``variants_for`` gives a
+    handout."""
+
     name: str  # "standard"
     suffix: str  # added before .pdf: "" or ".large-print"
     stylesheet: str | None  # extra file in styles/, applied after print.css

@@ -30,6 +30,9 @@ DATE_STYLES = (MONTH_DAY_YEAR, DAY_MONTH_YEAR)
 
 @dataclass(frozen=True)
 class RegionDefaults:
+    """The paper size and date style a country uses: what ``[print]`` in handouts.toml gets
+    when it leaves them out (``defaults``)."""
+
     paper: str
     date_style: str
 

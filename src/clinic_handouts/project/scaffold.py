@@ -122,8 +122,11 @@ def title_from_slug(slug: str) -> str:
 
 @dataclass(frozen=True)
 class NewHandout:
+    """The handout file ``handouts new`` just wrote (``new_handout``), and the notes printed
+    under it (the same handout in another language, a missing disclaimer)."""
+
     path: Path
-    rel: str
+    rel: str  # handouts/<lang>/<slug>.md
     notes: tuple[str, ...]
 
 

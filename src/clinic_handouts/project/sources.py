@@ -41,6 +41,9 @@ DATE_PLACEHOLDER = "YYYY-MM-DD"
 
 @dataclass(frozen=True)
 class Field:
+    """One key a handout's front matter may have (``FIELDS``): the kind of value
+    ``validate`` expects, and whether every handout must have it."""
+
     kind: str  # "text", "date", "tags", "bool"
     required: bool = False
 
@@ -75,19 +78,24 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class Handout:
-    source: Path
-    rel: str
-    slug: str
+    """One handout file, read and validated (``validate``): the values of its front matter
+    and its Markdown body, with the lines they came from. Every check, build, email and
+    print takes one."""
+
+    source: Path  # the file's absolute path
+    rel: str  # relative to the project: handouts/en/sleep.md
+    slug: str  # the file's name without .md
     lang: str
-    id: str
+    id: str  # the front matter's id, else the slug: shared by its translations
     title: str
     summary: str
     reviewed_on: dt.date
     reviewed_by: str
-    next_review: dt.date
+    next_review: dt.date  # the front matter's, else reviewed_on + interval_months
     tags: tuple[str, ...]
     body: str
-    body_line: int
+    body_line: int  # the file's line of the body's first line
+    # Each front-matter key's line in the file, where its problems point
     meta_lines: Mapping[str, int] = field(default_factory=dict)
     # False when the front matter says `large_print: false`: no large-print edition is
     # built, and the catalogue says the handout has none.

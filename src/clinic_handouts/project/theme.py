@@ -18,6 +18,9 @@ from clinic_handouts.project.stylesheets import check_stylesheets
 
 @dataclass(frozen=True)
 class Theme:
+    """Where a project's templates and stylesheets are looked up: its own folders first,
+    then the bundled theme's (``load_theme``)."""
+
     template_dirs: tuple[Path, ...]
     style_dirs: tuple[Path, ...]
 

@@ -103,14 +103,18 @@ def as_label(name: str) -> str:
 
 @dataclass(frozen=True)
 class Strings:
+    """The words the tool prints on a handout in one language (stamp, crisis box heading,
+    page numbers, review dates) and the CLDR locale for its dates and plurals: one
+    strings file, as ``load_strings`` reads it."""
+
     lang: str
     name: str  # the language's own name for itself: "English", "Español"
     crisis_heading: str
     crisis_fallback: str  # the note in the crisis box when it is in another language
     page_of: str  # "Page {page} of {pages}"
-    reviewed: str
-    next_review: str
-    contact: str
+    reviewed: str  # "Reviewed {date}"
+    next_review: str  # "Next review {date}"
+    contact: str  # "Questions? Call us at {phone}."
     cldr: str  # the CLDR locale dates, plurals and numbers come from ("" for none)
     dir: str = "ltr"  # writing direction, for <html dir>: "ltr" or "rtl"
     language_names: Mapping[str, str] = field(default_factory=dict)  # overrides CLDR's
@@ -459,11 +463,15 @@ _EMAIL_FIELDS = {"title": "T", "clinic": "C", "phone": "P"}
 
 @dataclass(frozen=True)
 class EmailWords:
+    """The words of the note that carries an emailed handout, in the handout's language: the
+    ``[email]`` table of its strings file (``load_email_words``). mail/message.py fills
+    in the title, clinic and phone."""
+
     lang: str
     subject: str  # "{title} ({clinic})"
     greeting: str
     attached: str  # what the attachment is: {title}, {clinic}
-    attached_large_print: str
+    attached_large_print: str  # the same, for the large-print edition
     large_print: str  # added to the attachment's file name
     not_for_you: str  # what to do with a message that reached the wrong person
 

@@ -58,7 +58,11 @@ _REFERENCE = re.compile(r"url\(\s*['\"]?#([^)'\"\s]+)")
 
 @dataclass(frozen=True)
 class DataUrl:
-    media_type: str
+    """A ``data:`` address decoded (``decode_data_url``): the media type it states and its
+    bytes. The resource check and the render's fetcher read a picture written into a
+    handout this way."""
+
+    media_type: str  # as the address states it: "image/png"
     data: bytes
 
 

@@ -36,9 +36,12 @@ POLL_MS = 500
 
 @dataclass(frozen=True)
 class Preview:
+    """What the preview server shows for one handout file (``render_preview``): its print
+    HTML as the file is saved now, and its problems."""
+
     html: str | None  # the print HTML, or None when it cannot be made from the file now
     problems: tuple[Problem, ...]
-    draft: bool = False
+    draft: bool = False  # reviewed_on still holds the placeholder: shown as if reviewed today
 
 
 _PLACEHOLDER_LINE = re.compile(rf"^(reviewed_on:[ \t]*){re.escape(DATE_PLACEHOLDER)}\b", re.M)

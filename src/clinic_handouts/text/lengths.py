@@ -29,6 +29,9 @@ from clinic_handouts.text import segments
 
 @dataclass(frozen=True)
 class Limits:
+    """How one language's sentences and paragraphs are measured (``limits``): the unit, and
+    the longest sentence and paragraph before a warning."""
+
     unit: str  # "words", "characters" or "syllables", as messages name it
     sentence: int  # a longer sentence is a `long-sentence`
     paragraph: int  # a longer paragraph is a `long-paragraph`

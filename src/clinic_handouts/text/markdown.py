@@ -170,7 +170,11 @@ _URL_IN_CONTENT_RE = re.compile(r"url\s*=\s*['\"]?([^'\";\s]+)", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class BodyHtml:
-    html: str
+    """A handout's Markdown body as ``to_html`` converted it: the safe HTML the page prints,
+    and what the conversion found (each removal, with its line). checks/cache.py keeps it
+    between builds."""
+
+    html: str  # "" when the body was refused: too complex to read
     problems: tuple[Problem, ...]
 
 

@@ -31,6 +31,9 @@ REPLACEMENT_CHARACTER = "\ufffd"
 
 @dataclass(frozen=True)
 class CurlyQuoted:
+    """A value in a pair of Word's curly quotes (``curly_quoted``): the two quote marks,
+    which the message names, and the text between them."""
+
     opening: str
     inner: str
     closing: str

@@ -85,6 +85,9 @@ _ADDRESS_RE = re.compile(
 
 @dataclass(frozen=True)
 class SentenceFigures:
+    """One sentence's counts (``sentence_figures``), which the reading formulas add up; the
+    ``reading-level`` problem quotes the hardest sentences."""
+
     sentence: prose.Sentence
     words: int
     syllables: int
@@ -93,6 +96,9 @@ class SentenceFigures:
 
 @dataclass(frozen=True)
 class Score:
+    """One reading formula's result, as messages and the report show it: "SMOG 6.4". The
+    Spanish formulas give a score (higher is easier), not a grade."""
+
     formula: str  # "SMOG", "Flesch-Kincaid", "INFLESZ", "Fernandez-Huerta"
     value: float
 
