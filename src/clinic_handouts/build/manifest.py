@@ -59,9 +59,9 @@ FORMAT = 4
 
 @dataclass(frozen=True)
 class OutputRecord:
-    """One output's entry in the manifest: what the PDF on disk was made from, and the bytes
-    written. The build records one for each PDF it makes; ``Manifest.is_current`` reads
-    it on the next build."""
+    """One output's entry in the manifest: what the PDF on disk was made from, and the
+    SHA-256 of the bytes written. The build records one for each PDF it makes;
+    ``Manifest.is_current`` reads it on the next build."""
 
     source: str  # the handout file, relative to the project: handouts/en/sleep.md
     handout: str  # the handout's id
