@@ -608,20 +608,12 @@ def users_passwd(store: Store, name: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
 def records_command(project: Path, since: Any, fmt: str) -> None:
     """The education record: every handout the desk printed or emailed, as CSV or JSON."""
-    import csv
-    import dataclasses
-
-    from clinic_handouts.desk.store import RECORD_FIELDS, Store
+    from clinic_handouts.desk.records import export_records
+    from clinic_handouts.desk.store import Store
 
     def action() -> int:
-        rows = Store(project).records(since.date() if since else None)
-        if fmt == "json":
-            click.echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=1))
-        else:
-            writer = csv.writer(sys.stdout)
-            writer.writerow(RECORD_FIELDS)
-            for r in rows:
-                writer.writerow(dataclasses.astuple(r))
+        # The rows as stored, straight to stdout: click.echo would strip terminal escapes.
+        export_records(Store(project), since.date() if since else None, fmt, sys.stdout)
         return 0
 
     run(action)
