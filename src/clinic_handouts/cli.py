@@ -533,18 +533,14 @@ def desk_command(
     run(lambda: run_desk(project, host, port, certfile, keyfile, proxy, click.echo, allowed_hosts))
 
 
-def _new_password() -> str:
+def _ask_password() -> tuple[str, str]:
+    """The new password typed twice on a terminal, or one line of standard input (a
+    script gives it once); desk/users.py checks it."""
     if sys.stdin.isatty():
         first = click.prompt("Password", hide_input=True)
-        second = click.prompt("Password again", hide_input=True)
-        if first != second:
-            raise click.UsageError("the two passwords differ; nothing was changed")
-        password = str(first)
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
-    if len(password) < 10:
-        raise click.UsageError("use a password of at least 10 characters; nothing was changed")
-    return password
+        return str(first), str(click.prompt("Password again", hide_input=True))
+    line = sys.stdin.readline().rstrip("\r\n")
+    return line, line
 
 
 @main.group("users")
@@ -557,15 +553,21 @@ UserAction = Callable[..., str]
 
 def _users_command(verb: str) -> Callable[[UserAction], click.Command]:
     """``handouts users VERB NAME``: the action gets the desk's store and the user's
-    name, and returns the line to print; a refusal is a click.UsageError (exit 2)."""
+    name, and returns the line to print; a refusal of the account rules (desk/users.py)
+    is shown as click's own usage error: "Usage: ...", "Error: <message>", exit 2."""
 
     def decorate(act: UserAction) -> click.Command:
         @functools.wraps(act)  # the docstring is the help; the options act declared stay
         def command(project: Path, name: str, **options: Any) -> None:
             from clinic_handouts.desk.store import Store
+            from clinic_handouts.errors import UsageError
 
             def action() -> int:
-                click.echo(act(Store(project), name, **options))
+                try:
+                    click.echo(act(Store(project), name, **options))
+                except UsageError as refused:
+                    message = "; ".join(problem.message for problem in refused.problems)
+                    raise click.UsageError(message) from None
                 return 0
 
             run(action)
@@ -579,27 +581,25 @@ def _users_command(verb: str) -> Callable[[UserAction], click.Command]:
 @click.option("--role", type=click.Choice(["front-desk", "admin"]), required=True)
 def users_add(store: Store, name: str, role: str) -> str:
     """Add a staff member. The password is asked twice (or read from standard input)."""
-    if store.user_role(name) is not None:
-        raise click.UsageError(f"{name} exists already; use 'handouts users passwd {name}'")
-    store.set_user(name, role, _new_password())
-    return f"Added {name} ({role})."
+    from clinic_handouts.desk.users import add_user
+
+    return add_user(store, name, role, _ask_password)
 
 
 @_users_command("remove")
 def users_remove(store: Store, name: str) -> str:
     """Remove a staff member and end their sessions."""
-    if not store.remove_user(name):
-        raise click.UsageError(f"no user named {name}")
-    return f"Removed {name}."
+    from clinic_handouts.desk.users import remove_user
+
+    return remove_user(store, name)
 
 
 @_users_command("passwd")
 def users_passwd(store: Store, name: str) -> str:
     """Set a new password (and end that user's sessions)."""
-    if store.user_role(name) is None:
-        raise click.UsageError(f"no user named {name}")
-    store.set_password(name, _new_password())
-    return f"New password set for {name}."
+    from clinic_handouts.desk.users import change_password
+
+    return change_password(store, name, _ask_password)
 
 
 @main.command("records")
@@ -608,20 +608,12 @@ def users_passwd(store: Store, name: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
 def records_command(project: Path, since: Any, fmt: str) -> None:
     """The education record: every handout the desk printed or emailed, as CSV or JSON."""
-    import csv
-    import dataclasses
-
-    from clinic_handouts.desk.store import RECORD_FIELDS, Store
+    from clinic_handouts.desk.records import export_records
+    from clinic_handouts.desk.store import Store
 
     def action() -> int:
-        rows = Store(project).records(since.date() if since else None)
-        if fmt == "json":
-            click.echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=1))
-        else:
-            writer = csv.writer(sys.stdout)
-            writer.writerow(RECORD_FIELDS)
-            for r in rows:
-                writer.writerow(dataclasses.astuple(r))
+        # The rows as stored, straight to stdout: click.echo would strip terminal escapes.
+        export_records(Store(project), since.date() if since else None, fmt, sys.stdout)
         return 0
 
     run(action)

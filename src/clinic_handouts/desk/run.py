@@ -1,5 +1,5 @@
-"""Starting the desk: the address rule (127.0.0.1 unless TLS or a TLS proxy is named),
-uvicorn, and the account commands' password prompts."""
+"""Starting the desk: the address rule (127.0.0.1 unless TLS or a TLS proxy is named)
+and uvicorn. The account commands' rules are in desk/users.py."""
 
 from __future__ import annotations
 
