@@ -4,7 +4,9 @@ format it does not know."""
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -41,6 +43,20 @@ def test_the_record_as_csv(cli: CLI, tmp_path: Path) -> None:
     )
     since = cli("records", "--since", "2026-11-20", "--format", "csv", "--project", tmp_path)
     assert since.stdout_bytes == HEADER + second + b",rack,2,,True\r\n"
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x.example")', "+1", "-2+3", "@SUM(A1)"])
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text(
+    cli: CLI, tmp_path: Path, name: str
+) -> None:
+    store = Store(tmp_path)
+    store.add_record(given("2026-11-01T10:00:00+00:00", name, "print"))
+    lines = cli("records", "--project", tmp_path).stdout_bytes.split(b"\r\n")
+    user = next(csv.reader([lines[1].decode()]))[1]
+    assert user == "'" + name
+    # JSON is data, not a sheet: the name as it is.
+    shown = json.loads(cli("records", "--format", "json", "--project", tmp_path).stdout)
+    assert shown[0]["user"] == name
 
 
 def test_an_unknown_format_is_refused(tmp_path: Path) -> None:

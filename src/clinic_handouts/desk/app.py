@@ -64,6 +64,9 @@ Clock = Callable[[], float]
 
 @dataclass
 class Desk:
+    """One running front desk (``handouts desk``, made by desk/run.py): the project it
+    serves, where it listens, its clock and its account and record store."""
+
     root: Path
     host: str
     port: int
