@@ -65,3 +65,24 @@ def test_a_refused_name_is_said_before_a_password_is_asked(tmp_path: Path) -> No
     with pytest.raises(UsageError):
         remove_user(store, "nobody")
     assert asked == ["asked"]
+
+
+@pytest.mark.parametrize("role", ["owner", "Admin", ""])
+def test_a_role_the_desk_does_not_know_is_refused(tmp_path: Path, role: str) -> None:
+    store = Store(tmp_path)
+    with pytest.raises(UsageError) as added:
+        add_user(store, "ann", role, lambda: typed("a long enough password"))
+    assert refusal(added) == f"no role named {role!r}; use one of: front-desk, admin"
+    assert store.user_role("ann") is None
+
+
+@pytest.mark.parametrize("name", ["ann\x1b[2J", "ann\tlee", "ann\u200e", "   ", ""])
+def test_a_name_with_a_control_character_is_refused(tmp_path: Path, name: str) -> None:
+    """A name is printed on every desk page and written into the education record: an
+    escape code there would reach whoever prints the record in a terminal."""
+    store = Store(tmp_path)
+    with pytest.raises(UsageError) as added:
+        add_user(store, name, "front-desk", lambda: typed("a long enough password"))
+    assert refusal(added).startswith(f"{name!r} cannot be a name:")
+    assert store.user_role(name) is None
+    assert add_user(store, "José Núñez", "front-desk", lambda: typed("a long enough password"))

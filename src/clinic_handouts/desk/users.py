@@ -1,6 +1,8 @@
 """The front desk's account rules, behind ``handouts users add|remove|passwd``: a name is
-added once, only an existing name is removed or given a new password, and a new password
-is typed the same twice and has at least ``MIN_PASSWORD_LENGTH`` characters.
+added once, with one of the desk's roles, and holds no control character (it is shown on
+every desk page and in the education record); only an existing name is removed or given
+a new password; and a new password is typed the same twice and has at least
+``MIN_PASSWORD_LENGTH`` characters.
 
 Each function takes the desk's already opened ``Store`` and returns the line to print; a
 refusal is a ``UsageError`` (exit 2) whose message says what to do, and nothing is changed.
@@ -10,9 +12,10 @@ passed, so a mistyped name is said before anyone types a password.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
-from clinic_handouts.desk.store import Store
+from clinic_handouts.desk.store import ROLES, Store
 from clinic_handouts.errors import UsageError
 
 MIN_PASSWORD_LENGTH = 10
@@ -25,6 +28,13 @@ gives it once on standard input gives the same text twice)."""
 def add_user(store: Store, name: str, role: str, ask: Ask) -> str:
     """Add a staff member with this role; a name that exists already is refused (changing
     someone's password is ``passwd``'s job, and says so)."""
+    if role not in ROLES:
+        raise UsageError(f"no role named {role!r}; use one of: {', '.join(ROLES)}")
+    if not name.strip() or any(unicodedata.category(c).startswith("C") for c in name):
+        raise UsageError(
+            f"{name!r} cannot be a name: type the name staff sign in with, in letters, "
+            "digits and punctuation, with no tab, line break or other control character"
+        )
     if store.user_role(name) is not None:
         raise UsageError(f"{name} exists already; use 'handouts users passwd {name}'")
     store.set_user(name, role, new_password(ask))
