@@ -87,8 +87,19 @@ def _write_atomic(target: Path, data: bytes, mode: int) -> os.stat_result:
         raise
 
 
-def read_json(path: Path) -> Any:
-    """A JSON store in build/, or ``None`` when it is missing, unreadable, not JSON, or
+def read_store(path: Path) -> bytes | None:
+    """A store's bytes, or ``None`` when it is missing, unreadable or larger than
+    ``MAX_STORE_BYTES``."""
+    try:
+        if path.stat().st_size > MAX_STORE_BYTES:
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def parse_json(raw: bytes) -> Any:
+    """JSON bytes as written to a store, or ``None`` when they are not UTF-8 JSON or are
     nested deeper than the parser allows.
 
     Depth is bounded by the json module itself: every array or object it enters counts
@@ -97,11 +108,16 @@ def read_json(path: Path) -> Any:
     type before using it (never ``str()`` of something that may be a deep list).
     """
     try:
-        if path.stat().st_size > MAX_STORE_BYTES:
-            return None
-        return json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
+
+
+def read_json(path: Path) -> Any:
+    """A JSON store in build/, or ``None`` when it is missing, unreadable or not JSON
+    (``read_store``, ``parse_json``)."""
+    raw = read_store(path)
+    return None if raw is None else parse_json(raw)
 
 
 def remove_stale_temporaries(folder: Path) -> None:

@@ -65,25 +65,24 @@ def font_dependency(path: Path) -> tuple[str, Dependency] | None:
         return None
 
 
-def encode(dependencies: dict[str, Dependency]) -> dict[str, list[Any]]:
-    return {name: [dep.digest, list(dep.status)] for name, dep in sorted(dependencies.items())}
+def encode(name: str, dependency: Dependency) -> list[Any]:
+    """One file read, as the manifest lists it: ``[name, [digest, status]]``."""
+    return [name, [dependency.digest, list(dependency.status)]]
 
 
-def decode(raw: object) -> dict[str, Dependency] | None:
+def decode(raw: object) -> tuple[str, Dependency] | None:
     """What ``encode`` wrote, every type checked; None for anything else."""
-    if not isinstance(raw, dict):
+    if not (isinstance(raw, list) and len(raw) == 2 and isinstance(raw[0], str)):
         return None
-    found: dict[str, Dependency] = {}
-    for name, value in raw.items():
-        if not (isinstance(name, str) and isinstance(value, list) and len(value) == 2):
-            return None
-        hashed, status = value
-        if not isinstance(hashed, str) or not isinstance(status, list):
-            return None
-        if not all(type(item) is int for item in status):  # True is not a number here
-            return None
-        found[name] = Dependency(hashed, tuple(status))
-    return found
+    value = raw[1]
+    if not (isinstance(value, list) and len(value) == 2):
+        return None
+    hashed, status = value
+    if not isinstance(hashed, str) or not isinstance(status, list):
+        return None
+    if not all(type(item) is int for item in status):  # True is not a number here
+        return None
+    return raw[0], Dependency(hashed, tuple(status))
 
 
 @dataclass

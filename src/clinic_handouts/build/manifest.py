@@ -173,14 +173,6 @@ def _entry(raw: dict[Any, Any], files: list[tuple[str, Dependency] | None]) -> O
     return OutputRecord(**values, status=tuple(status), dependencies=dependencies)
 
 
-def _file(raw: object) -> tuple[str, Dependency] | None:
-    """One file read, as ``_files`` wrote it: ``[name, {name: [digest, status]}]``."""
-    if not (isinstance(raw, list) and len(raw) == 2 and isinstance(raw[0], str)):
-        return None
-    decoded = decode({raw[0]: raw[1]})
-    return None if decoded is None else (raw[0], decoded[raw[0]])
-
-
 def _safe_key(key: object) -> bool:
     """A PDF path inside build/: a hand-edited manifest must not point anywhere else."""
     if not isinstance(key, str) or "\\" in key:
@@ -197,7 +189,7 @@ def load_manifest(build_dir: Path) -> Manifest:
     outputs, listed = data.get("outputs"), data.get("files")
     if not isinstance(outputs, dict) or not isinstance(listed, list):
         return Manifest()
-    files = [_file(raw) for raw in listed]
+    files = [decode(raw) for raw in listed]
     entries = {}
     for key, raw in outputs.items():
         entry = _entry(raw, files) if isinstance(raw, dict) else None
@@ -213,12 +205,12 @@ def save_manifest(build_dir: Path, manifest: Manifest) -> None:
     outputs = {}
     for key in sorted(manifest.entries):
         entry = manifest.entries[key]
-        values = asdict(entry)
+        values = asdict(replace(entry, dependencies={}))
         values["dependencies"] = [
             numbers.setdefault(item, len(numbers)) for item in sorted(entry.dependencies.items())
         ]
         outputs[key] = values
-    files = [[name, encode({name: dependency})[name]] for name, dependency in numbers]
+    files = [encode(name, dependency) for name, dependency in numbers]
     data = {"format": FORMAT, "files": files, "outputs": outputs}
     text = json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n"
     write_atomic(build_dir / MANIFEST_NAME, text.encode("utf-8"))

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
-from typing import TYPE_CHECKING
 
 from markupsafe import Markup as SafeHtml
 
@@ -33,13 +30,8 @@ from clinic_handouts.project.editions import Variant, variants_for
 from clinic_handouts.project.load import Project, blocks_every_handout
 from clinic_handouts.project.selection import Selection, select_for_build
 from clinic_handouts.project.sources import Handout
+from clinic_handouts.render.html import Page, make_environment, render_html
 from clinic_handouts.render.stamp import Stamp
-
-if TYPE_CHECKING:
-    from jinja2 import Environment
-
-    from clinic_handouts.project.config import ProjectConfig
-    from clinic_handouts.render.html import Page
 
 # Called with (outputs settled so far, outputs in this build) as the build goes.
 Progress = Callable[[int, int], None]
@@ -121,26 +113,6 @@ def up_to_date(handout: Handout, variant: Variant, pdf: Path, entry: OutputRecor
     return Output(handout, variant, pdf, entry.pages, entry.size, built=False, sha256=entry.sha256)
 
 
-class _PageMaker:
-    """The theme's templates, loaded on first use: a build with nothing to do makes no
-    page, and importing Jinja costs more than 40 ms of it."""
-
-    def __init__(self, project: Project) -> None:
-        self._theme = project.theme
-        self._env: Environment | None = None
-
-    @functools.cached_property
-    def html(self) -> ModuleType:
-        from clinic_handouts.render import html
-
-        return html
-
-    def render(self, config: ProjectConfig, page: Page) -> str:
-        if self._env is None:
-            self._env = self.html.make_environment(self._theme)
-        return str(self.html.render_html(self._env, self._theme, config, page))
-
-
 def plan_jobs(
     project: Project,
     options: BuildOptions,
@@ -170,7 +142,7 @@ def plan_jobs(
         today=options.today,
         reserved=reserved.for_theme(project.theme),
     )
-    pages = _PageMaker(project)  # Jinja is loaded only if a page is to be made
+    env = make_environment(project.theme)
     checker = cache.checker() if cache is not None else FRESH
     shared = fingerprint.shared_digest(config, project.theme, project.crisis, options.today)
     probe = Probe(config.root.resolve(), bundled_theme_dir().resolve())  # each file once
@@ -210,7 +182,7 @@ def plan_jobs(
                 report.outputs.append(up_to_date(handout, variant, pdf_path, entry))
                 settled(1)
                 continue
-            page = pages.html.Page(
+            page = Page(
                 handout=handout,
                 body=SafeHtml(converted.html),
                 crisis=crisis,
@@ -221,7 +193,7 @@ def plan_jobs(
                 build_date=options.today,
                 variant=variant,
             )
-            html = pages.render(config, page)
+            html = render_html(env, project.theme, config, page)
             if current:  # only the HTML was asked for: the PDF stays as it is
                 assert manifest is not None
                 entry = manifest.entries[key]

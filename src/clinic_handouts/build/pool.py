@@ -253,17 +253,15 @@ def _broken() -> type[Exception]:
     return BrokenProcessPool
 
 
-def _wait_all(running: list[Future[R]], timeout: float) -> tuple[set[Future[R]], set[Future[R]]]:
-    from concurrent.futures import wait
+def _wait(
+    running: list[Future[R]], timeout: float | None, first: bool = False
+) -> tuple[set[Future[R]], set[Future[R]]]:
+    """concurrent.futures.wait: (done, not done) after ``timeout`` seconds, or as soon as
+    one is done (``first``)."""
+    from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, wait
 
-    done, pending = wait(running, timeout=timeout)
+    done, pending = wait(running, timeout, FIRST_COMPLETED if first else ALL_COMPLETED)
     return done, pending
-
-
-def _first_done(running: list[Future[R]], timeout: float) -> set[Future[R]]:
-    from concurrent.futures import FIRST_COMPLETED, wait
-
-    return wait(running, timeout=timeout, return_when=FIRST_COMPLETED).done
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -424,7 +422,7 @@ class RenderPool(Generic[J, R]):
                 continue
             if stop is not None and stop.is_set():
                 raise KeyboardInterrupt
-            done = _first_done(list(self._futures), 0.1)
+            done, _ = _wait(list(self._futures), 0.1, first=True)
             if any(isinstance(f.exception(), _broken()) for f in done):
                 self._recover()
                 continue
@@ -445,10 +443,8 @@ class RenderPool(Generic[J, R]):
 
     def _recover(self) -> None:
         """The workers broke: blame the job(s) whose worker died, queue the rest again."""
-        from concurrent.futures import wait
-
         self._retire()  # a broken executor has already stopped its workers
-        wait(list(self._futures))
+        _wait(list(self._futures), None)
         again: list[tuple[int, J]] = []
         blamed = 0
         for future, (key, job) in list(self._futures.items()):
@@ -495,7 +491,7 @@ class RenderPool(Generic[J, R]):
                 for future in self._futures:
                     future.cancel()  # those not handed to a worker yet
                 running = [f for f in self._futures if not f.done()]
-                _done, stuck = _wait_all(running, self.limits.grace)
+                _done, stuck = _wait(running, self.limits.grace)
                 if stuck:
                     for pid in {pid for pid in self._slots[:] if pid > 0}:
                         kill(pid)

@@ -33,6 +33,7 @@ from clinic_handouts.checks.governance import review_status
 from clinic_handouts.project.contrast import ratio
 from clinic_handouts.project.theme import Theme
 from clinic_handouts.project.words import Strings, as_label, cldr_locale, language_name
+from clinic_handouts.render.html import make_environment, template_errors
 
 TEMPLATE = "catalogue.html"
 SCRIPT = "catalogue.js"
@@ -331,10 +332,6 @@ def render_catalogue(
     external: External | None = None,
     packs: Sequence[RackPack] = (),
 ) -> str:
-    # Jinja is loaded only when a page is made: a build that leaves the catalogue as it
-    # is (catalogue/unchanged.py) never needs it.
-    from clinic_handouts.render.html import make_environment, template_errors
-
     words = catalogue_strings(settings.ui_lang)
     cards = cards_for(entries, settings, words)
     env = make_environment(theme)

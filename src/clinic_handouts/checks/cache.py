@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from clinic_handouts.build.atomic import MAX_STORE_BYTES, OutputError, write_atomic
+from clinic_handouts.build.atomic import OutputError, parse_json, read_store, write_atomic
 from clinic_handouts.build.fingerprint import handout_digest, package_digest
 from clinic_handouts.checks import CheckContext, Findings, TextCheck, text_findings
 from clinic_handouts.errors import Problem, Severity
@@ -250,10 +250,7 @@ def unsealed(key: bytes, raw: bytes) -> dict[str, Any] | None:
     expected = hmac.new(key, body, hashlib.sha256).hexdigest().encode("ascii")
     if not hmac.compare_digest(seal, expected):
         return None  # not sealed by this build folder: nothing in it is reused
-    try:
-        tables = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return None
+    tables = parse_json(body)
     return tables if isinstance(tables, dict) else None
 
 
@@ -312,13 +309,7 @@ def load_check_cache(build_dir: Path, reuse: bool = True) -> CheckCache:
     written anew when saved). A missing, unreadable, foreign or unsealed file is an empty
     cache."""
     key = cache_key(build_dir)
-    if key is None or not reuse:
-        return CheckCache(key=key)
-    try:
-        path = build_dir / CACHE_NAME
-        if path.stat().st_size > MAX_STORE_BYTES:
-            return CheckCache(key=key)
-        raw = path.read_bytes()
-    except OSError:
+    raw = read_store(build_dir / CACHE_NAME) if key is not None and reuse else None
+    if key is None or raw is None:
         return CheckCache(key=key)
     return CheckCache(unsealed(key, raw), key)

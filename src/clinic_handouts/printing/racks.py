@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
+
 from clinic_handouts.addresses import allowed_roots
 from clinic_handouts.build import deliverable
 from clinic_handouts.build.atomic import write_atomic
@@ -349,8 +351,6 @@ def _slip_sheet(
                 "next": handout.next_review.isoformat(),
             }
         )
-    import jinja2  # here, not at the top: a build with no rack to pack never loads it
-
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     html = env.from_string(SLIP_TEMPLATE).render(
         rack=rack.name,
